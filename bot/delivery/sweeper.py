@@ -1,0 +1,43 @@
+"""APScheduler only ticks the sweeper; the outbox table is the source of truth."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.delivery.deliverer import Deliverer
+
+log = logging.getLogger("baton.sweeper")
+
+
+class Sweeper:
+    def __init__(self, deliverer: Deliverer, interval: timedelta) -> None:
+        self.deliverer = deliverer
+        self.interval = interval
+        self._scheduler = BackgroundScheduler(timezone=UTC)
+
+    def tick(self) -> int:
+        try:
+            return self.deliverer.sweep()
+        except Exception:
+            log.exception("sweep failed; the next tick retries")
+            return 0
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=max(self.interval.total_seconds(), 0.05),
+            id="baton-sweep",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.start()
+        log.info("sweeper ticking every %ss", self.interval.total_seconds())
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)

@@ -1,0 +1,215 @@
+"""`baton demo`: the handoff story offline, against the built-in Slack stand-in, on a simulated
+clock. Prints what each person would see."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.config import load_settings
+from bot.services.container import Services, build_services
+from bot.slack_standin import SlackStandIn, payloads
+from store.db import Database
+from store.migrate import upgrade
+
+SECRET = "demo-signing-secret"
+TOKEN = "xoxb-demo"
+CHANNEL = "C_LAUNCH"
+# Tuesday 14:00 UTC: 15:00 for Ana in Berlin, 09:00 for Ben in New York, 14:00 for Cai in London.
+START = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+PEOPLE = {
+    "U_ANA": ("ana", "Europe/Berlin"),
+    "U_BEN": ("ben", "America/New_York"),
+    "U_CAI": ("cai", "Europe/London"),
+}
+
+
+class Story:
+    """Plays Slack's part: signs requests, hands them to the app, shows what people see."""
+
+    def __init__(self, app: App, slack: SlackStandIn, services: Services, clock: ManualClock):
+        self.app = app
+        self.slack = slack
+        self.services = services
+        self.clock = clock
+        self._seen: dict[str, int] = {}
+
+    # -- narration ----------------------------------------------------------------------
+
+    def scene(self, title: str) -> None:
+        stamp = self.clock.now().strftime("%a %H:%M UTC")
+        print(f"\n── {stamp} · {title}")
+
+    def show(self, who: str, text: str) -> None:
+        print(f"   {who}:")
+        for line in text.strip().splitlines() or [""]:
+            for wrapped in textwrap.wrap(line, 88) or [""]:
+                print(f"   │ {wrapped}")
+
+    def show_new(self) -> None:
+        """Everything posted since the last look, per conversation."""
+        conversations = [("#launch", self.slack.messages(CHANNEL))]
+        conversations += [
+            (f"{name}'s DMs from Baton", self.slack.dms(uid)) for uid, (name, _) in PEOPLE.items()
+        ]
+        conversations += [
+            (f"only {name} sees", self.slack.ephemerals(uid)) for uid, (name, _) in PEOPLE.items()
+        ]
+        for who, messages in conversations:
+            seen = self._seen.get(who, 0)
+            for message in messages[seen:]:
+                prefix = "(in thread) " if message.get("thread_ts") else ""
+                self.show(
+                    who,
+                    prefix
+                    + self.slack.render(message.get("blocks") or [], message.get("text", "")),
+                )
+            self._seen[who] = len(messages)
+
+    # -- Slack's side -------------------------------------------------------------------
+
+    def _send(self, body: str) -> Any:
+        ts = str(int(time.time()))
+        signature = str(SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body))
+        headers: dict[str, str | Sequence[str]] = {
+            "x-slack-request-timestamp": [ts],
+            "x-slack-signature": [signature],
+            "content-type": ["application/x-www-form-urlencoded"],
+        }
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        return json.loads(response.body) if response.body else {}
+
+    def command(self, user: str, command: str, text: str) -> None:
+        calls = len(self.slack.calls)
+        self._send(payloads.command_body(self.slack, command, text, user=user, channel=CHANNEL))
+        self._settle(calls)
+
+    def submit(self, user: str, values: dict[str, Any]) -> dict[str, Any]:
+        view = payloads.last_opened_view(self.slack)
+        calls = len(self.slack.calls)
+        answer = self._send(
+            payloads.payload_body(payloads.submission(self.slack, view, values, user=user))
+        )
+        self._settle(calls)
+        return dict(answer)
+
+    def click(self, user: str, message: dict[str, Any], button: str) -> None:
+        payload = payloads.click(self.slack, message, button, user=user, channel=message["channel"])
+        calls = len(self.slack.calls)
+        self._send(payloads.payload_body(payload))
+        self._settle(calls)
+
+    def _settle(self, calls_before: int, quiet_for: float = 0.15, limit: float = 5.0) -> None:
+        """Listeners finish after the ack; wait until the stand-in stops hearing from them."""
+        deadline = time.monotonic() + limit
+        last, changed = calls_before, time.monotonic()
+        while time.monotonic() < deadline:
+            now_calls = len(self.slack.calls)
+            if now_calls != last:
+                last, changed = now_calls, time.monotonic()
+            elif time.monotonic() - changed >= quiet_for:
+                return
+            time.sleep(0.02)
+
+    def wait_until(self, instant: datetime) -> None:
+        """Move the simulated clock, ticking the sweeper as `baton serve` would."""
+        step = timedelta(minutes=15)
+        while self.clock.now() < instant:
+            self.clock.advance(min(step, instant - self.clock.now()))
+            self.services.deliverer.sweep()
+
+
+def play(story: Story, wait: Callable[[datetime], None]) -> None:
+    slack = story.slack
+    story.scene("#launch · ana ends her window with /handoff launch copy")
+    story.command("U_ANA", "/handoff", "launch copy")
+    view = payloads.last_opened_view(slack)
+    story.show("ana sees a modal", slack.render(view["blocks"], ""))
+    label_of = {b["block_id"]: b["label"]["text"] for b in view["blocks"] if b["type"] == "input"}
+
+    story.scene("ana submits without a next action, with a vague Done line")
+    form = {
+        "Work item": "launch copy",
+        "Status": "Copy ready; KPI capture blocked on instrumentation metadata",
+        "Done": "Drafted\nLegal review passed for the LinkedIn copy",
+        "Open": "UTM labels for the newsletter link",
+        "Next owner": "U_BEN",
+        "Next action": "",
+        "Backup owner": "U_CAI",
+    }
+    answer = story.submit("U_ANA", form)
+    errors = "\n".join(f"✗ {label_of[block]}: {text}" for block, text in answer["errors"].items())
+    story.show("the modal stays open, refusing at the field", errors)
+
+    story.scene("ana fixes both and submits")
+    form["Done"] = "Drafted launch copy in https://docs.example.com/launch-copy\n" + (
+        "Legal review passed for the LinkedIn copy"
+    )
+    form["Next action"] = "Publish the LinkedIn post and log reach at 24h"
+    story.submit("U_ANA", form)
+    story.show_new()
+
+    act_by = story.clock.now() + story.services.settings.act_within
+    wait(act_by)
+    story.scene("act-by: ben was heads-down and has not acknowledged")
+    story.show_new()
+
+    wait(act_by + story.services.settings.escalate_after)
+    story.scene("still nothing two hours later: the thread hears of it, cai's DM waits")
+    story.show_new()
+    print("   (20:00 in London is outside cai's working hours: the DM waits for 09:00)")
+
+    wait(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    story.scene("the next morning in London")
+    story.show_new()
+
+    story.scene("cai acknowledges from the escalation DM")
+    story.click("U_CAI", slack.dms("U_CAI")[-1], "Acknowledge")
+    story.show_new()
+    post = slack.messages(CHANNEL)[0]
+    story.show("#launch, the handoff post now", slack.render(post["blocks"], post["text"]))
+    story.scene("end of the story: each message once, nothing sent at night")
+
+
+def run_demo() -> int:
+    clock = ManualClock(START)
+    slack = SlackStandIn(clock=clock.timestamp, bot_token=TOKEN, bot_user_id="U_BATON")
+    for user_id, (name, tz) in PEOPLE.items():
+        slack.add_user(user_id, name, tz=tz)
+    slack.add_channel(CHANNEL, "launch")
+    with tempfile.TemporaryDirectory(prefix="baton-demo-") as tmp:
+        url = slack.serve()
+        settings = load_settings(
+            env_file=None,
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=url,
+            database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
+            act_within="PT4H",
+            escalate_after="PT2H",
+            working_hours="09:00-18:00 Mon-Fri",
+        )
+        db = Database(settings.database_url)
+        upgrade(db)
+        services = build_services(settings, clock, db=db)
+        services.deliverer.pacer.interval = 0.0
+        try:
+            print("Baton demo: a handoff on a simulated clock, against a built-in Slack stand-in.")
+            story = Story(build_app(services), slack, services, clock)
+            play(story, story.wait_until)
+        finally:
+            services.close()
+            slack.stop()
+    return 0

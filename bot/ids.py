@@ -1,0 +1,46 @@
+"""Block, action and callback ids: one name per id, never a bare string in a listener."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.domain.handoff import HandoffField
+
+
+class Callback(StrEnum):
+    HANDOFF_MODAL = "handoff_modal"
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "handoff_acknowledge"
+    RESOLVED = "item_resolved"
+    VALUE = "value"  # the single input element inside each modal block
+
+
+class HandoffBlock(StrEnum):
+    WORK_ITEM = "work_item"
+    STATUS = "status"
+    DONE = "done"
+    OPEN = "open"
+    NEXT_OWNER = "next_owner"
+    NEXT_ACTION = "next_action"
+    BACKUP_OWNER = "backup_owner"
+    ACT_BY = "act_by"
+
+
+BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
+    HandoffField.WORK_ITEM: HandoffBlock.WORK_ITEM,
+    HandoffField.STATUS: HandoffBlock.STATUS,
+    HandoffField.DONE: HandoffBlock.DONE,
+    HandoffField.OPEN: HandoffBlock.OPEN,
+    HandoffField.NEXT_OWNER: HandoffBlock.NEXT_OWNER,
+    HandoffField.NEXT_ACTION: HandoffBlock.NEXT_ACTION,
+    HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,
+    HandoffField.ACT_BY: HandoffBlock.ACT_BY,
+}
+
+
+class MetadataEvent(StrEnum):
+    """Slack message metadata event types Baton writes."""
+
+    OUTBOX = "baton_outbox"

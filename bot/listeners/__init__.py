@@ -1,0 +1,17 @@
+"""Listeners grouped by Slack surface, each module with one `register(app, services)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners.actions import acknowledge, resolved
+from bot.listeners.commands import blocked
+from bot.listeners.commands import handoff as handoff_command
+from bot.listeners.events import app_home
+from bot.listeners.views import handoff as handoff_view
+from bot.services.container import Services
+
+
+def register_listeners(app: App, services: Services) -> None:
+    for module in (handoff_command, handoff_view, acknowledge, blocked, resolved, app_home):
+        module.register(app, services)

@@ -1,0 +1,50 @@
+"""The Acknowledge button on a handoff (channel post, DM, nudge, escalation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.ids import Action
+from bot.services.container import Services
+from bot.services.handoffs import AckOutcome
+from bot.views.text import local_time
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(Action.ACKNOWLEDGE)
+    def acknowledge(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        channel_id = (body.get("channel") or {}).get("id")
+
+        def tell(text: str) -> None:
+            if channel_id:
+                client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+
+        try:
+            handoff_id = int(action.get("value", ""))
+        except ValueError:
+            tell("That button does not point at a handoff any more.")
+            return
+        result = services.handoffs.acknowledge(handoff_id, user_id)
+        if result.outcome == AckOutcome.UNKNOWN:
+            tell("That handoff no longer exists.")
+        elif result.outcome == AckOutcome.NOT_YOURS:
+            assert result.card is not None
+            tell(
+                f"This handoff is for <@{result.card.next_owner_id}>: only they"
+                " (or the backup owner) can acknowledge it."
+            )
+        elif result.outcome == AckOutcome.ALREADY:
+            assert result.card is not None and result.card.acknowledged_at is not None
+            tell(
+                f"Already acknowledged by <@{result.card.acknowledged_by}> "
+                f"{local_time(result.card.acknowledged_at)}."
+            )
+        else:
+            services.deliverer.deliver_keys(result.send_now)

@@ -1,0 +1,75 @@
+"""/blocked: list, show, declare a dependency, or mark an item done. Answers are ephemeral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.domain.blocked_command import (
+    USAGE,
+    DeclareEdge,
+    ListBlocked,
+    MarkDone,
+    ShowItem,
+    Unparseable,
+    parse_blocked,
+)
+from bot.services.container import Services
+from bot.services.graph import CycleRefused
+from bot.views import blocked as views
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/blocked")
+    def blocked(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        channel = command["channel_id"]
+        user = command["user_id"]
+        now = services.clock.now()
+        request = parse_blocked(command.get("text") or "")
+
+        def say(text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+            respond(response_type="ephemeral", text=text, blocks=blocks)
+
+        if isinstance(request, Unparseable):
+            say(f"{request.problem}\n{USAGE}")
+        elif isinstance(request, ListBlocked):
+            reports, total = services.graph.blocked_in_channel(channel)
+            message = views.channel_list(reports, total, now=now)
+            say(message.text, message.blocks)
+        elif isinstance(request, ShowItem):
+            report = services.graph.report(channel, request.item)
+            if report is None:
+                say(f"No item called “{request.item}” in this channel.\n{USAGE}")
+            else:
+                message = views.report_message(report, now=now)
+                say(message.text, message.blocks)
+        elif isinstance(request, MarkDone):
+            report = services.graph.mark_done(channel, request.item, by=user)
+            if report is None:
+                say(f"No item called “{request.item}” in this channel.")
+            else:
+                say(f"Marked *{report.item.name}* done. Whoever waited on it has been told.")
+                services.deliverer.sweep()
+        elif isinstance(request, DeclareEdge):
+            result = services.graph.declare(
+                channel,
+                request.item,
+                request.dependency,
+                kind=request.kind,
+                owner_id=request.owner_id,
+                reason=request.reason,
+                declared_by=user,
+            )
+            if isinstance(result, CycleRefused):
+                say(
+                    "That would make a cycle: "
+                    + " → ".join(result.names)
+                    + ". Nothing was changed."
+                )
+            else:
+                verb = "Updated" if result.updated else "Noted"
+                how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
+                owner = f" (owner <@{request.owner_id}>)" if request.owner_id else ""
+                say(f"{verb}: *{result.item}* {how} *{result.dependency}*{owner} — {result.kind}.")

@@ -1,0 +1,84 @@
+"""The /handoff modal's submission: the contract is checked at the field, then stored."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.handoff import HandoffForm, Refusal, validate_handoff
+from bot.ids import BLOCK_FOR_FIELD, Action, Callback, HandoffBlock
+from bot.services.container import Services
+from bot.views.handoff_modal import ModalContext
+
+log = logging.getLogger("baton.handoff")
+
+
+def _value(values: dict[str, Any], block: HandoffBlock) -> Any:
+    element = values.get(block, {}).get(Action.VALUE, {})
+    for key in ("value", "selected_user", "selected_date_time"):
+        if element.get(key) is not None:
+            return element[key]
+    return None
+
+
+def read_form(view: dict[str, Any]) -> HandoffForm:
+    values = view.get("state", {}).get("values", {})
+    act_by_raw = _value(values, HandoffBlock.ACT_BY)
+    return HandoffForm(
+        work_item=_value(values, HandoffBlock.WORK_ITEM),
+        status=_value(values, HandoffBlock.STATUS),
+        done=_value(values, HandoffBlock.DONE),
+        open=_value(values, HandoffBlock.OPEN),
+        next_owner_id=_value(values, HandoffBlock.NEXT_OWNER),
+        next_action=_value(values, HandoffBlock.NEXT_ACTION),
+        backup_owner_id=_value(values, HandoffBlock.BACKUP_OWNER),
+        act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
+    )
+
+
+def register(app: App, services: Services) -> None:
+    @app.view(Callback.HANDOFF_MODAL)
+    def submit_handoff(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        context = ModalContext.load(view.get("private_metadata"))
+        try:
+            form = read_form(view)
+        except (TypeError, ValueError, AttributeError):
+            ack(response_action="errors", errors={HandoffBlock.ACT_BY: "Pick a date and time."})
+            return
+        if context is None:
+            ack(
+                response_action="errors",
+                errors={HandoffBlock.WORK_ITEM: "This form lost its channel: run /handoff again."},
+            )
+            return
+        try:
+            people = services.people.lookup_many(
+                [form.next_owner_id, form.backup_owner_id], fresh=True
+            )
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            ack(
+                response_action="errors",
+                errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
+            )
+            return
+        result = validate_handoff(
+            form, people, now=services.clock.now(), act_within=services.settings.act_within
+        )
+        if isinstance(result, Refusal):
+            ack(
+                response_action="errors",
+                errors={
+                    BLOCK_FOR_FIELD[field]: message for field, message in result.errors.items()
+                },
+            )
+            return
+        created = services.handoffs.create(
+            result, author_id=body["user"]["id"], channel_id=context.channel_id, people=people
+        )
+        ack()
+        services.deliverer.deliver_keys(created.send_now)

@@ -1,0 +1,61 @@
+"""Everything a listener may need, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery.deliverer import Deliverer
+from bot.services.graph import GraphService
+from bot.services.handoffs import EscalationPolicy, HandoffService
+from bot.services.people import People
+from store.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    client: WebClient
+    people: People
+    handoffs: HandoffService
+    graph: GraphService
+    deliverer: Deliverer
+
+    def close(self) -> None:
+        self.deliverer.close()
+        self.db.dispose()
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After)."""
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_services(
+    settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
+) -> Services:
+    db = db or Database(settings.database_url)
+    client = client or web_client(settings)
+    policy = EscalationPolicy(
+        escalate_after=settings.escalate_after, working_hours=settings.working_hours
+    )
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        client=client,
+        people=People(db, client, clock),
+        handoffs=HandoffService(db, clock, policy),
+        graph=GraphService(
+            db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
+        ),
+        deliverer=Deliverer(db, client, clock, lease=settings.delivery_lease),
+    )

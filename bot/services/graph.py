@@ -1,0 +1,270 @@
+"""The dependency graph as people use it: declare, ask, resolve, and escalate to root owners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.domain.graph import (
+    BlockerLine,
+    EdgeKind,
+    ItemRef,
+    ItemReport,
+    cycle_through,
+    root_blockers,
+)
+from bot.domain.people import Person
+from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.views import blocked as views
+from store import graph, outbox, work_items
+from store.db import Database
+from store.models import Dependency, ItemState, WorkItem
+
+LIST_PAGE = 15
+
+
+@dataclass(frozen=True)
+class Declared:
+    item: str
+    dependency: str
+    kind: EdgeKind
+    updated: bool
+
+
+@dataclass(frozen=True)
+class CycleRefused:
+    names: list[str]
+
+
+def _ref(item: WorkItem) -> ItemRef:
+    assert item.id is not None
+    return ItemRef(
+        id=item.id, name=item.name, owner_id=item.owner_id, done=item.state == ItemState.DONE
+    )
+
+
+class GraphService:
+    def __init__(
+        self, db: Database, clock: Clock, *, escalate_after: timedelta, hours: WorkingHours
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.escalate_after = escalate_after
+        self.hours = hours
+
+    # -- declaring ----------------------------------------------------------------------
+
+    def declare(
+        self,
+        channel_id: str,
+        item_name: str,
+        dependency_name: str,
+        *,
+        kind: EdgeKind,
+        owner_id: str | None,
+        reason: str | None,
+        declared_by: str,
+    ) -> Declared | CycleRefused:
+        now = self.clock.now()
+        with self.db.write() as session:
+            item = work_items.get_or_create(session, channel_id, item_name, now=now)
+            dependency = work_items.get_or_create(session, channel_id, dependency_name, now=now)
+            assert item.id is not None and dependency.id is not None
+            existing = graph.edge(session, item.id, dependency.id)
+            if existing is None:
+                cycle = cycle_through(
+                    item.id,
+                    dependency.id,
+                    graph.reachable(session, dependency.id, hard_open_only=False),
+                )
+                if cycle is not None:
+                    session.rollback()
+                    with self.db.read() as names_session:
+                        named = graph.items(names_session, cycle)
+                    names = [named[i].name if i in named else item_name for i in cycle]
+                    return CycleRefused(names)
+                session.add(
+                    Dependency(
+                        channel_id=channel_id,
+                        item_id=item.id,
+                        dependency_id=dependency.id,
+                        kind=kind,
+                        reason=reason,
+                        declared_by=declared_by,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            else:
+                existing.kind = kind
+                existing.reason = reason or existing.reason
+                existing.updated_at = now
+                session.add(existing)
+            if owner_id:
+                dependency.owner_id = owner_id
+                session.add(dependency)
+        return Declared(item.name, dependency.name, kind, updated=existing is not None)
+
+    # -- asking -------------------------------------------------------------------------
+
+    def report(self, channel_id: str, item_name: str) -> ItemReport | None:
+        with self.db.read() as session:
+            item = work_items.find(session, channel_id, item_name)
+            if item is None:
+                return None
+            return self._report(session, item)
+
+    def _report(self, session: Session, item: WorkItem) -> ItemReport:
+        assert item.id is not None
+        hard = graph.reachable(session, item.id, hard_open_only=True)
+        blockers = root_blockers(item.id, hard, done=set())
+        direct = graph.direct_dependencies(session, item.id)
+        named = graph.items(
+            session, [i for b in blockers for i in b.chain] + [d.dependency_id for d in direct]
+        )
+        report = ItemReport(item=_ref(item))
+        for blocker in blockers:
+            report.blockers.append(
+                BlockerLine(
+                    root=_ref(named[blocker.root]),
+                    chain=[named[i].name for i in blocker.chain],
+                    since=blocker.since,
+                )
+            )
+        for row in direct:
+            dependency = named[row.dependency_id]
+            if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
+                report.soft.append((_ref(dependency), row.reason))
+        return report
+
+    def blocked_in_channel(self, channel_id: str) -> tuple[list[ItemReport], int]:
+        with self.db.read() as session:
+            rows, total = graph.blocked_items(session, channel_id, limit=LIST_PAGE)
+            return [self._report(session, item) for item, _ in rows], total
+
+    def home_for(
+        self, user_id: str
+    ) -> tuple[list[tuple[ItemRef, list[list[str]]]], list[ItemReport]]:
+        """What the user's items block (with chains), and what the user's items wait on."""
+        blocking: list[tuple[ItemRef, list[list[str]]]] = []
+        waiting: list[ItemReport] = []
+        with self.db.read() as session:
+            for item in graph.owned_open_items(session, user_id):
+                assert item.id is not None
+                report = self._report(session, item)
+                if report.blockers:
+                    waiting.append(report)
+                else:
+                    chains = self._chains_up(session, item.id)
+                    if chains:
+                        blocking.append((_ref(item), chains))
+        return blocking, waiting
+
+    # -- resolving ----------------------------------------------------------------------
+
+    def mark_done(self, channel_id: str, item_name: str, *, by: str) -> ItemReport | None:
+        """Mark an item done; owners of what waited on it hear what is unblocked now."""
+        with self.db.read() as session:
+            item = work_items.find(session, channel_id, item_name)
+        if item is None:
+            return None
+        assert item.id is not None
+        return self.resolve(item.id, by=by)
+
+    def resolve(self, item_id: int, *, by: str) -> ItemReport | None:
+        now = self.clock.now()
+        with self.db.write() as session:
+            item = session.get(WorkItem, item_id)
+            if item is None:
+                return None
+            first_time = item.state != ItemState.DONE
+            item.state, item.done_at, item.done_by = (
+                ItemState.DONE,
+                item.done_at or now,
+                item.done_by or by,
+            )
+            session.add(item)
+            session.flush()
+            if first_time:
+                for waiting_edge in graph.dependents(session, item_id):
+                    waiting = session.get(WorkItem, waiting_edge.item_id)
+                    if waiting is None or waiting.state == ItemState.DONE:
+                        continue
+                    still = self._report(session, waiting)
+                    recipient = waiting.owner_id or waiting_edge.declared_by
+                    message = views.unblocked_dm(_ref(item), still, by=by)
+                    outbox.enqueue(
+                        session,
+                        outbox.NewMessage(
+                            key=f"item:{item_id}:done:notify:{waiting.id}",
+                            target=recipient,
+                            text=message.text,
+                            blocks=message.blocks,
+                            due_at=now,
+                        ),
+                        now=now,
+                    )
+            return self._report(session, item)
+
+    # -- escalating ---------------------------------------------------------------------
+
+    def enqueue_blocker_escalations(self, people: dict[str, Person] | None = None) -> int:
+        """One DM per root blocker to its owner once it has blocked for the escalation delay,
+        then at most one reminder per working day (the key carries the owner's local date)."""
+        now = self.clock.now()
+        added = 0
+        with self.db.write() as session:
+            candidates = graph.root_blocker_edges(session, older_than=now - self.escalate_after)
+            by_root: dict[int, list[Dependency]] = {}
+            roots: dict[int, WorkItem] = {}
+            for root, edge_row in candidates:
+                assert root.id is not None
+                by_root.setdefault(root.id, []).append(edge_row)
+                roots[root.id] = root
+            for root_id, edges_in in by_root.items():
+                root = roots[root_id]
+                recipient = root.owner_id or edges_in[0].declared_by
+                tz = (people or {}).get(recipient)
+                due = deliver_at(now, self.hours, zone_or_utc(tz.tz if tz else None))
+                local_day = due.astimezone(zone_or_utc(tz.tz if tz else None)).date()
+                chains = self._chains_up(session, root_id)
+                since = min(e.created_at for e in edges_in)
+                message = views.blocker_dm(_ref(root), chains, since=since, now=due)
+                if outbox.enqueue(
+                    session,
+                    outbox.NewMessage(
+                        key=f"blocker:{root_id}:{recipient}:{local_day.isoformat()}",
+                        target=recipient,
+                        text=message.text,
+                        blocks=message.blocks,
+                        due_at=due,
+                    ),
+                    now=now,
+                ):
+                    added += 1
+        return added
+
+    def _chains_up(self, session: Session, root_id: int, limit: int = 10) -> list[list[str]]:
+        """What the root blocks: chains from each top item down to the root (a few)."""
+        chains: list[list[int]] = []
+        frontier: list[list[int]] = [[root_id]]
+        seen = {root_id}
+        while frontier and len(chains) < limit:
+            path = frontier.pop(0)
+            ups = [e for e in graph.dependents(session, path[0]) if e.kind == EdgeKind.HARD]
+            ups = [e for e in ups if e.item_id not in seen]
+            open_ups = []
+            for e in ups:
+                up = session.get(WorkItem, e.item_id)
+                if up is not None and up.state == ItemState.OPEN:
+                    open_ups.append(e.item_id)
+            if not open_ups and len(path) > 1:
+                chains.append(path)
+            for up_id in open_ups:
+                seen.add(up_id)
+                frontier.append([up_id, *path])
+        named = graph.items(session, [i for c in chains for i in c])
+        return [[named[i].name for i in chain] for chain in chains]

@@ -1,0 +1,65 @@
+"""Who a Slack user id is: users.info, cached in the database for time zones."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock
+from bot.domain.people import Person
+from store import users
+from store.db import Database
+from store.models import SlackUser
+
+log = logging.getLogger("baton.people")
+
+CACHE_FOR = timedelta(hours=12)
+UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
+
+
+class People:
+    def __init__(self, db: Database, client: WebClient, clock: Clock) -> None:
+        self.db = db
+        self.client = client
+        self.clock = clock
+
+    def lookup(self, user_id: str, *, fresh: bool = False) -> Person | None:
+        """The person, or None when Slack does not know the id."""
+        now = self.clock.now()
+        if not fresh:
+            with self.db.read() as session:
+                hit = users.cached(session, user_id, fresh_after=now - CACHE_FOR)
+                if hit is not None:
+                    return _person(hit)
+        try:
+            info = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            if error.response.get("error") in UNKNOWN_USER_ERRORS:
+                return None
+            raise
+        record = SlackUser(
+            id=user_id,
+            name=str(info.get("name") or info.get("real_name") or user_id),
+            tz=info.get("tz"),
+            is_bot=bool(info.get("is_bot")) or user_id == "USLACKBOT",
+            deleted=bool(info.get("deleted")),
+            fetched_at=now,
+        )
+        with self.db.write() as session:
+            users.remember(session, record)
+        return _person(record)
+
+    def lookup_many(self, user_ids: list[str | None], *, fresh: bool = False) -> dict[str, Person]:
+        found: dict[str, Person] = {}
+        for user_id in dict.fromkeys(uid for uid in user_ids if uid):
+            person = self.lookup(user_id, fresh=fresh)
+            if person is not None:
+                found[user_id] = person
+        return found
+
+
+def _person(user: SlackUser) -> Person:
+    return Person(id=user.id, name=user.name, tz=user.tz, is_bot=user.is_bot, deleted=user.deleted)

@@ -1,0 +1,15 @@
+"""A local Slack Web API stand-in: enough of Slack, checked as Slack checks it, to run Baton
+offline (`baton demo`) and to test it over real HTTP.
+
+It answers `SLACK_API_URL` requests (form, query or JSON bodies, bearer or form tokens), keeps
+channels, DMs, threads, views and ephemerals in memory, and refuses what Slack refuses: bad
+tokens, unknown users and channels, expired or reused trigger_ids, blocks over Block Kit's
+limits, malformed metadata. Tests inject 429s, 5xx and slow responses with `fail_next` and
+`set_delay`.
+"""
+
+from __future__ import annotations
+
+from bot.slack_standin.server import RecordedCall, SlackStandIn
+
+__all__ = ["RecordedCall", "SlackStandIn"]

@@ -1,0 +1,114 @@
+"""Requests as Slack sends them to an app: slash commands, modal submissions, button clicks.
+
+Built from what the stand-in recorded (views it opened, messages it holds), so the demo and
+the tests drive Baton the way a person in the Slack client would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.slack_standin.server import SlackStandIn
+
+TEAM = {"id": "T1", "domain": "acme"}
+
+
+def command_body(standin: SlackStandIn, command: str, text: str, *, user: str, channel: str) -> str:
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM["id"],
+            "team_domain": TEAM["domain"],
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A1",
+            "response_url": standin.response_url(channel, user),
+            "trigger_id": standin.issue_trigger_id(),
+        }
+    )
+
+
+def payload_body(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def last_opened_view(standin: SlackStandIn) -> dict[str, Any]:
+    opened = standin.calls_to("views.open")
+    if not opened:
+        raise LookupError("no modal was opened")
+    return standin.views[opened[-1].response["view"]["id"]]
+
+
+def submission(
+    standin: SlackStandIn, view: dict[str, Any], values: dict[str, Any], *, user: str
+) -> dict[str, Any]:
+    """A view_submission with inputs found by label text, as a person finds them."""
+    state: dict[str, dict[str, Any]] = {}
+    labels = set()
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        label = block["label"]["text"]
+        labels.add(label)
+        element = block["element"]
+        state[block["block_id"]] = {element["action_id"]: _state(element, values.get(label))}
+    unknown = set(values) - labels
+    if unknown:
+        raise LookupError(f"no input labelled {sorted(unknown)} in the modal")
+    return {
+        "type": "view_submission",
+        "team": TEAM,
+        "user": {"id": user, "team_id": TEAM["id"]},
+        "api_app_id": "A1",
+        "trigger_id": standin.issue_trigger_id(),
+        "view": {**view, "state": {"values": state}},
+    }
+
+
+def click(
+    standin: SlackStandIn, message: dict[str, Any], button_text: str, *, user: str, channel: str
+) -> dict[str, Any]:
+    """A block_actions payload for the button with this text on a message Baton posted."""
+    for block in message.get("blocks") or []:
+        if block.get("type") != "actions":
+            continue
+        for element in block.get("elements", []):
+            if element.get("type") == "button" and element["text"]["text"] == button_text:
+                return {
+                    "type": "block_actions",
+                    "team": TEAM,
+                    "user": {"id": user, "team_id": TEAM["id"]},
+                    "api_app_id": "A1",
+                    "trigger_id": standin.issue_trigger_id(),
+                    "channel": {"id": channel},
+                    "container": {"type": "message", "message_ts": message["ts"]},
+                    "message": message,
+                    "response_url": standin.response_url(channel, user, message["ts"]),
+                    "actions": [
+                        {
+                            "type": "button",
+                            "action_id": element["action_id"],
+                            "block_id": block.get("block_id", ""),
+                            "value": element.get("value", ""),
+                            "text": element["text"],
+                            "action_ts": f"{time.time():.6f}",
+                        }
+                    ],
+                }
+    raise LookupError(f"no button {button_text!r} on message {message.get('text')!r}")
+
+
+def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """What Slack sends for an input: the typed value, else the element's initial one."""
+    kind = element["type"]
+    if kind == "users_select":
+        return {"type": kind, "selected_user": value or element.get("initial_user")}
+    if kind == "datetimepicker":
+        return {"type": kind, "selected_date_time": value or element.get("initial_date_time")}
+    return {"type": kind, "value": value if value is not None else element.get("initial_value")}

@@ -1,0 +1,75 @@
+"""Blocks to plain text, roughly as a person reads them in the Slack client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+_TOKEN = re.compile(r"<([^<>]+)>")
+
+
+def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith("@"):
+            return f"@{name_of(target[1:])}"
+        if target.startswith("#"):
+            return f"#{label or target[1:]}"
+        if target.startswith("!date^"):
+            return label
+        if target.startswith("!"):
+            return f"@{label or target[1:]}"
+        return label or target
+
+    plain = _TOKEN.sub(replace, text)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def blocks_to_text(
+    blocks: list[dict[str, Any]], fallback: str = "", name_of: Callable[[str], str] = str
+) -> str:
+    if not blocks:
+        return mrkdwn_to_text(fallback, name_of)
+    lines: list[str] = []
+    for block in blocks:
+        lines += _block_lines(block, name_of)
+    return "\n".join(lines)
+
+
+def _text(obj: Any, name_of: Callable[[str], str]) -> str:
+    if isinstance(obj, dict):
+        return mrkdwn_to_text(str(obj.get("text", "")), name_of)
+    return ""
+
+
+def _block_lines(block: dict[str, Any], name_of: Callable[[str], str]) -> list[str]:
+    kind = block.get("type")
+    if kind in ("header", "section"):
+        lines = [_text(block.get("text"), name_of)] if block.get("text") else []
+        lines += [_text(field, name_of) for field in block.get("fields") or []]
+        accessory = block.get("accessory")
+        if accessory and accessory.get("type") == "button":
+            lines.append(f"[ {_text(accessory.get('text'), name_of)} ]")
+        return lines
+    if kind == "context":
+        return [" · ".join(_text(e, name_of) for e in block.get("elements", []) if "text" in e)]
+    if kind == "actions":
+        buttons = [
+            f"[ {_text(e.get('text'), name_of)} ]"
+            for e in block.get("elements", [])
+            if e.get("type") == "button"
+        ]
+        return ["  ".join(buttons)]
+    if kind == "input":
+        element = block.get("element") or {}
+        filled = element.get("initial_value") or (
+            f"@{name_of(element['initial_user'])}" if element.get("initial_user") else ""
+        )
+        hint = _text(element.get("placeholder"), name_of)
+        shown = filled or (f"({hint})" if hint else "")
+        return [f"{_text(block.get('label'), name_of)}: {shown}".rstrip()]
+    if kind == "divider":
+        return ["―" * 20]
+    return []

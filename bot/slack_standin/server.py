@@ -1,0 +1,591 @@
+"""The stand-in's state and its Web API methods, served as a WSGI app."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from bot.slack_standin.blocks import (
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    check_blocks,
+    check_view,
+)
+from bot.slack_standin.render import blocks_to_text
+
+TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
+JSON_FIELDS = ("blocks", "attachments", "metadata", "view")
+
+Payload = dict[str, Any]
+StartResponse = Callable[..., Any]
+
+
+class SlackError(Exception):
+    """An `ok: false` answer; HTTP status and headers for 429s and 5xx."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        messages: list[str] | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.headers = headers or {}
+        self.messages = messages or []
+
+
+@dataclass
+class RecordedCall:
+    method: str
+    params: Payload
+    response: Payload
+    status: int
+    at: float
+
+
+@dataclass
+class _Failure:
+    method: str
+    status: int
+    error: str | None
+    retry_after: int
+    times: int
+
+
+@dataclass
+class _User:
+    id: str
+    name: str
+    tz: str
+    is_bot: bool
+    deleted: bool
+    real_name: str
+
+    def as_slack(self) -> Payload:
+        return {
+            "id": self.id,
+            "team_id": "T1",
+            "name": self.name,
+            "real_name": self.real_name,
+            "deleted": self.deleted,
+            "is_bot": self.is_bot,
+            "tz": self.tz,
+            "profile": {"real_name": self.real_name, "display_name": self.name},
+        }
+
+
+@dataclass
+class _Channel:
+    id: str
+    name: str
+    messages: list[Payload] = field(default_factory=list)
+
+
+class SlackStandIn:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        *,
+        bot_token: str = "xoxb-standin",
+        bot_user_id: str = "U_BATON",
+    ) -> None:
+        self.clock = clock
+        self.bot_token = bot_token
+        self.bot_user_id = bot_user_id
+        self.calls: list[RecordedCall] = []
+        self.views: dict[str, Payload] = {}
+        self.per_channel_post_limit: float | None = None  # posts per second, None: unlimited
+        self._users: dict[str, _User] = {}
+        self._channels: dict[str, _Channel] = {}
+        self._ephemerals: list[Payload] = []
+        self._homes: dict[str, str] = {}
+        self._triggers: dict[str, float] = {}
+        self._responses: dict[str, tuple[str, str, str | None]] = {}
+        self._failures: list[_Failure] = []
+        self._delays: dict[str, float] = {}
+        self._last_post: dict[str, float] = {}
+        self._lock = threading.RLock()
+        self._counter = itertools.count(1)
+        self._server: Any = None
+        self.url = ""
+
+    # -- set-up -------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        tz: str = "UTC",
+        is_bot: bool = False,
+        deleted: bool = False,
+        real_name: str | None = None,
+    ) -> None:
+        with self._lock:
+            self._users[user_id] = _User(
+                user_id, name, tz, is_bot, deleted, real_name or name.title()
+            )
+
+    def add_channel(self, channel_id: str, name: str) -> None:
+        with self._lock:
+            self._channels[channel_id] = _Channel(channel_id, name)
+
+    def issue_trigger_id(self) -> str:
+        with self._lock:
+            trigger = f"{next(self._counter)}.{uuid.uuid4().hex[:12]}"
+            self._triggers[trigger] = self.clock()
+            return trigger
+
+    def response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:
+        token = uuid.uuid4().hex
+        with self._lock:
+            self._responses[token] = (channel, user, message_ts)
+        base = self.url.removesuffix("api/") if self.url else "http://slack.invalid/"
+        return f"{base}response/{token}"
+
+    def fail_next(
+        self,
+        *,
+        method: str,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int = 1,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls to `method` fail: 429 with Retry-After, 5xx, or ok:false."""
+        with self._lock:
+            self._failures.append(_Failure(method, status, error, retry_after, times))
+
+    def set_delay(self, method: str, seconds: float) -> None:
+        """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
+        with self._lock:
+            self._delays[method] = seconds
+
+    # -- what people see ----------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def messages(self, channel: str) -> list[Payload]:
+        """Every message in a channel, thread replies included, in the order posted."""
+        with self._lock:
+            found = self._channels.get(channel)
+            return [dict(m) for m in found.messages] if found else []
+
+    def dms(self, user: str) -> list[Payload]:
+        return self.messages(_dm_id(user))
+
+    def ephemerals(self, user: str) -> list[Payload]:
+        with self._lock:
+            return [dict(m) for m in self._ephemerals if m["user"] == user]
+
+    def home(self, user: str) -> Payload | None:
+        with self._lock:
+            view_id = self._homes.get(user)
+            return self.views.get(view_id) if view_id else None
+
+    def name_of(self, user_id: str) -> str:
+        user = self._users.get(user_id)
+        return user.name if user else user_id
+
+    def render(self, blocks: list[Payload], text: str = "") -> str:
+        return blocks_to_text(blocks, text, self.name_of)
+
+    blocks_to_text = render
+
+    # -- serving ------------------------------------------------------------------------
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        from waitress.server import create_server
+
+        self._server = create_server(self.wsgi_app, host=host, port=port, threads=8)
+        threading.Thread(target=self._server.run, daemon=True).start()
+        self.url = f"http://{host}:{self._server.effective_port}/api/"
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    def wsgi_app(self, environ: Payload, start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO", ""))
+        if path.startswith("/response/"):
+            line, body = self._handle_response_url(path.removeprefix("/response/"), environ)
+            start_response(line, [("Content-Type", "text/plain")])
+            return [body.encode()]
+        if not path.startswith("/api/"):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        method = path.removeprefix("/api/")
+        params = _read_params(environ)
+        status, headers, payload = self._call(method, params, environ)
+        start_response(
+            f"{status} {_REASONS.get(status, 'Error')}",
+            [("Content-Type", "application/json; charset=utf-8"), *headers.items()],
+        )
+        return [json.dumps(payload).encode()]
+
+    # -- dispatch -----------------------------------------------------------------------
+
+    def _call(
+        self, method: str, params: Payload, environ: Payload
+    ) -> tuple[int, dict[str, str], Payload]:
+        at = self.clock()
+        status, headers = 200, {}
+        try:
+            self._check_token(params, environ)
+            failure = self._take_failure(method)
+            if failure is not None:
+                raise failure
+            handler = _METHODS.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            with self._lock:
+                payload = {"ok": True, **handler(self, params)}
+        except SlackError as error:
+            status, headers = error.status, error.headers
+            payload = {"ok": False, "error": error.error}
+            if error.messages:
+                payload["response_metadata"] = {"messages": error.messages}
+        delay = self._delays.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
+        with self._lock:
+            self.calls.append(RecordedCall(method, params, payload, status, at))
+        return status, headers, payload
+
+    def _check_token(self, params: Payload, environ: Payload) -> None:
+        auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+        token = auth.removeprefix("Bearer ").strip() if auth else str(params.get("token", ""))
+        if not token:
+            raise SlackError("not_authed")
+        if token != self.bot_token:
+            raise SlackError("invalid_auth")
+
+    def _take_failure(self, method: str) -> SlackError | None:
+        with self._lock:
+            for failure in self._failures:
+                if failure.method != method or failure.times <= 0:
+                    continue
+                failure.times -= 1
+                if failure.status == 429:
+                    return SlackError(
+                        "ratelimited",
+                        status=429,
+                        headers={"Retry-After": str(failure.retry_after)},
+                    )
+                if failure.status >= 500:
+                    return SlackError(failure.error or "internal_error", status=failure.status)
+                return SlackError(failure.error or "fatal_error", status=failure.status)
+        return None
+
+    # -- helpers used by the methods ----------------------------------------------------
+
+    def _user(self, user_id: Any) -> _User:
+        user = self._users.get(str(user_id or ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        return user
+
+    def _conversation(self, channel_id: Any) -> _Channel:
+        """A channel, or a DM opened on the fly as chat.postMessage does for a user ID."""
+        channel_id = str(channel_id or "")
+        if channel_id.startswith("U") or channel_id.startswith("W"):
+            user = self._user(channel_id)
+            if user.is_bot:
+                raise SlackError("cannot_dm_bot")
+            if user.deleted:
+                raise SlackError("user_disabled")
+            channel_id = _dm_id(channel_id)
+            self._channels.setdefault(channel_id, _Channel(channel_id, user.name))
+        found = self._channels.get(channel_id)
+        if found is None:
+            raise SlackError("channel_not_found")
+        return found
+
+    def _next_ts(self) -> str:
+        return f"{int(self.clock())}.{next(self._counter):06d}"
+
+    def _check_message(self, params: Payload) -> None:
+        text = params.get("text")
+        blocks = params.get("blocks")
+        if not text and not blocks:
+            raise SlackError("no_text")
+        if text and len(str(text)) > MESSAGE_TEXT:
+            raise SlackError("msg_too_long")
+        if blocks:
+            errors = check_blocks(blocks, limit=MESSAGE_BLOCKS)
+            if errors:
+                raise SlackError("invalid_blocks", messages=errors)
+        metadata = params.get("metadata")
+        if metadata is not None and not (
+            isinstance(metadata, dict)
+            and isinstance(metadata.get("event_type"), str)
+            and metadata["event_type"]
+            and isinstance(metadata.get("event_payload"), dict)
+        ):
+            raise SlackError("invalid_metadata_format")
+
+    def _find_message(self, channel: _Channel, ts: Any) -> Payload:
+        for message in channel.messages:
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def _use_trigger(self, trigger_id: Any) -> None:
+        issued = self._triggers.pop(str(trigger_id or ""), None)
+        if issued is None:
+            raise SlackError("invalid_trigger_id")
+        if self.clock() - issued > TRIGGER_TTL:
+            raise SlackError("expired_trigger_id")
+
+    def _store_view(self, view: Any, *, view_id: str | None = None, home: bool = False) -> Payload:
+        errors = check_view(view, home=home)
+        if errors:
+            raise SlackError("invalid_arguments", messages=errors)
+        view_id = view_id or f"V{next(self._counter):08d}"
+        stored = {
+            **view,
+            "id": view_id,
+            "hash": uuid.uuid4().hex[:16],
+            "state": {"values": {}},
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+        }
+        self.views[view_id] = stored
+        return stored
+
+    def _handle_response_url(self, token: str, environ: Payload) -> tuple[str, str]:
+        with self._lock:
+            target = self._responses.get(token)
+        if target is None:
+            return "404 Not Found", "no_such_response_url"
+        channel_id, user_id, message_ts = target
+        body = _read_params(environ)
+        with self._lock:
+            self.calls.append(RecordedCall("response_url", body, {"ok": True}, 200, self.clock()))
+            if body.get("replace_original") or body.get("delete_original"):
+                if message_ts is None:
+                    return "404 Not Found", "message_not_found"
+                channel = self._channels.get(channel_id) or self._conversation(user_id)
+                message = self._find_message(channel, message_ts)
+                if body.get("delete_original"):
+                    channel.messages.remove(message)
+                else:
+                    message.update(text=body.get("text", ""), blocks=body.get("blocks") or [])
+                return "200 OK", "ok"
+            if body.get("response_type") == "in_channel":
+                self._conversation(channel_id).messages.append(
+                    self._message(channel_id, body, self._next_ts())
+                )
+            else:
+                self._ephemerals.append(
+                    {
+                        "channel": channel_id,
+                        "user": user_id,
+                        "text": body.get("text", ""),
+                        "blocks": body.get("blocks") or [],
+                    }
+                )
+        return "200 OK", "ok"
+
+    def _message(self, channel_id: str, params: Payload, ts: str) -> Payload:
+        message: Payload = {
+            "type": "message",
+            "channel": channel_id,
+            "user": self.bot_user_id,
+            "bot_id": "B_BATON",
+            "ts": ts,
+            "text": params.get("text") or "",
+            "blocks": params.get("blocks") or [],
+        }
+        if params.get("thread_ts"):
+            message["thread_ts"] = str(params["thread_ts"])
+        if params.get("metadata"):
+            message["metadata"] = params["metadata"]
+        return message
+
+    # -- Web API methods ----------------------------------------------------------------
+
+    def auth_test(self, params: Payload) -> Payload:
+        return {
+            "url": "https://acme.slack.com/",
+            "team": "Acme",
+            "user": "baton",
+            "team_id": "T1",
+            "user_id": self.bot_user_id,
+            "bot_id": "B_BATON",
+        }
+
+    def users_info(self, params: Payload) -> Payload:
+        return {"user": self._user(params.get("user")).as_slack()}
+
+    def conversations_open(self, params: Payload) -> Payload:
+        users = [u for u in str(params.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            raise SlackError("not_enough_users" if not users else "too_many_users")
+        channel = self._conversation(users[0])
+        return {"channel": {"id": channel.id}}
+
+    def chat_post_message(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        self._check_message(params)
+        if self.per_channel_post_limit:
+            now = time.monotonic()
+            last = self._last_post.get(channel.id)
+            if last is not None and now - last < 1 / self.per_channel_post_limit:
+                raise SlackError("ratelimited", status=429, headers={"Retry-After": "1"})
+            self._last_post[channel.id] = now
+        thread_ts = params.get("thread_ts")
+        if thread_ts:
+            parent = self._find_message(channel, str(thread_ts))
+            if parent.get("thread_ts") not in (None, parent["ts"]):
+                raise SlackError("cannot_reply_to_message")
+        message = self._message(channel.id, params, self._next_ts())
+        channel.messages.append(message)
+        return {"channel": channel.id, "ts": message["ts"], "message": dict(message)}
+
+    def chat_update(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        message = self._find_message(channel, params.get("ts"))
+        self._check_message({**message, **params})
+        for key in ("text", "blocks", "metadata"):
+            if key in params and params[key] is not None:
+                message[key] = params[key]
+        message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        return {"channel": channel.id, "ts": message["ts"], "text": message["text"]}
+
+    def chat_post_ephemeral(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        user = self._user(params.get("user"))
+        self._check_message(params)
+        self._ephemerals.append(
+            {
+                "channel": channel.id,
+                "user": user.id,
+                "text": params.get("text") or "",
+                "blocks": params.get("blocks") or [],
+            }
+        )
+        return {"message_ts": self._next_ts()}
+
+    def chat_get_permalink(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        message = self._find_message(channel, params.get("message_ts"))
+        stamp = str(message["ts"]).replace(".", "")
+        return {
+            "channel": channel.id,
+            "permalink": f"https://acme.slack.com/archives/{channel.id}/p{stamp}",
+        }
+
+    def conversations_history(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        oldest = float(params.get("oldest") or 0)
+        top_level = [
+            m
+            for m in channel.messages
+            if m.get("thread_ts") in (None, m["ts"]) and float(m["ts"]) >= oldest
+        ]
+        return self._page(list(reversed(top_level)), params)
+
+    def conversations_replies(self, params: Payload) -> Payload:
+        channel = self._conversation(params.get("channel"))
+        parent = self._find_message(channel, params.get("ts"))
+        thread = [parent] + [
+            m for m in channel.messages if m.get("thread_ts") == parent["ts"] and m is not parent
+        ]
+        return self._page(thread, params)
+
+    def _page(self, messages: list[Payload], params: Payload) -> Payload:
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        start = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
+        page = messages[start : start + limit]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        more = start + limit < len(messages)
+        return {
+            "messages": [dict(m) for m in shown],
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
+        }
+
+    def views_open(self, params: Payload) -> Payload:
+        self._use_trigger(params.get("trigger_id"))
+        return {"view": self._store_view(params.get("view"))}
+
+    def views_push(self, params: Payload) -> Payload:
+        return self.views_open(params)
+
+    def views_update(self, params: Payload) -> Payload:
+        view_id = str(params.get("view_id") or "")
+        current = self.views.get(view_id)
+        if current is None:
+            raise SlackError("not_found")
+        if params.get("hash") and params["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        return {"view": self._store_view(params.get("view"), view_id=view_id)}
+
+    def views_publish(self, params: Payload) -> Payload:
+        user = self._user(params.get("user_id"))
+        view = self._store_view(params.get("view"), view_id=self._homes.get(user.id), home=True)
+        self._homes[user.id] = view["id"]
+        return {"view": view}
+
+
+_METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
+    "auth.test": SlackStandIn.auth_test,
+    "users.info": SlackStandIn.users_info,
+    "conversations.open": SlackStandIn.conversations_open,
+    "conversations.history": SlackStandIn.conversations_history,
+    "conversations.replies": SlackStandIn.conversations_replies,
+    "chat.postMessage": SlackStandIn.chat_post_message,
+    "chat.update": SlackStandIn.chat_update,
+    "chat.postEphemeral": SlackStandIn.chat_post_ephemeral,
+    "chat.getPermalink": SlackStandIn.chat_get_permalink,
+    "views.open": SlackStandIn.views_open,
+    "views.push": SlackStandIn.views_push,
+    "views.update": SlackStandIn.views_update,
+    "views.publish": SlackStandIn.views_publish,
+}
+
+_REASONS = {200: "OK", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Unavailable"}
+
+
+def _dm_id(user_id: str) -> str:
+    return f"D{user_id}"
+
+
+def _read_params(environ: Payload) -> Payload:
+    """Query string, form or JSON body, with JSON-encoded fields (blocks, view…) decoded."""
+    params: Payload = {k: v[-1] for k, v in parse_qs(str(environ.get("QUERY_STRING", ""))).items()}
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    content_type = str(environ.get("CONTENT_TYPE", ""))
+    if raw and "json" in content_type:
+        body = json.loads(raw)
+        if isinstance(body, dict):
+            params.update(body)
+    elif raw:
+        params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+    for key in JSON_FIELDS:
+        value = params.get(key)
+        if isinstance(value, str) and value:
+            with contextlib.suppress(json.JSONDecodeError):  # left as is: the checks refuse it
+                params[key] = json.loads(value)
+    return params

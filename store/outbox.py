@@ -1,0 +1,161 @@
+"""The outbox: messages Baton owes Slack, claimed atomically by whichever sweeper gets there."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, col, select
+
+from store.db import Database
+from store.models import OutboxMessage, OutboxOp, OutboxStatus
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    key: str
+    target: str
+    text: str
+    blocks: list[dict[str, Any]]
+    due_at: datetime
+    op: OutboxOp = OutboxOp.POST
+    parent_key: str | None = None
+    handoff_id: int | None = None
+    needs_unacknowledged: bool = False
+    notify_on_failure: str | None = None
+
+
+def enqueue(session: Session, message: NewMessage, *, now: datetime) -> bool:
+    """Add a message unless one with the same key exists (then it is the same message)."""
+    existing = session.exec(
+        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == message.key)
+    ).first()
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            idempotency_key=message.key,
+            op=message.op,
+            target=message.target,
+            parent_key=message.parent_key,
+            text=message.text,
+            blocks=message.blocks,
+            handoff_id=message.handoff_id,
+            needs_unacknowledged=message.needs_unacknowledged,
+            notify_on_failure=message.notify_on_failure,
+            status=OutboxStatus.PENDING,
+            due_at=message.due_at,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return True
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        and_(col(OutboxMessage.status) == OutboxStatus.PENDING, col(OutboxMessage.due_at) <= now),
+        and_(
+            col(OutboxMessage.status) == OutboxStatus.SENDING,
+            col(OutboxMessage.lease_until) <= now,
+        ),
+    )
+
+
+def claim_due(
+    db: Database,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    keys: Sequence[str] | None = None,
+) -> list[OutboxMessage]:
+    """Move due rows (and rows whose lease ran out) to `sending`, in one atomic statement.
+
+    On PostgreSQL the candidate rows are locked with SKIP LOCKED so concurrent sweepers
+    never wait on or take each other's rows; on SQLite the write transaction starts with
+    BEGIN IMMEDIATE, which serialises claimers.
+    """
+    candidates = (
+        select(OutboxMessage.id)
+        .where(_claimable(now))
+        .order_by(col(OutboxMessage.due_at))
+        .limit(limit)
+    )
+    if keys is not None:
+        candidates = candidates.where(col(OutboxMessage.idempotency_key).in_(list(keys)))
+    if db.dialect == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    statement = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(candidates.scalar_subquery()))
+        .values(
+            status=OutboxStatus.SENDING,
+            lease_until=now + lease,
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=now,
+        )
+        .returning(OutboxMessage)
+    )
+    with db.write() as session:
+        rows = list(session.exec(statement).scalars())
+    return sorted(rows, key=lambda row: (row.due_at, row.id or 0))
+
+
+def _finish(db: Database, row_id: int, now: datetime, **values: Any) -> None:
+    with db.write() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id)
+            .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
+            .values(updated_at=now, lease_until=None, **values)
+        )
+
+
+def mark_sent(
+    db: Database, row_id: int, *, channel: str | None, ts: str | None, now: datetime
+) -> None:
+    _finish(db, row_id, now, status=OutboxStatus.SENT, sent_channel=channel, sent_ts=ts)
+
+
+def mark_failed(db: Database, row_id: int, *, error: str, now: datetime) -> None:
+    _finish(db, row_id, now, status=OutboxStatus.FAILED, last_error=error)
+
+
+def mark_cancelled(db: Database, row_id: int, *, reason: str, now: datetime) -> None:
+    _finish(db, row_id, now, status=OutboxStatus.CANCELLED, last_error=reason)
+
+
+def retry_later(
+    db: Database, row_id: int, *, due_at: datetime, error: str | None, now: datetime, count: bool
+) -> None:
+    """Back to pending. `count=False` gives the attempt back (nothing was tried)."""
+    values: dict[str, Any] = {"status": OutboxStatus.PENDING, "due_at": due_at, "last_error": error}
+    if not count:
+        values["attempts"] = OutboxMessage.attempts - 1
+    _finish(db, row_id, now, **values)
+
+
+def cancel_pending_for_handoff(session: Session, handoff_id: int, *, now: datetime) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.handoff_id) == handoff_id)
+        .where(col(OutboxMessage.needs_unacknowledged).is_(True))
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error="acknowledged", updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def find(session: Session, key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).first()
+
+
+def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
+    rows = session.exec(
+        select(OutboxMessage).where(col(OutboxMessage.idempotency_key).in_(list(keys)))
+    ).all()
+    return {row.idempotency_key: row for row in rows}

@@ -1,0 +1,67 @@
+"""Drive Baton as Slack does: signed HTTP requests built from what the stand-in recorded."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack_standin import SlackStandIn, payloads
+
+
+@dataclass
+class SlackDriver:
+    base_url: str  # e.g. http://127.0.0.1:PORT
+    signing_secret: str
+    standin: SlackStandIn
+
+    # -- raw HTTP -------------------------------------------------------------------
+
+    def signed_headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(self.signing_secret).generate_signature(
+            timestamp=ts, body=body
+        )
+        return {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+
+    def post(self, body: str, headers: dict[str, str] | None = None) -> requests.Response:
+        return requests.post(
+            f"{self.base_url}/slack/events",
+            data=body.encode(),
+            headers=headers if headers is not None else self.signed_headers(body),
+            timeout=10,
+        )
+
+    def post_payload(self, payload: dict[str, Any]) -> requests.Response:
+        return self.post(payloads.payload_body(payload))
+
+    # -- Slack surfaces -------------------------------------------------------------
+
+    def command(
+        self, command: str, text: str = "", *, user: str, channel: str = "C_LAUNCH"
+    ) -> requests.Response:
+        return self.post(
+            payloads.command_body(self.standin, command, text, user=user, channel=channel)
+        )
+
+    def last_view(self) -> dict[str, Any]:
+        return payloads.last_opened_view(self.standin)
+
+    def submit(
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str
+    ) -> requests.Response:
+        return self.post_payload(payloads.submission(self.standin, view, values, user=user))
+
+    def click(
+        self, message: dict[str, Any], button_text: str, *, user: str, channel: str
+    ) -> requests.Response:
+        return self.post_payload(
+            payloads.click(self.standin, message, button_text, user=user, channel=channel)
+        )

@@ -1,0 +1,128 @@
+"""Delivery against a misbehaving Slack: 429s, 500s, slow answers, a crash mid-send."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.ids import MetadataEvent
+from store import outbox
+from store.models import OutboxMessage, OutboxStatus
+from tests.conftest import RunningBaton
+from tests.test_escalation import advance, hand_off
+
+
+def keys_posted(baton: RunningBaton) -> Counter[str]:
+    """How often each outbox key reached Slack, read from message metadata."""
+    seen: Counter[str] = Counter()
+    conversations = [baton.standin.messages("C_LAUNCH")]
+    conversations += [baton.standin.dms(user) for user in ("U_ANA", "U_BEN", "U_CAI")]
+    for messages in conversations:
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == MetadataEvent.OUTBOX:
+                seen[metadata["event_payload"]["key"]] += 1
+    return seen
+
+
+def rows(baton: RunningBaton) -> dict[str, OutboxMessage]:
+    with baton.services.db.read() as session:
+        from sqlmodel import select
+
+        return {r.idempotency_key: r for r in session.exec(select(OutboxMessage)).all()}
+
+
+@pytest.fixture
+def nudge_due(baton_factory: Any) -> RunningBaton:
+    baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
+    hand_off(baton)
+    baton.clock.advance(timedelta(hours=1))
+    return baton
+
+
+def test_429_is_waited_out_and_sent_once(nudge_due: RunningBaton) -> None:
+    baton = nudge_due
+    baton.standin.fail_next(method="chat.postMessage", status=429, retry_after=1, times=1)
+    baton.sweep()
+    statuses = [c.status for c in baton.standin.calls_to("chat.postMessage")][-2:]
+    assert statuses == [429, 200]
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+
+
+def test_persistent_429_leaves_the_row_pending_until_retry_after(nudge_due: RunningBaton) -> None:
+    baton = nudge_due
+    baton.standin.fail_next(method="chat.postMessage", status=429, retry_after=1, times=3)
+    baton.sweep()
+    assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.PENDING
+    advance(baton, timedelta(seconds=1))
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+
+
+def test_server_errors_are_retried_with_backoff_without_double_posting(
+    nudge_due: RunningBaton,
+) -> None:
+    baton = nudge_due
+    baton.standin.fail_next(method="chat.postMessage", status=500, times=2)
+    baton.sweep()
+    row = rows(baton)["handoff:1:nudge"]
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    for _ in range(4):
+        advance(baton, timedelta(seconds=30))
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+    # Retries checked Slack for an earlier copy before posting again.
+    assert baton.standin.calls_to("conversations.history")
+
+
+def test_a_crash_between_slack_and_the_database_leaves_exactly_one_message(
+    nudge_due: RunningBaton, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    baton = nudge_due
+    real_mark_sent = outbox.mark_sent
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise SystemExit("killed after Slack accepted the message")
+
+    monkeypatch.setattr(outbox, "mark_sent", crash)
+    with pytest.raises(SystemExit):
+        baton.services.deliverer.deliver_keys(["handoff:1:nudge"])
+    monkeypatch.setattr(outbox, "mark_sent", real_mark_sent)
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+    assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.SENDING
+
+    baton.sweep()  # the lease still holds: nobody touches it
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+    advance(baton, baton.services.deliverer.lease)
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+    row = rows(baton)["handoff:1:nudge"]
+    assert row.status == OutboxStatus.SENT and row.sent_ts
+
+
+def test_slow_slack_still_gets_each_message_once(nudge_due: RunningBaton) -> None:
+    baton = nudge_due
+    baton.standin.set_delay("chat.postMessage", 0.3)
+    baton.sweep()
+    assert keys_posted(baton)["handoff:1:nudge"] == 1
+
+
+def test_thread_replies_wait_for_their_parent(baton_factory: Any) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
+    baton.standin.fail_next(method="chat.postMessage", status=500, times=1)
+    hand_off_without_wait(baton)
+    # The channel post failed once; the DM went out.
+    assert keys_posted(baton)["handoff:1:post"] == 0
+    advance(baton, timedelta(minutes=1))
+    assert keys_posted(baton)["handoff:1:post"] == 1
+    advance(baton, timedelta(hours=2))
+    thread = [m for m in baton.standin.messages("C_LAUNCH") if m.get("thread_ts")]
+    assert len(thread) == 1
+
+
+def hand_off_without_wait(baton: RunningBaton) -> None:
+    from tests.test_handoff_flow import GOOD_FORM, open_modal, wait_for
+
+    view = open_modal(baton)
+    baton.slack.submit(view, GOOD_FORM, user="U_CAI")
+    wait_for(lambda: baton.standin.dms("U_ANA"))
