@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING if args.command == "demo" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # chatty on import
     if args.command == "demo":
         from bot.demo import run_demo
 

@@ -26,13 +26,13 @@ from store.migrate import upgrade
 
 SECRET = "demo-signing-secret"
 TOKEN = "xoxb-demo"
-CHANNEL = "C_LAUNCH"
+CHANNEL = "C0LAUNCH"
 # Tuesday 14:00 UTC: 15:00 for Ana in Berlin, 09:00 for Ben in New York, 14:00 for Cai in London.
 START = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 PEOPLE = {
-    "U_ANA": ("ana", "Europe/Berlin"),
-    "U_BEN": ("ben", "America/New_York"),
-    "U_CAI": ("cai", "Europe/London"),
+    "U0ANA": ("ana", "Europe/Berlin"),
+    "U0BEN": ("ben", "America/New_York"),
+    "U0CAI": ("cai", "Europe/London"),
 }
 
 
@@ -128,13 +128,13 @@ class Story:
         step = timedelta(minutes=15)
         while self.clock.now() < instant:
             self.clock.advance(min(step, instant - self.clock.now()))
-            self.services.deliverer.sweep()
+            self.services.tick()
 
 
 def play(story: Story, wait: Callable[[datetime], None]) -> None:
     slack = story.slack
     story.scene("#launch · ana ends her window with /handoff launch copy")
-    story.command("U_ANA", "/handoff", "launch copy")
+    story.command("U0ANA", "/handoff", "launch copy")
     view = payloads.last_opened_view(slack)
     story.show("ana sees a modal", slack.render(view["blocks"], ""))
     label_of = {b["block_id"]: b["label"]["text"] for b in view["blocks"] if b["type"] == "input"}
@@ -145,11 +145,11 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
         "Status": "Copy ready; KPI capture blocked on instrumentation metadata",
         "Done": "Drafted\nLegal review passed for the LinkedIn copy",
         "Open": "UTM labels for the newsletter link",
-        "Next owner": "U_BEN",
+        "Next owner": "U0BEN",
         "Next action": "",
-        "Backup owner": "U_CAI",
+        "Backup owner": "U0CAI",
     }
-    answer = story.submit("U_ANA", form)
+    answer = story.submit("U0ANA", form)
     errors = "\n".join(f"✗ {label_of[block]}: {text}" for block, text in answer["errors"].items())
     story.show("the modal stays open, refusing at the field", errors)
 
@@ -158,7 +158,7 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
         "Legal review passed for the LinkedIn copy"
     )
     form["Next action"] = "Publish the LinkedIn post and log reach at 24h"
-    story.submit("U_ANA", form)
+    story.submit("U0ANA", form)
     story.show_new()
 
     act_by = story.clock.now() + story.services.settings.act_within
@@ -176,7 +176,7 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
     story.show_new()
 
     story.scene("cai acknowledges from the escalation DM")
-    story.click("U_CAI", slack.dms("U_CAI")[-1], "Acknowledge")
+    story.click("U0CAI", slack.dms("U0CAI")[-1], "Acknowledge")
     story.show_new()
     post = slack.messages(CHANNEL)[0]
     story.show("#launch, the handoff post now", slack.render(post["blocks"], post["text"]))
@@ -185,7 +185,7 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
 
 def run_demo() -> int:
     clock = ManualClock(START)
-    slack = SlackStandIn(clock=clock.timestamp, bot_token=TOKEN, bot_user_id="U_BATON")
+    slack = SlackStandIn(clock=clock.timestamp, bot_token=TOKEN, bot_user_id="U0BATON")
     for user_id, (name, tz) in PEOPLE.items():
         slack.add_user(user_id, name, tz=tz)
     slack.add_channel(CHANNEL, "launch")

@@ -96,35 +96,24 @@ def blocked_items(
     return [(item, _utc(when)) for item, when in rows], int(total)
 
 
-def root_blocker_edges(
-    session: Session, *, older_than: datetime, limit: int = 500
-) -> list[tuple[WorkItem, Dependency]]:
-    """Hard edges onto an open item that has no open hard dependency of its own (a root
-    blocker), from an open item, declared before `older_than`: the escalation candidates."""
+def old_hard_waits(session: Session, *, older_than: datetime, limit: int = 500) -> list[Dependency]:
+    """Hard edges between two open items, declared before `older_than`, oldest first: work
+    that has waited long enough for its blocker's owner to hear of it."""
     waiting = aliased(WorkItem)
-    beneath = aliased(Dependency)
-    beneath_item = aliased(WorkItem)
-    has_open_hard_dependency = (
-        select(beneath.id)
-        .join(beneath_item, col(beneath_item.id) == beneath.dependency_id)
-        .where(beneath.item_id == WorkItem.id)
-        .where(beneath.kind == EdgeKind.HARD)
-        .where(beneath_item.state == ItemState.OPEN)
-        .exists()
+    blocking = aliased(WorkItem)
+    return list(
+        session.exec(
+            select(Dependency)
+            .join(waiting, col(waiting.id) == Dependency.item_id)
+            .join(blocking, col(blocking.id) == Dependency.dependency_id)
+            .where(Dependency.kind == EdgeKind.HARD)
+            .where(waiting.state == ItemState.OPEN)
+            .where(blocking.state == ItemState.OPEN)
+            .where(col(Dependency.created_at) <= older_than)
+            .order_by(col(Dependency.created_at), col(Dependency.id))
+            .limit(limit)
+        ).all()
     )
-    rows = session.exec(
-        select(WorkItem, Dependency)
-        .join(Dependency, col(Dependency.dependency_id) == WorkItem.id)
-        .join(waiting, col(waiting.id) == Dependency.item_id)
-        .where(WorkItem.state == ItemState.OPEN)
-        .where(waiting.state == ItemState.OPEN)
-        .where(Dependency.kind == EdgeKind.HARD)
-        .where(col(Dependency.created_at) <= older_than)
-        .where(~has_open_hard_dependency)
-        .order_by(col(Dependency.created_at))
-        .limit(limit)
-    ).all()
-    return [(item, dependency) for item, dependency in rows]
 
 
 def owned_open_items(session: Session, owner_id: str, *, limit: int = 50) -> list[WorkItem]:

@@ -150,6 +150,18 @@ def cancel_pending_for_handoff(session: Session, handoff_id: int, *, now: dateti
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def cancel_pending_with_prefix(session: Session, prefix: str, *, reason: str, now: datetime) -> int:
+    """Cancel what is still pending under a key prefix (e.g. a resolved blocker's DMs)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.idempotency_key).like(f"{escaped}%", escape="\\"))
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def find(session: Session, key: str) -> OutboxMessage | None:
     return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).first()
 

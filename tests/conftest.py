@@ -30,10 +30,10 @@ BOT_TOKEN = "xoxb-test"
 START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 PEOPLE = {
-    "U_ANA": ("ana", "Europe/Berlin"),
-    "U_BEN": ("ben", "Europe/London"),
-    "U_CAI": ("cai", "America/New_York"),
-    "U_DEE": ("dee", "Asia/Kolkata"),
+    "U0ANA": ("ana", "Europe/Berlin"),
+    "U0BEN": ("ben", "Europe/London"),
+    "U0CAI": ("cai", "America/New_York"),
+    "U0DEE": ("dee", "Asia/Kolkata"),
 }
 
 
@@ -44,12 +44,12 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def standin(clock: ManualClock) -> Iterator[SlackStandIn]:
-    slack = SlackStandIn(clock=clock.timestamp, bot_token=BOT_TOKEN, bot_user_id="U_BATON")
+    slack = SlackStandIn(clock=clock.timestamp, bot_token=BOT_TOKEN, bot_user_id="U0BATON")
     for user_id, (name, tz) in PEOPLE.items():
         slack.add_user(user_id, name, tz=tz)
-    slack.add_user("U_BOT", "otherbot", tz="UTC", is_bot=True)
-    slack.add_user("U_GONE", "gone", tz="UTC", deleted=True)
-    slack.add_channel("C_LAUNCH", "launch")
+    slack.add_user("U0BOT", "otherbot", tz="UTC", is_bot=True)
+    slack.add_user("U0GONE", "gone", tz="UTC", deleted=True)
+    slack.add_channel("C0LAUNCH", "launch")
     slack.serve()
     yield slack
     slack.stop()
@@ -113,7 +113,7 @@ class RunningBaton:
     clock: ManualClock
 
     def sweep(self) -> int:
-        return self.services.deliverer.sweep()
+        return self.services.tick()
 
 
 @pytest.fixture

@@ -20,7 +20,13 @@ class SlackDriver:
 
     # -- raw HTTP -------------------------------------------------------------------
 
-    def signed_headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+    def signed_headers(
+        self,
+        body: str,
+        *,
+        timestamp: int | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+    ) -> dict[str, str]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signature = SignatureVerifier(self.signing_secret).generate_signature(
             timestamp=ts, body=body
@@ -28,7 +34,7 @@ class SlackDriver:
         return {
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature,
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
         }
 
     def post(self, body: str, headers: dict[str, str] | None = None) -> requests.Response:
@@ -42,10 +48,14 @@ class SlackDriver:
     def post_payload(self, payload: dict[str, Any]) -> requests.Response:
         return self.post(payloads.payload_body(payload))
 
+    def event(self, event: dict[str, Any]) -> requests.Response:
+        body = payloads.event_body(event)
+        return self.post(body, self.signed_headers(body, content_type="application/json"))
+
     # -- Slack surfaces -------------------------------------------------------------
 
     def command(
-        self, command: str, text: str = "", *, user: str, channel: str = "C_LAUNCH"
+        self, command: str, text: str = "", *, user: str, channel: str = "C0LAUNCH"
     ) -> requests.Response:
         return self.post(
             payloads.command_body(self.standin, command, text, user=user, channel=channel)

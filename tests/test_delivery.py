@@ -18,8 +18,8 @@ from tests.test_escalation import advance, hand_off
 def keys_posted(baton: RunningBaton) -> Counter[str]:
     """How often each outbox key reached Slack, read from message metadata."""
     seen: Counter[str] = Counter()
-    conversations = [baton.standin.messages("C_LAUNCH")]
-    conversations += [baton.standin.dms(user) for user in ("U_ANA", "U_BEN", "U_CAI")]
+    conversations = [baton.standin.messages("C0LAUNCH")]
+    conversations += [baton.standin.dms(user) for user in ("U0ANA", "U0BEN", "U0CAI")]
     for messages in conversations:
         for message in messages:
             metadata = message.get("metadata") or {}
@@ -116,7 +116,7 @@ def test_thread_replies_wait_for_their_parent(baton_factory: Any) -> None:
     advance(baton, timedelta(minutes=1))
     assert keys_posted(baton)["handoff:1:post"] == 1
     advance(baton, timedelta(hours=2))
-    thread = [m for m in baton.standin.messages("C_LAUNCH") if m.get("thread_ts")]
+    thread = [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")]
     assert len(thread) == 1
 
 
@@ -124,5 +124,5 @@ def hand_off_without_wait(baton: RunningBaton) -> None:
     from tests.test_handoff_flow import GOOD_FORM, open_modal, wait_for
 
     view = open_modal(baton)
-    baton.slack.submit(view, GOOD_FORM, user="U_CAI")
-    wait_for(lambda: baton.standin.dms("U_ANA"))
+    baton.slack.submit(view, GOOD_FORM, user="U0CAI")
+    wait_for(lambda: baton.standin.dms("U0ANA"))

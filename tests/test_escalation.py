@@ -15,10 +15,10 @@ def hand_off(baton: RunningBaton, **changes: Any) -> None:
     view = open_modal(baton)
     form = {**GOOD_FORM, **changes}
     response = baton.slack.submit(
-        view, {k: v for k, v in form.items() if v is not None}, user="U_CAI"
+        view, {k: v for k, v in form.items() if v is not None}, user="U0CAI"
     )
     assert response.status_code == 200 and "errors" not in response.text
-    wait_for(lambda: baton.standin.dms("U_ANA"))
+    wait_for(lambda: baton.standin.dms("U0ANA"))
 
 
 def advance(baton: RunningBaton, delta: timedelta) -> None:
@@ -36,17 +36,17 @@ def test_nudge_at_act_by_then_backup_and_thread_after_the_escalation_delay(
     baton: RunningBaton = baton_factory(act_within="PT4H", escalate_after="PT2H")
     hand_off(baton)
     advance(baton, timedelta(hours=3, minutes=59))
-    assert len(baton.standin.dms("U_ANA")) == 1  # just the handoff DM so far
+    assert len(baton.standin.dms("U0ANA")) == 1  # just the handoff DM so far
 
     advance(baton, timedelta(minutes=1))
-    ana = baton.standin.dms("U_ANA")
+    ana = baton.standin.dms("U0ANA")
     assert len(ana) == 2 and "waiting on you" in ana[-1]["text"]
-    assert baton.standin.dms("U_BEN") == []
+    assert baton.standin.dms("U0BEN") == []
 
     advance(baton, timedelta(hours=2))
-    ben = baton.standin.dms("U_BEN")
+    ben = baton.standin.dms("U0BEN")
     assert len(ben) == 1 and "Escalation" in ben[0]["text"]
-    thread = [m for m in baton.standin.messages("C_LAUNCH") if m.get("thread_ts")]
+    thread = [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")]
     assert len(thread) == 1
     rendered = baton.standin.render(thread[0]["blocks"], thread[0]["text"])
     assert (
@@ -55,9 +55,9 @@ def test_nudge_at_act_by_then_backup_and_thread_after_the_escalation_delay(
 
     # Nothing else, ever.
     advance(baton, timedelta(days=3))
-    assert len(baton.standin.dms("U_ANA")) == 2
-    assert len(baton.standin.dms("U_BEN")) == 1
-    assert len(baton.standin.messages("C_LAUNCH")) == 2
+    assert len(baton.standin.dms("U0ANA")) == 2
+    assert len(baton.standin.dms("U0BEN")) == 1
+    assert len(baton.standin.messages("C0LAUNCH")) == 2
 
 
 def test_without_a_backup_owner_the_author_is_asked(baton_factory: Any) -> None:
@@ -65,7 +65,7 @@ def test_without_a_backup_owner_the_author_is_asked(baton_factory: Any) -> None:
     hand_off(baton, **{"Backup owner": None})
     advance(baton, timedelta(hours=1))
     advance(baton, timedelta(hours=1))
-    cai = baton.standin.dms("U_CAI")  # the author
+    cai = baton.standin.dms("U0CAI")  # the author
     assert len(cai) == 1 and "No backup owner" in baton.standin.render(cai[0]["blocks"])
 
 
@@ -73,19 +73,19 @@ def test_acknowledging_cancels_what_is_pending(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
     hand_off(baton)
     advance(baton, timedelta(hours=1))  # nudge sent
-    nudge = baton.standin.dms("U_ANA")[-1]
-    baton.slack.click(nudge, "Acknowledge", user="U_ANA", channel=nudge["channel"])
+    nudge = baton.standin.dms("U0ANA")[-1]
+    baton.slack.click(nudge, "Acknowledge", user="U0ANA", channel=nudge["channel"])
     wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
     advance(baton, timedelta(days=2))
-    assert baton.standin.dms("U_BEN") == []
-    assert [m for m in baton.standin.messages("C_LAUNCH") if m.get("thread_ts")] == []
+    assert baton.standin.dms("U0BEN") == []
+    assert [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")] == []
 
 
 def test_default_act_by_comes_from_the_setting(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT30M", escalate_after="PT1H")
     hand_off(baton)
     advance(baton, timedelta(minutes=30))
-    assert len(baton.standin.dms("U_ANA")) == 2
+    assert len(baton.standin.dms("U0ANA")) == 2
 
 
 def test_a_nudge_due_at_night_waits_for_the_recipients_morning(baton_factory: Any) -> None:
@@ -95,14 +95,14 @@ def test_a_nudge_due_at_night_waits_for_the_recipients_morning(baton_factory: An
     )
     hand_off(baton)
     advance(baton, timedelta(hours=8))
-    assert len(baton.standin.dms("U_ANA")) == 1
+    assert len(baton.standin.dms("U0ANA")) == 1
     # Walk through the night in 30-minute ticks: nothing until 09:00 Berlin (08:00 UTC).
     morning = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     while baton.clock.now() < morning - timedelta(minutes=30):
         advance(baton, timedelta(minutes=30))
-        assert len(baton.standin.dms("U_ANA")) == 1, baton.clock.now()
+        assert len(baton.standin.dms("U0ANA")) == 1, baton.clock.now()
     advance(baton, morning - baton.clock.now())
-    assert len(baton.standin.dms("U_ANA")) == 2
+    assert len(baton.standin.dms("U0ANA")) == 2
 
 
 @pytest.mark.parametrize("error", ["user_not_found", "account_inactive"])
@@ -114,8 +114,8 @@ def test_a_permanent_error_fails_the_row_and_tells_the_author_once(
     baton.standin.fail_next(method="chat.postMessage", error=error, times=1)
     advance(baton, timedelta(hours=1))  # the nudge fails for good
     advance(baton, timedelta(minutes=1))  # the notice to the author goes out
-    notices = [m for m in baton.standin.dms("U_CAI") if "could not deliver" in m["text"]]
+    notices = [m for m in baton.standin.dms("U0CAI") if "could not deliver" in m["text"]]
     assert len(notices) == 1 and error in notices[0]["text"]
     advance(baton, timedelta(hours=1))
-    notices = [m for m in baton.standin.dms("U_CAI") if "could not deliver" in m["text"]]
+    notices = [m for m in baton.standin.dms("U0CAI") if "could not deliver" in m["text"]]
     assert len(notices) == 1

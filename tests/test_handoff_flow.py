@@ -15,14 +15,14 @@ GOOD_FORM = {
     "Status": "Copy ready, KPI capture pending",
     "Done": "Drafted launch copy in https://docs.example.com/copy\nLegal review passed",
     "Open": "Instrumentation metadata missing",
-    "Next owner": "U_ANA",
+    "Next owner": "U0ANA",
     "Next action": "Publish the copy on LinkedIn",
-    "Backup owner": "U_BEN",
+    "Backup owner": "U0BEN",
 }
 
 
 def open_modal(
-    baton: RunningBaton, text: str = "launch copy", user: str = "U_CAI"
+    baton: RunningBaton, text: str = "launch copy", user: str = "U0CAI"
 ) -> dict[str, Any]:
     response = baton.slack.command("/handoff", text, user=user)
     assert response.status_code == 200
@@ -35,7 +35,7 @@ def open_modal(
 def submit(baton: RunningBaton, **changes: Any) -> Any:
     view = open_modal(baton)
     form = {**GOOD_FORM, **changes}
-    return baton.slack.submit(view, {k: v for k, v in form.items() if v is not None}, user="U_CAI")
+    return baton.slack.submit(view, {k: v for k, v in form.items() if v is not None}, user="U0CAI")
 
 
 def labels(view: dict[str, Any]) -> list[str]:
@@ -65,9 +65,9 @@ def test_a_valid_handoff_is_posted_and_the_next_owner_gets_a_dm(baton: RunningBa
     assert response.status_code == 200
     assert response.text in ("", "null") or json.loads(response.text) == {}
 
-    wait_for(lambda: baton.standin.messages("C_LAUNCH"))
-    wait_for(lambda: baton.standin.dms("U_ANA"))
-    posts = baton.standin.messages("C_LAUNCH")
+    wait_for(lambda: baton.standin.messages("C0LAUNCH"))
+    wait_for(lambda: baton.standin.dms("U0ANA"))
+    posts = baton.standin.messages("C0LAUNCH")
     assert len(posts) == 1
     post_text = baton.standin.render(posts[0]["blocks"], posts[0]["text"])
     assert post_text.splitlines()[0].strip() == "launch copy"
@@ -81,7 +81,7 @@ def test_a_valid_handoff_is_posted_and_the_next_owner_gets_a_dm(baton: RunningBa
     ):
         assert expected in post_text
 
-    dms = baton.standin.dms("U_ANA")
+    dms = baton.standin.dms("U0ANA")
     assert len(dms) == 1
     dm_text = baton.standin.render(dms[0]["blocks"], dms[0]["text"])
     assert "Publish the copy on LinkedIn" in dm_text
@@ -89,21 +89,21 @@ def test_a_valid_handoff_is_posted_and_the_next_owner_gets_a_dm(baton: RunningBa
 
 
 def test_refused_fields_get_fix_it_messages_and_nothing_is_stored(baton: RunningBaton) -> None:
-    response = submit(baton, **{"Status": "   ", "Next action": "", "Backup owner": "U_ANA"})
+    response = submit(baton, **{"Status": "   ", "Next action": "", "Backup owner": "U0ANA"})
     assert response.status_code == 200
     body = response.json()
     assert body["response_action"] == "errors"
     assert set(body["errors"]) == {"status", "next_action", "backup_owner"}
     assert "next action" in body["errors"]["next_action"]
-    assert baton.standin.messages("C_LAUNCH") == []
-    assert baton.standin.dms("U_ANA") == []
+    assert baton.standin.messages("C0LAUNCH") == []
+    assert baton.standin.dms("U0ANA") == []
 
 
 def test_bots_deleted_and_unknown_users_are_refused(baton: RunningBaton) -> None:
-    for user, says in (("U_BOT", "bot"), ("U_GONE", "deactivated"), ("U_NOBODY", "not a member")):
+    for user, says in (("U0BOT", "bot"), ("U0GONE", "deactivated"), ("U0NOBODY", "not a member")):
         body = submit(baton, **{"Next owner": user}).json()
         assert says in body["errors"]["next_owner"]
-    assert baton.standin.messages("C_LAUNCH") == []
+    assert baton.standin.messages("C0LAUNCH") == []
 
 
 def test_act_by_in_the_past_is_refused(baton: RunningBaton) -> None:
@@ -120,7 +120,7 @@ def test_too_many_done_bullets_are_refused_before_slack_would_be(baton: RunningB
 
 def posted_message(baton: RunningBaton, *, dm_of: str | None = None) -> dict[str, Any]:
     def messages() -> list[dict[str, Any]]:
-        return baton.standin.dms(dm_of) if dm_of else baton.standin.messages("C_LAUNCH")
+        return baton.standin.dms(dm_of) if dm_of else baton.standin.messages("C0LAUNCH")
 
     wait_for(messages)
     return messages()[-1]
@@ -128,11 +128,11 @@ def posted_message(baton: RunningBaton, *, dm_of: str | None = None) -> dict[str
 
 def test_acknowledge_updates_dm_and_channel_post(baton: RunningBaton) -> None:
     submit(baton)
-    dm = posted_message(baton, dm_of="U_ANA")
-    response = baton.slack.click(dm, "Acknowledge", user="U_ANA", channel=dm["channel"])
+    dm = posted_message(baton, dm_of="U0ANA")
+    response = baton.slack.click(dm, "Acknowledge", user="U0ANA", channel=dm["channel"])
     assert response.status_code == 200
     wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
-    dm_after = baton.standin.render(posted_message(baton, dm_of="U_ANA")["blocks"])
+    dm_after = baton.standin.render(posted_message(baton, dm_of="U0ANA")["blocks"])
     post_after = baton.standin.render(posted_message(baton)["blocks"])
     assert "Acknowledged by @ana" in dm_after
     assert "Acknowledged by @ana" in post_after
@@ -142,25 +142,25 @@ def test_acknowledge_updates_dm_and_channel_post(baton: RunningBaton) -> None:
 def test_only_the_next_or_backup_owner_can_acknowledge(baton: RunningBaton) -> None:
     submit(baton)
     post = posted_message(baton)
-    baton.slack.click(post, "Acknowledge", user="U_DEE", channel="C_LAUNCH")
-    wait_for(lambda: baton.standin.ephemerals("U_DEE"))
+    baton.slack.click(post, "Acknowledge", user="U0DEE", channel="C0LAUNCH")
+    wait_for(lambda: baton.standin.ephemerals("U0DEE"))
     assert "This handoff is for @ana" in baton.standin.render(
-        [], baton.standin.ephemerals("U_DEE")[-1]["text"]
+        [], baton.standin.ephemerals("U0DEE")[-1]["text"]
     )
     assert baton.standin.calls_to("chat.update") == []
 
-    baton.slack.click(post, "Acknowledge", user="U_BEN", channel="C_LAUNCH")
+    baton.slack.click(post, "Acknowledge", user="U0BEN", channel="C0LAUNCH")
     wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
 
 
 def test_a_second_click_is_harmless(baton: RunningBaton) -> None:
     submit(baton)
-    dm = posted_message(baton, dm_of="U_ANA")
-    baton.slack.click(dm, "Acknowledge", user="U_ANA", channel=dm["channel"])
+    dm = posted_message(baton, dm_of="U0ANA")
+    baton.slack.click(dm, "Acknowledge", user="U0ANA", channel=dm["channel"])
     wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
-    baton.slack.click(dm, "Acknowledge", user="U_ANA", channel=dm["channel"])
-    wait_for(lambda: baton.standin.ephemerals("U_ANA"))
-    assert "Already acknowledged" in baton.standin.ephemerals("U_ANA")[-1]["text"]
+    baton.slack.click(dm, "Acknowledge", user="U0ANA", channel=dm["channel"])
+    wait_for(lambda: baton.standin.ephemerals("U0ANA"))
+    assert "Already acknowledged" in baton.standin.ephemerals("U0ANA")[-1]["text"]
     assert len(baton.standin.calls_to("chat.update")) == 2
 
 
@@ -184,8 +184,8 @@ def test_malformed_payloads_get_4xx_and_the_app_keeps_serving(baton: RunningBato
     weird_click = baton.slack.post_payload(
         {
             "type": "block_actions",
-            "user": {"id": "U_ANA"},
-            "channel": {"id": "C_LAUNCH"},
+            "user": {"id": "U0ANA"},
+            "channel": {"id": "C0LAUNCH"},
             "actions": [
                 {"action_id": "handoff_acknowledge", "value": "not-a-number", "type": "button"}
             ],
@@ -202,16 +202,16 @@ def test_expired_trigger_tells_the_user_to_retry(baton: RunningBaton) -> None:
         {
             "command": "/handoff",
             "text": "",
-            "user_id": "U_CAI",
-            "channel_id": "C_LAUNCH",
+            "user_id": "U0CAI",
+            "channel_id": "C0LAUNCH",
             "trigger_id": trigger,
             "team_id": "T1",
-            "response_url": baton.standin.response_url("C_LAUNCH", "U_CAI"),
+            "response_url": baton.standin.response_url("C0LAUNCH", "U0CAI"),
         }
     )
     assert baton.slack.post(body).status_code == 200
-    wait_for(lambda: baton.standin.ephemerals("U_CAI"))
-    assert "/handoff" in baton.standin.ephemerals("U_CAI")[-1]["text"]
+    wait_for(lambda: baton.standin.ephemerals("U0CAI"))
+    assert "/handoff" in baton.standin.ephemerals("U0CAI")[-1]["text"]
 
 
 def test_healthz_reports_the_database(baton: RunningBaton) -> None:

@@ -25,16 +25,16 @@ from bot.slack_standin import SlackStandIn
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET
 from tests.slack_driver import SlackDriver
 
-PAIRS = [("U_ANA", "U_BEN"), ("U_BEN", "U_CAI"), ("U_CAI", "U_DEE"), ("U_DEE", "U_ANA")]
+PAIRS = [("U0ANA", "U0BEN"), ("U0BEN", "U0CAI"), ("U0CAI", "U0DEE"), ("U0DEE", "U0ANA")]
 EXPECTED_KINDS = ("post", "dm", "nudge", "escalate-dm", "escalate-thread")
 
 
 @pytest.fixture
 def live_standin() -> Iterator[SlackStandIn]:
-    slack = SlackStandIn(bot_token=BOT_TOKEN, bot_user_id="U_BATON")  # real time
+    slack = SlackStandIn(bot_token=BOT_TOKEN, bot_user_id="U0BATON")  # real time
     for user_id, (name, tz) in PEOPLE.items():
         slack.add_user(user_id, name, tz=tz)
-    slack.add_channel("C_LAUNCH", "launch")
+    slack.add_channel("C0LAUNCH", "launch")
     slack.serve()
     yield slack
     slack.stop()
@@ -97,7 +97,7 @@ def env_for(slack: SlackStandIn, database_url: str, port: int) -> dict[str, str]
 
 def keys_posted(slack: SlackStandIn) -> Counter[str]:
     seen: Counter[str] = Counter()
-    conversations = [slack.messages("C_LAUNCH")] + [slack.dms(u) for u in PEOPLE]
+    conversations = [slack.messages("C0LAUNCH")] + [slack.dms(u) for u in PEOPLE]
     for messages in conversations:
         for message in messages:
             metadata = message.get("metadata") or {}
@@ -110,7 +110,7 @@ def create_handoffs(slack: SlackStandIn, port: int) -> None:
     driver = SlackDriver(f"http://127.0.0.1:{port}", SIGNING_SECRET, slack)
     for n, (next_owner, backup) in enumerate(PAIRS):
         opened = len(slack.calls_to("views.open"))
-        assert driver.command("/handoff", f"item {n}", user="U_ANA").status_code == 200
+        assert driver.command("/handoff", f"item {n}", user="U0ANA").status_code == 200
         deadline = time.monotonic() + 5
         while len(slack.calls_to("views.open")) == opened and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -120,7 +120,7 @@ def create_handoffs(slack: SlackStandIn, port: int) -> None:
             "Next action": f"Publish item {n}",
             "Backup owner": backup,
         }
-        response = driver.submit(driver.last_view(), form, user="U_ANA")
+        response = driver.submit(driver.last_view(), form, user="U0ANA")
         assert response.status_code == 200 and "errors" not in response.text
 
 

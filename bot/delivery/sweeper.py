@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-
-from bot.delivery.deliverer import Deliverer
 
 log = logging.getLogger("baton.sweeper")
 
 
 class Sweeper:
-    def __init__(self, deliverer: Deliverer, interval: timedelta) -> None:
-        self.deliverer = deliverer
+    def __init__(self, work: Callable[[], int], interval: timedelta) -> None:
+        self.work = work  # plan what is due, then deliver it; returns how many were sent
         self.interval = interval
         self._scheduler = BackgroundScheduler(timezone=UTC)
 
     def tick(self) -> int:
         try:
-            return self.deliverer.sweep()
+            return self.work()
         except Exception:
             log.exception("sweep failed; the next tick retries")
             return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -15,6 +16,8 @@ from bot.services.handoffs import EscalationPolicy, HandoffService
 from bot.services.people import People
 from store.db import Database
 
+log = logging.getLogger("baton.services")
+
 
 @dataclass
 class Services:
@@ -26,6 +29,14 @@ class Services:
     handoffs: HandoffService
     graph: GraphService
     deliverer: Deliverer
+
+    def tick(self) -> int:
+        """One sweeper tick: turn state into due messages (blocker escalations), deliver."""
+        try:
+            self.graph.enqueue_blocker_escalations(tz_of=self.people.tz_of)
+        except Exception:  # planning must never stop delivery of what is already due
+            log.exception("planning blocker escalations failed; the next tick retries")
+        return self.deliverer.sweep()
 
     def close(self) -> None:
         self.deliverer.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -16,7 +17,6 @@ from bot.domain.graph import (
     cycle_through,
     root_blockers,
 )
-from bot.domain.people import Person
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.views import blocked as views
 from store import graph, outbox, work_items
@@ -24,6 +24,15 @@ from store.db import Database
 from store.models import Dependency, ItemState, WorkItem
 
 LIST_PAGE = 15
+PLAN_EVERY = timedelta(minutes=1)  # how often a sweeper looks for blockers to escalate
+
+
+def _blocker_key(item_id: int) -> str:
+    return f"blocker:{item_id}:"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,12 @@ class Declared:
 @dataclass(frozen=True)
 class CycleRefused:
     names: list[str]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    report: ItemReport
+    notify_keys: list[str]  # the "now unblocked" DMs, to send right away
 
 
 def _ref(item: WorkItem) -> ItemRef:
@@ -54,6 +69,7 @@ class GraphService:
         self.clock = clock
         self.escalate_after = escalate_after
         self.hours = hours
+        self._planned_at: datetime | None = None
 
     # -- declaring ----------------------------------------------------------------------
 
@@ -106,6 +122,11 @@ class GraphService:
             if owner_id:
                 dependency.owner_id = owner_id
                 session.add(dependency)
+            if kind == EdgeKind.HARD and dependency.state == ItemState.OPEN:
+                # No longer a root blocker: a DM about it still waiting would be stale.
+                outbox.cancel_pending_with_prefix(
+                    session, _blocker_key(item.id), reason="blocked itself", now=now
+                )
         return Declared(item.name, dependency.name, kind, updated=existing is not None)
 
     # -- asking -------------------------------------------------------------------------
@@ -165,7 +186,7 @@ class GraphService:
 
     # -- resolving ----------------------------------------------------------------------
 
-    def mark_done(self, channel_id: str, item_name: str, *, by: str) -> ItemReport | None:
+    def mark_done(self, channel_id: str, item_name: str, *, by: str) -> Resolved | None:
         """Mark an item done; owners of what waited on it hear what is unblocked now."""
         with self.db.read() as session:
             item = work_items.find(session, channel_id, item_name)
@@ -174,8 +195,9 @@ class GraphService:
         assert item.id is not None
         return self.resolve(item.id, by=by)
 
-    def resolve(self, item_id: int, *, by: str) -> ItemReport | None:
+    def resolve(self, item_id: int, *, by: str) -> Resolved | None:
         now = self.clock.now()
+        keys: list[str] = []
         with self.db.write() as session:
             item = session.get(WorkItem, item_id)
             if item is None:
@@ -188,6 +210,9 @@ class GraphService:
             )
             session.add(item)
             session.flush()
+            outbox.cancel_pending_with_prefix(
+                session, _blocker_key(item_id), reason="resolved", now=now
+            )
             if first_time:
                 for waiting_edge in graph.dependents(session, item_id):
                     waiting = session.get(WorkItem, waiting_edge.item_id)
@@ -196,10 +221,11 @@ class GraphService:
                     still = self._report(session, waiting)
                     recipient = waiting.owner_id or waiting_edge.declared_by
                     message = views.unblocked_dm(_ref(item), still, by=by)
+                    keys.append(f"item:{item_id}:done:notify:{waiting.id}")
                     outbox.enqueue(
                         session,
                         outbox.NewMessage(
-                            key=f"item:{item_id}:done:notify:{waiting.id}",
+                            key=keys[-1],
                             target=recipient,
                             text=message.text,
                             blocks=message.blocks,
@@ -207,45 +233,65 @@ class GraphService:
                         ),
                         now=now,
                     )
-            return self._report(session, item)
+            return Resolved(self._report(session, item), keys)
 
     # -- escalating ---------------------------------------------------------------------
 
-    def enqueue_blocker_escalations(self, people: dict[str, Person] | None = None) -> int:
-        """One DM per root blocker to its owner once it has blocked for the escalation delay,
-        then at most one reminder per working day (the key carries the owner's local date)."""
+    def enqueue_blocker_escalations(self, tz_of: Callable[[str], str | None]) -> int:
+        """One DM to the owner of each root blocker once work has waited on it for the
+        escalation delay, then at most one reminder per working day (the outbox key carries the
+        owner's local date). A wait whose blocker is now blocked itself escalates to the new
+        root's owner; a root without an owner, to whoever declared the edge onto it."""
         now = self.clock.now()
+        if self._planned_at is not None and now - self._planned_at < PLAN_EVERY:
+            return 0  # idempotent anyway (outbox keys); this only spares the database
+        self._planned_at = now
+        plans: list[tuple[ItemRef, str, datetime, list[list[str]]]] = []
+        with self.db.read() as session:
+            since_by_root: dict[int, datetime] = {}
+            roots_of: dict[int, list[int]] = {}
+            for wait in graph.old_hard_waits(session, older_than=now - self.escalate_after):
+                dependency = wait.dependency_id
+                if dependency not in roots_of:
+                    beneath = graph.reachable(session, dependency, hard_open_only=True)
+                    found = root_blockers(dependency, beneath, done=set())
+                    roots_of[dependency] = [b.root for b in found] or [dependency]
+                for root_id in roots_of[dependency]:
+                    since_by_root.setdefault(root_id, _utc(wait.created_at))
+            named = graph.items(session, since_by_root)
+            for root_id, since in since_by_root.items():
+                root = named[root_id]
+                recipient = root.owner_id or self._declarer_onto(session, root_id)
+                if recipient is not None:
+                    plans.append((_ref(root), recipient, since, self._chains_up(session, root_id)))
+        # Time zones may need users.info: never while holding the database.
+        zones = {recipient: zone_or_utc(tz_of(recipient)) for _, recipient, _, _ in plans}
         added = 0
         with self.db.write() as session:
-            candidates = graph.root_blocker_edges(session, older_than=now - self.escalate_after)
-            by_root: dict[int, list[Dependency]] = {}
-            roots: dict[int, WorkItem] = {}
-            for root, edge_row in candidates:
-                assert root.id is not None
-                by_root.setdefault(root.id, []).append(edge_row)
-                roots[root.id] = root
-            for root_id, edges_in in by_root.items():
-                root = roots[root_id]
-                recipient = root.owner_id or edges_in[0].declared_by
-                tz = (people or {}).get(recipient)
-                due = deliver_at(now, self.hours, zone_or_utc(tz.tz if tz else None))
-                local_day = due.astimezone(zone_or_utc(tz.tz if tz else None)).date()
-                chains = self._chains_up(session, root_id)
-                since = min(e.created_at for e in edges_in)
-                message = views.blocker_dm(_ref(root), chains, since=since, now=due)
-                if outbox.enqueue(
+            for root_ref, recipient, since, chains in plans:
+                current = session.get(WorkItem, root_ref.id)
+                if current is None or current.state != ItemState.OPEN:
+                    continue  # resolved meanwhile
+                zone = zones[recipient]
+                due = deliver_at(now, self.hours, zone)
+                message = views.blocker_dm(root_ref, chains, since=since, now=due)
+                added += outbox.enqueue(
                     session,
                     outbox.NewMessage(
-                        key=f"blocker:{root_id}:{recipient}:{local_day.isoformat()}",
+                        key=f"{_blocker_key(root_ref.id)}{recipient}:{due.astimezone(zone).date()}",
                         target=recipient,
                         text=message.text,
                         blocks=message.blocks,
                         due_at=due,
                     ),
                     now=now,
-                ):
-                    added += 1
+                )
         return added
+
+    @staticmethod
+    def _declarer_onto(session: Session, item_id: int) -> str | None:
+        edges = [e for e in graph.dependents(session, item_id) if e.kind == EdgeKind.HARD]
+        return min(edges, key=lambda e: e.created_at).declared_by if edges else None
 
     def _chains_up(self, session: Session, root_id: int, limit: int = 10) -> list[list[str]]:
         """What the root blocks: chains from each top item down to the root (a few)."""

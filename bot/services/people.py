@@ -52,6 +52,11 @@ class People:
             users.remember(session, record)
         return _person(record)
 
+    def tz_of(self, user_id: str) -> str | None:
+        """The user's Slack time zone (cached), None when unknown: callers fall back to UTC."""
+        person = self.lookup(user_id)
+        return person.tz if person else None
+
     def lookup_many(self, user_ids: list[str | None], *, fresh: bool = False) -> dict[str, Person]:
         found: dict[str, Person] = {}
         for user_id in dict.fromkeys(uid for uid in user_ids if uid):

@@ -38,6 +38,21 @@ def payload_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+def event_body(event: dict[str, Any]) -> str:
+    """An Events API callback, as Slack posts it (a JSON body)."""
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM["id"],
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": f"Ev{time.time_ns()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+
+
 def last_opened_view(standin: SlackStandIn) -> dict[str, Any]:
     opened = standin.calls_to("views.open")
     if not opened:

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(r"<([^<>]+)>")
+# *bold* and _italic_ as the client shows them: the markers vanish.
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 
 
 def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
@@ -23,7 +26,7 @@ def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
             return f"@{label or target[1:]}"
         return label or target
 
-    plain = _TOKEN.sub(replace, text)
+    plain = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", _TOKEN.sub(replace, text)))
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

@@ -99,7 +99,7 @@ class SlackStandIn:
         clock: Callable[[], float] = time.time,
         *,
         bot_token: str = "xoxb-standin",
-        bot_user_id: str = "U_BATON",
+        bot_user_id: str = "U0BATON",
     ) -> None:
         self.clock = clock
         self.bot_token = bot_token

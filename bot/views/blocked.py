@@ -104,3 +104,10 @@ def unblocked_dm(done: ItemRef, waiting: ItemReport, *, by: str) -> Message:
         tail = f"*{escape(waiting.item.name)}* is now unblocked."
     text = f"{head} {tail}"
     return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+
+
+def done_confirmation(report: ItemReport, told: int) -> str:
+    name = f"*{escape(report.item.name)}*"
+    if not told:
+        return f"{name} is done. Nothing was waiting on it."
+    return f"{name} is done. The owners of the {told} item(s) waiting on it have been told."

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.ids import Action
 from bot.services.container import Services
+from bot.views import blocked as views
 
 
 def register(app: App, services: Services) -> None:
@@ -18,13 +19,12 @@ def register(app: App, services: Services) -> None:
             item_id = int(action.get("value", ""))
         except ValueError:
             return
-        report = services.graph.resolve(item_id, by=body["user"]["id"])
-        if report is None:
+        resolved = services.graph.resolve(item_id, by=body["user"]["id"])
+        if resolved is None:
             respond(response_type="ephemeral", replace_original=False, text="That item is gone.")
             return
-        respond(
-            replace_original=True,
-            text=f":white_check_mark: *{report.item.name}* is done. "
-            "Whoever waited on it has been told.",
+        text = ":white_check_mark: " + views.done_confirmation(
+            resolved.report, len(resolved.notify_keys)
         )
-        services.deliverer.sweep()
+        respond(replace_original=True, text=text)
+        services.deliverer.deliver_keys(resolved.notify_keys)

@@ -46,12 +46,12 @@ def register(app: App, services: Services) -> None:
                 message = views.report_message(report, now=now)
                 say(message.text, message.blocks)
         elif isinstance(request, MarkDone):
-            report = services.graph.mark_done(channel, request.item, by=user)
-            if report is None:
+            resolved = services.graph.mark_done(channel, request.item, by=user)
+            if resolved is None:
                 say(f"No item called “{request.item}” in this channel.")
             else:
-                say(f"Marked *{report.item.name}* done. Whoever waited on it has been told.")
-                services.deliverer.sweep()
+                say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
+                services.deliverer.deliver_keys(resolved.notify_keys)
         elif isinstance(request, DeclareEdge):
             result = services.graph.declare(
                 channel,
