@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from bot.domain.durations import Duration
+from bot.domain.schedule import Weekly, parse_weekly
 from bot.domain.working_hours import WorkingHours
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -19,6 +20,15 @@ def _working_hours(value: object) -> WorkingHours:
     if isinstance(value, WorkingHours):
         return value
     return WorkingHours.parse(str(value))
+
+
+def _weekly(value: object) -> Weekly:
+    if isinstance(value, Weekly):
+        return value
+    parsed = parse_weekly(str(value))
+    if isinstance(parsed, str):
+        raise ValueError(parsed)
+    return parsed
 
 
 def _api_url(value: object) -> str:
@@ -68,7 +78,9 @@ class Settings(BaseSettings):
     strategy_channel: str | None = Field(
         default=None, validation_alias=_env("BATON_STRATEGY_CHANNEL")
     )
-    digest_at: str = Field(default="Mon 09:00", validation_alias=_env("BATON_DIGEST_AT"))
+    digest_at: Annotated[Weekly, NoDecode, PlainValidator(_weekly)] = Field(
+        default_factory=lambda: _weekly("Mon 09:00"), validation_alias=_env("BATON_DIGEST_AT")
+    )
     delivery_lease: Duration = Field(
         default=timedelta(seconds=60), validation_alias=_env("BATON_DELIVERY_LEASE")
     )

@@ -5,16 +5,22 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.domain.handoff import HandoffField
+from bot.domain.publish import PublishField
 
 
 class Callback(StrEnum):
     HANDOFF_MODAL = "handoff_modal"
+    PUBLISH_MODAL = "publish_modal"
+    KPI_MODAL = "kpi_modal"
 
 
 class Action(StrEnum):
     ACKNOWLEDGE = "handoff_acknowledge"
     RESOLVED = "item_resolved"
     VALUE = "value"  # the single input element inside each modal block
+    DECIDE_REPEAT = "decide_repeat"
+    DECIDE_REVISE = "decide_revise"
+    DECIDE_STOP = "decide_stop"
 
 
 class HandoffBlock(StrEnum):
@@ -38,6 +44,33 @@ BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
     HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,
     HandoffField.ACT_BY: HandoffBlock.ACT_BY,
 }
+
+
+class PublishBlock(StrEnum):
+    NAME = "name"
+    LINK = "link"
+    SURFACE = "surface"
+    OWNER = "owner"
+    BACKUP_OWNER = "backup_owner"
+    WINDOW = "window"
+    RULES = "rules"
+
+
+BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
+    PublishField.NAME: PublishBlock.NAME,
+    PublishField.LINK: PublishBlock.LINK,
+    PublishField.SURFACE: PublishBlock.SURFACE,
+    PublishField.OWNER: PublishBlock.OWNER,
+    PublishField.BACKUP_OWNER: PublishBlock.BACKUP_OWNER,
+    PublishField.WINDOW: PublishBlock.WINDOW,
+    PublishField.RULES: PublishBlock.RULES,
+}
+
+
+class KpiBlock(StrEnum):
+    PUBLISH = "publish"
+    READINGS = "readings"
+    OBSERVED_AT = "observed_at"
 
 
 class MetadataEvent(StrEnum):

@@ -14,7 +14,7 @@ from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
 from bot.delivery.sweeper import Sweeper
 from bot.services.container import Services, build_services
-from bot.web import BatonRequestHandler
+from bot.web import handler_for
 from store.db import Database
 from store.migrate import upgrade
 
@@ -54,7 +54,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
     services = prepare(settings)
     app = build_app(services, socket_mode=socket_mode)
     sweeper = Sweeper(services.tick, settings.sweep_interval) if scheduler else None
-    handler = BatonRequestHandler(app, services.db, settings.slack_signing_secret)
+    handler = handler_for(app, services)
     server = create_server(handler, host=host, port=settings.port, threads=8, ident="baton")
     socket_handler = None
     install_signal_handlers()

@@ -15,6 +15,8 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.ingest import KpiIngest
+from bot.services.container import Services
 from store.db import Database
 
 log = logging.getLogger("baton.web")
@@ -26,9 +28,16 @@ JSON: dict[str, Sequence[str]] = {"content-type": ["application/json;charset=utf
 class BatonRequestHandler(SlackRequestHandler):
     """Bolt's WSGI handler plus a health check, and 4xx (never 500) for garbage bodies."""
 
-    def __init__(self, app: App, db: Database, signing_secret: str | None) -> None:
+    def __init__(
+        self,
+        app: App,
+        db: Database,
+        signing_secret: str | None,
+        ingest: KpiIngest | None = None,
+    ) -> None:
         super().__init__(app, path="/slack/events")
         self.db = db
+        self.ingest = ingest
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
@@ -55,9 +64,22 @@ class BatonRequestHandler(SlackRequestHandler):
                 {"ok": healthy, "database": "reachable" if healthy else "unreachable"}
             )
             return WsgiHttpResponse(status=200 if healthy else 503, headers=JSON, body=body)
+        if request.path == "/kpi" and self.ingest is not None:
+            if request.method != "POST":
+                return WsgiHttpResponse(status=405, headers=TEXT, body="Method Not Allowed")
+            auth = _flat(request.get_headers()).get("authorization")
+            answer = self.ingest.handle(auth, request.get_body().encode())
+            return WsgiHttpResponse(
+                status=answer.status, headers=JSON, body=json.dumps(answer.body)
+            )
         if request.path == self.path and request.method != "POST":
             return WsgiHttpResponse(status=405, headers=TEXT, body="Method Not Allowed")
         return super()._get_http_response(request)
+
+
+def handler_for(app: App, services: Services) -> BatonRequestHandler:
+    ingest = KpiIngest(services.settings.ingest_token, services.publishing, services.clock)
+    return BatonRequestHandler(app, services.db, services.settings.slack_signing_secret, ingest)
 
 
 def _flat(headers: dict[str, Any]) -> dict[str, str]:

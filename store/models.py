@@ -139,3 +139,128 @@ class Dependency(SQLModel, table=True):
     declared_by: str = Field(max_length=32)
     created_at: datetime = utc_column(nullable=False)
     updated_at: datetime = utc_column(nullable=False)
+
+
+class Choice(StrEnum):
+    REPEAT = "repeat"
+    REVISE = "revise"
+    STOP = "stop"
+
+
+class Publish(SQLModel, table=True):
+    """A publish and the decision table committed to before it: metric thresholds, each with
+    the candidate action it would trigger."""
+
+    __tablename__ = "publish"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "name_key"),
+        # The planner's questions: which prompts are due, which decisions are overdue.
+        Index("ix_publish_prompt_due", "prompted_at", "decision_due_at"),
+        Index("ix_publish_window", "channel_id", "surface", "window_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    link: str = Field(max_length=2000)
+    surface: str = Field(max_length=40)
+    owner_id: str = Field(max_length=32)
+    backup_owner_id: str = Field(max_length=32)
+    window_start: datetime = utc_column(nullable=False)
+    window_end: datetime = utc_column(nullable=False)
+    rules: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_by: str = Field(max_length=32)
+    created_at: datetime = utc_column(nullable=False)
+    decision_due_at: datetime = utc_column(nullable=False)
+    prompted_at: datetime | None = utc_column()
+    reminders_sent: int = Field(default=0)
+    decision: str | None = Field(default=None, max_length=16)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = utc_column()
+    decision_actions: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    tracking_labels: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class KpiReading(SQLModel, table=True):
+    """One observation of one metric of one publish, with the time it was observed."""
+
+    __tablename__ = "kpi_reading"
+    __table_args__ = (Index("ix_kpi_reading_latest", "publish_id", "metric", "observed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    publish_id: int = Field(foreign_key="publish.id")
+    metric: str = Field(max_length=64)
+    value: float
+    observed_at: datetime = utc_column(nullable=False)
+    source: str = Field(max_length=64)
+    recorded_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = utc_column(nullable=False)
+
+
+class FailureOccurrence(SQLModel, table=True):
+    """One time a class of execution failure showed up in a channel. `ref` names the thing
+    that failed, so the same failure seen twice (a retried form, a re-run sweep) counts once."""
+
+    __tablename__ = "failure_occurrence"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "ref"),
+        Index("ix_failure_occurrence_class", "channel_id", "class_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32)
+    class_id: str = Field(max_length=80)
+    ref: str = Field(max_length=200)
+    where: str = Field(max_length=500)
+    link: str | None = Field(default=None, max_length=500)
+    at: datetime = utc_column(nullable=False)
+
+
+class GuardrailState(StrEnum):
+    PROPOSED = "proposed"
+    ENABLED = "enabled"
+    DISMISSED = "dismissed"
+    DISABLED = "disabled"
+
+
+class ChannelGuardrail(SQLModel, table=True):
+    """A guardrail proposed to a channel, and what the channel decided. One per class and
+    channel: once decided, never proposed again."""
+
+    __tablename__ = "channel_guardrail"
+    __table_args__ = (UniqueConstraint("channel_id", "class_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32, index=True)
+    class_id: str = Field(max_length=80)
+    guardrail: str = Field(max_length=40)
+    state: str = Field(default=GuardrailState.PROPOSED, max_length=16)
+    first_occurrence_id: int = Field(foreign_key="failure_occurrence.id")
+    second_occurrence_id: int = Field(foreign_key="failure_occurrence.id")
+    proposed_at: datetime = utc_column(nullable=False)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = utc_column()
+
+
+class Draft(SQLModel, table=True):
+    """Copy checked against its surface's constraints, posted to the channel as a durable draft."""
+
+    __tablename__ = "draft"
+    __table_args__ = (Index("ix_draft_name", "channel_id", "name_key", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    surface: str = Field(max_length=40)
+    subject: str | None = Field(default=None, max_length=500)
+    copy_text: str
+    created_by: str = Field(max_length=32)
+    created_at: datetime = utc_column(nullable=False)

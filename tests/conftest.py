@@ -19,7 +19,7 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services.container import Services, build_services
 from bot.slack_standin import SlackStandIn
-from bot.web import BatonRequestHandler
+from bot.web import handler_for
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from tests.slack_driver import SlackDriver
@@ -127,7 +127,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
         services = build_services(settings, clock, db=db)
         services.deliverer.pacer.interval = 0.0  # the stand-in does not rate-limit by default
         app = build_app(services)
-        handler = BatonRequestHandler(app, db, SIGNING_SECRET)
+        handler = handler_for(app, services)
         server = create_server(handler, host="127.0.0.1", port=0, threads=4)
         threading.Thread(target=server.run, daemon=True).start()
         started.append((server, services))

@@ -1,4 +1,10 @@
-"""`/blocked` text, parsed into what the person asked for."""
+"""`/blocked` text, parsed into what the person asked for.
+
+Words are keywords (`on`, `done`, `soft`, `hard`, `because`, case-insensitively) only where they
+stand unquoted; "double quotes" (straight or curly) make a name of anything, keywords included.
+`soft`/`hard` are modifiers only after the dependency's name (`on the soft launch` names "the
+soft launch"). Everything after the first unquoted `because` is the reason, as typed.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +24,38 @@ USAGE = (
 )
 MAX_NAME = 80
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_BECAUSE = re.compile(r"\s+because\s+", re.IGNORECASE)
-_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+# A quoted name, an unquoted word, or (last) a quote that opens nothing it closes.
+_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|([^\s"“”]+)|(\S)')
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool
+
+    def keyword(self) -> str | None:
+        return None if self.quoted else self.text.lower()
+
+
+def _tokens(text: str) -> tuple[list[Token], str | None] | None:
+    """The words up to the first unquoted `because`, and the raw text after it (None when
+    there is no `because`); None if a quote before it is not closed."""
+    words: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        quoted_straight, quoted_curly, word, stray = match.groups()
+        if stray is not None:
+            return None
+        if word is not None and word.lower() == "because":
+            return words, text[match.end() :].strip()
+        value = quoted_straight if quoted_straight is not None else quoted_curly
+        words.append(Token(word if value is None else value, value is not None))
+    return words, None
 
 
 def tokens_of(text: str) -> list[str] | None:
     """Words, with "double quotes" (straight or curly) grouping a name; None if unbalanced."""
-    if text.count('"') % 2 or text.count("“") != text.count("”"):
-        return None
-    return [next(g for g in m.groups() if g is not None) for m in _TOKEN.finditer(text)]
+    parsed = _tokens(text)
+    return None if parsed is None else [t.text for t in parsed[0]]
 
 
 @dataclass(frozen=True)
@@ -61,55 +90,74 @@ class Unparseable:
 BlockedRequest = ListBlocked | ShowItem | MarkDone | DeclareEdge | Unparseable
 
 
-def _name(words: list[str]) -> str:
-    return " ".join(" ".join(words).split())
+def _unescape(text: str) -> str:
+    """Slack escapes &, < and > in command text; names and reasons are kept as people typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _name(words: list[Token]) -> str:
+    return _unescape(" ".join(" ".join(w.text for w in words).split()))
 
 
 def parse_blocked(text: str) -> BlockedRequest:
     text = (text or "").strip()
     if not text:
         return ListBlocked()
-    reason: str | None = None
-    head, *rest = _BECAUSE.split(f" {text}", maxsplit=1)
-    head = head.strip()
-    if rest:
-        reason = rest[0].strip() or None
-    tokens = tokens_of(head)
-    if tokens is None:
+    parsed = _tokens(text)
+    if parsed is None:
         return Unparseable("A quote is not closed.")
+    tokens, reason = parsed
     if not tokens:
         return Unparseable("Name the item.")
-    lowered = [t.lower() for t in tokens]
-    if "on" not in lowered:
+    if any(not t.text.strip() for t in tokens):
+        return Unparseable("A name in quotes is empty.")
+    if reason == "":
+        return Unparseable("Say why after `because`, or leave `because` out.")
+    keywords = [t.keyword() for t in tokens]
+    if "on" not in keywords:
         if reason is not None:
             return Unparseable("`because` goes with `on`: say what the item waits on.")
-        if len(tokens) > 1 and lowered[-1] == "done":
+        if len(tokens) > 1 and keywords[-1] == "done":
             return _checked(MarkDone(_name(tokens[:-1])))
         return _checked(ShowItem(_name(tokens)))
-    split = lowered.index("on")
+    split = keywords.index("on")
     item_words, rest_words = tokens[:split], tokens[split + 1 :]
-    kind = EdgeKind.HARD
     owner_id: str | None = None
-    dependency_words: list[str] = []
+    dependency_words: list[Token] = []
     for word in rest_words:
-        mention = _MENTION.match(word)
+        mention = None if word.quoted else _MENTION.match(word.text)
         if mention:
             if owner_id is not None:
                 return Unparseable("Name one owner for the dependency.")
             owner_id = mention.group(1)
-        elif word.lower() == "soft" and dependency_words:
-            kind = EdgeKind.SOFT
-        elif word.lower() == "hard" and dependency_words:
-            kind = EdgeKind.HARD
-        elif word.startswith("@"):
-            return Unparseable(f"{word} is not a Slack mention: pick the person from the list.")
+        elif not word.quoted and word.text.startswith("@"):
+            return Unparseable(
+                f"{word.text} is not a Slack mention: pick the person from the list."
+            )
         else:
             dependency_words.append(word)
+    kind = EdgeKind.HARD
+    kinds = {"soft": EdgeKind.SOFT, "hard": EdgeKind.HARD}
+    trailing: list[str] = []
+    while len(dependency_words) > 1 and dependency_words[-1].keyword() in kinds:
+        trailing.append(dependency_words.pop().text.lower())
+    if len(set(trailing)) > 1:
+        return Unparseable("Say `soft` or `hard`, not both.")
+    if trailing:
+        kind = kinds[trailing[0]]
     if not item_words:
         return Unparseable("Name the item that waits before `on`.")
     if not dependency_words:
         return Unparseable("Name what it waits on after `on`.")
-    return _checked(DeclareEdge(_name(item_words), _name(dependency_words), kind, owner_id, reason))
+    return _checked(
+        DeclareEdge(
+            _name(item_words),
+            _name(dependency_words),
+            kind,
+            owner_id,
+            _unescape(reason) if reason else None,
+        )
+    )
 
 
 def _checked(request: BlockedRequest) -> BlockedRequest:

@@ -1,4 +1,15 @@
-"""Working hours in each recipient's own time zone: no DM at 3 a.m."""
+"""Working hours in each recipient's own time zone: no DM at 3 a.m.
+
+`BATON_WORKING_HOURS` is `always`, or `HH:MM-HH:MM` optionally followed by days (`Mon-Fri`,
+`Mon,Wed,Fri`, `Sat Sun`, `Fri-Mon`). The window is a wall-clock window in the recipient's zone:
+
+* an end of `24:00` is midnight at the end of the day (`00:00-24:00 Mon-Fri`: all of weekdays);
+* an end at or before the start is an overnight window (`22:00-06:00`), and the days name the
+  day each window *starts* on (`22:00-06:00 Fri` is Friday night into Saturday morning);
+* a start or end that falls in a daylight-saving gap moves to the end of the gap (the first
+  instant the wall clock is past it); one that occurs twice (clocks going back) opens at its
+  first occurrence and closes at its second, so the window is never shortened.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +20,25 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EXPECTED = "expected 'always' or 'HH:MM-HH:MM [Mon-Fri]'"
 _SPEC = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})(?:\s+(.+))?$")
+_ALL_WEEK = frozenset(range(7))
 
 
 def _day(name: str, spec: str) -> int:
-    key = name.strip().lower()[:3]
-    if key not in DAYS:
-        raise ValueError(f"{EXPECTED}, got {spec!r} (unknown day {name!r})")
-    return DAYS.index(key)
+    """A day from its three-letter abbreviation or any longer prefix of its name."""
+    key = name.strip().lower()
+    for index, full in enumerate(_FULL_DAYS):
+        if len(key) >= 3 and full.startswith(key):
+            return index
+    raise ValueError(f"{EXPECTED}, got {spec!r} (unknown day {name.strip()!r})")
 
 
 def _days(text: str, spec: str) -> frozenset[int]:
     days: set[int] = set()
-    for part in text.split(","):
+    text = re.sub(r"\s*-\s*", "-", text.strip())
+    for part in re.split(r"[\s,]+", text):
         if "-" in part:
             first, last = (_day(p, spec) for p in part.split("-", 1))
             span = (last - first) % 7
@@ -32,11 +48,16 @@ def _days(text: str, spec: str) -> frozenset[int]:
     return frozenset(days)
 
 
+def _utc(at: datetime) -> datetime:
+    """An instant in UTC; a naive datetime is taken as UTC (as the store keeps them)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class WorkingHours:
     start: time | None = None  # None: always
-    end: time | None = None
-    days: frozenset[int] = frozenset(range(7))
+    end: time | None = None  # at or before `start`: the window ends the next day
+    days: frozenset[int] = _ALL_WEEK  # the days a window starts on, Monday = 0
 
     ALWAYS: ClassVar[WorkingHours]
     DEFAULT: ClassVar[WorkingHours]
@@ -50,25 +71,29 @@ class WorkingHours:
         if not match:
             raise ValueError(f"{EXPECTED}, got {spec!r}")
         h1, m1, h2, m2, day_text = match.groups()
+        end_of_day = (int(h2), int(m2)) == (24, 0)
         try:
-            start, end = time(int(h1), int(m1)), time(int(h2), int(m2))
+            start = time(int(h1), int(m1))
+            end = time(0, 0) if end_of_day else time(int(h2), int(m2))
         except ValueError:
             raise ValueError(f"{EXPECTED}, got {spec!r} (not a time of day)") from None
-        if start == end:
+        if start == end and not end_of_day:
             raise ValueError(f"{EXPECTED}, got {spec!r} (an empty window)")
-        days = _days(day_text, spec) if day_text else frozenset(range(7))
+        days = _days(day_text, spec) if day_text else _ALL_WEEK
         return cls(start, end, days)
 
     def __str__(self) -> str:
         if self.start is None or self.end is None:
             return "always"
-        window = f"{self.start:%H:%M}-{self.end:%H:%M}"
-        if self.days == frozenset(range(7)):
+        end = "24:00" if self.end == time(0, 0) else f"{self.end:%H:%M}"
+        window = f"{self.start:%H:%M}-{end}"
+        if self.days == _ALL_WEEK:
             return window
         return f"{window} " + ",".join(DAYS[d].title() for d in sorted(self.days))
 
     def _windows(self, around: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
-        """Working periods (UTC) starting on the local days around `around`."""
+        """Working periods (UTC, chronological, none empty) starting on the local days from the
+        day before `around` to a week after it."""
         assert self.start is not None and self.end is not None
         periods = []
         for offset in range(-1, 9):
@@ -76,18 +101,23 @@ class WorkingHours:
             if day.weekday() not in self.days:
                 continue
             end_day = day + timedelta(days=1) if self.end <= self.start else day
-            periods.append((_resolve(day, self.start, tz), _resolve(end_day, self.end, tz)))
+            start = _resolve(day, self.start, tz, latest=False)
+            end = _resolve(end_day, self.end, tz, latest=True)
+            if start < end:  # a window wholly inside a DST gap never happens that day
+                periods.append((start, end))
         return periods
 
     def is_open(self, at: datetime, tz: ZoneInfo) -> bool:
+        """Whether `at` falls in a working period of someone in `tz`."""
         if self.start is None:
             return True
-        at = at.astimezone(UTC)
+        at = _utc(at)
         local_day = at.astimezone(tz).date()
         return any(start <= at < end for start, end in self._windows(local_day, tz))
 
     def next_open(self, at: datetime, tz: ZoneInfo) -> datetime:
-        at = at.astimezone(UTC)
+        """The earliest instant at or after `at` inside a working period (UTC)."""
+        at = _utc(at)
         if self.start is None:
             return at
         local_day = at.astimezone(tz).date()
@@ -98,16 +128,29 @@ class WorkingHours:
         raise AssertionError("a working week always has an open period")
 
 
-def _resolve(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    """A local wall time as UTC; a time inside a DST gap moves to the gap's end."""
-    local = datetime.combine(day, clock, tzinfo=tz)
-    instant = local.astimezone(UTC)
-    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        # Wall time does not exist (spring forward): first valid instant after the gap.
-        before = datetime.combine(day, clock, tzinfo=tz).replace(fold=0).astimezone(UTC)
-        after = datetime.combine(day, clock, tzinfo=tz).replace(fold=1).astimezone(UTC)
-        return max(before, after) if before == after else min(before, after) + abs(before - after)
-    return instant
+def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def _resolve(day: date, clock: time, tz: ZoneInfo, *, latest: bool) -> datetime:
+    """A local wall time as a UTC instant. A wall time that occurs twice (clocks going back)
+    gives its first occurrence, or its last if `latest`; one that does not occur (a DST gap)
+    gives the end of the gap: the first instant whose wall time is past it."""
+    wall = datetime.combine(day, clock)
+    candidates = {wall.replace(tzinfo=tz, fold=fold).astimezone(UTC) for fold in (0, 1)}
+    real = [instant for instant in candidates if _wall(instant, tz) == wall]
+    if real:
+        return max(real) if latest else min(real)
+    # In a gap: the wall time read at `low` is before it, at `high` after it. Transitions
+    # happen on whole seconds, so bisect on seconds for the first instant past it.
+    low, high = (int(instant.timestamp()) for instant in sorted(candidates))
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _wall(datetime.fromtimestamp(middle, UTC), tz) > wall:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)
 
 
 WorkingHours.ALWAYS = WorkingHours()
@@ -115,14 +158,15 @@ WorkingHours.DEFAULT = WorkingHours.parse("09:00-18:00 Mon-Fri")
 
 
 def zone_or_utc(name: str | None) -> ZoneInfo:
-    if not name:
+    """The IANA zone Slack gave for a user; UTC when it is missing or not a zone we know."""
+    if not name or not name.strip():
         return ZoneInfo("UTC")
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: e.g. a directory, "America"
         return ZoneInfo("UTC")
 
 
 def deliver_at(due: datetime, hours: WorkingHours, tz: ZoneInfo) -> datetime:
-    """The earliest instant at or after `due` inside the recipient's working hours."""
+    """The earliest instant at or after `due` inside the recipient's working hours (UTC)."""
     return hours.next_open(due, tz)

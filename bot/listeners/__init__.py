@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import acknowledge, resolved
-from bot.listeners.commands import blocked
+from bot.listeners.actions import acknowledge, decision, resolved
+from bot.listeners.commands import blocked, digest
 from bot.listeners.commands import handoff as handoff_command
+from bot.listeners.commands import kpi as kpi_command
+from bot.listeners.commands import publish as publish_command
 from bot.listeners.events import app_home
 from bot.listeners.views import handoff as handoff_view
+from bot.listeners.views import kpi as kpi_view
+from bot.listeners.views import publish as publish_view
 from bot.services.container import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    for module in (handoff_command, handoff_view, acknowledge, blocked, resolved, app_home):
+    for module in (
+        handoff_command,
+        handoff_view,
+        acknowledge,
+        blocked,
+        resolved,
+        app_home,
+        publish_command,
+        publish_view,
+        kpi_command,
+        kpi_view,
+        decision,
+        digest,
+    ):
         module.register(app, services)

@@ -14,6 +14,7 @@ from bot.delivery.deliverer import Deliverer
 from bot.services.graph import GraphService
 from bot.services.handoffs import EscalationPolicy, HandoffService
 from bot.services.people import People
+from bot.services.publishing import PublishService
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -28,14 +29,20 @@ class Services:
     people: People
     handoffs: HandoffService
     graph: GraphService
+    publishing: PublishService
     deliverer: Deliverer
 
     def tick(self) -> int:
-        """One sweeper tick: turn state into due messages (blocker escalations), deliver."""
-        try:
-            self.graph.enqueue_blocker_escalations(tz_of=self.people.tz_of)
-        except Exception:  # planning must never stop delivery of what is already due
-            log.exception("planning blocker escalations failed; the next tick retries")
+        """One sweeper tick: turn state into due messages (blocker escalations, decision
+        prompts, reminders, the digest), then deliver."""
+        for name, plan in (
+            ("blocker escalations", self.graph.enqueue_blocker_escalations),
+            ("decision prompts", self.publishing.plan),
+        ):
+            try:
+                plan(self.people.tz_of)
+            except Exception:  # planning must never stop delivery of what is already due
+                log.exception("planning %s failed; the next tick retries", name)
         return self.deliverer.sweep()
 
     def close(self) -> None:
@@ -67,6 +74,14 @@ def build_services(
         handoffs=HandoffService(db, clock, policy),
         graph=GraphService(
             db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
+        ),
+        publishing=PublishService(
+            db,
+            clock,
+            decision_delay=settings.decision_delay,
+            hours=settings.working_hours,
+            digest_at=settings.digest_at,
+            strategy_channel=settings.strategy_channel,
         ),
         deliverer=Deliverer(db, client, clock, lease=settings.delivery_lease),
     )

@@ -52,6 +52,12 @@ class People:
             users.remember(session, record)
         return _person(record)
 
+    def cached_tz(self, user_id: str) -> str | None:
+        """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""
+        with self.db.read() as session:
+            known = session.get(SlackUser, user_id)
+            return known.tz if known else None
+
     def tz_of(self, user_id: str) -> str | None:
         """The user's Slack time zone (cached), None when unknown: callers fall back to UTC."""
         person = self.lookup(user_id)

@@ -124,6 +124,12 @@ def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     kind = element["type"]
     if kind == "users_select":
         return {"type": kind, "selected_user": value or element.get("initial_user")}
+    if kind == "static_select":
+        chosen = value or (element.get("initial_option") or {}).get("value")
+        options = {o["value"]: o for o in element.get("options", [])}
+        if chosen is not None and chosen not in options:
+            raise LookupError(f"no option {chosen!r} in the select")
+        return {"type": kind, "selected_option": options.get(chosen) if chosen else None}
     if kind == "datetimepicker":
         return {"type": kind, "selected_date_time": value or element.get("initial_date_time")}
     return {"type": kind, "value": value if value is not None else element.get("initial_value")}

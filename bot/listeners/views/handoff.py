@@ -10,32 +10,24 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.handoff import HandoffForm, Refusal, validate_handoff
-from bot.ids import BLOCK_FOR_FIELD, Action, Callback, HandoffBlock
+from bot.ids import BLOCK_FOR_FIELD, Callback, HandoffBlock
+from bot.listeners.views.state import value_of
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext
 
 log = logging.getLogger("baton.handoff")
 
 
-def _value(values: dict[str, Any], block: HandoffBlock) -> Any:
-    element = values.get(block, {}).get(Action.VALUE, {})
-    for key in ("value", "selected_user", "selected_date_time"):
-        if element.get(key) is not None:
-            return element[key]
-    return None
-
-
 def read_form(view: dict[str, Any]) -> HandoffForm:
-    values = view.get("state", {}).get("values", {})
-    act_by_raw = _value(values, HandoffBlock.ACT_BY)
+    act_by_raw = value_of(view, HandoffBlock.ACT_BY)
     return HandoffForm(
-        work_item=_value(values, HandoffBlock.WORK_ITEM),
-        status=_value(values, HandoffBlock.STATUS),
-        done=_value(values, HandoffBlock.DONE),
-        open=_value(values, HandoffBlock.OPEN),
-        next_owner_id=_value(values, HandoffBlock.NEXT_OWNER),
-        next_action=_value(values, HandoffBlock.NEXT_ACTION),
-        backup_owner_id=_value(values, HandoffBlock.BACKUP_OWNER),
+        work_item=value_of(view, HandoffBlock.WORK_ITEM),
+        status=value_of(view, HandoffBlock.STATUS),
+        done=value_of(view, HandoffBlock.DONE),
+        open=value_of(view, HandoffBlock.OPEN),
+        next_owner_id=value_of(view, HandoffBlock.NEXT_OWNER),
+        next_action=value_of(view, HandoffBlock.NEXT_ACTION),
+        backup_owner_id=value_of(view, HandoffBlock.BACKUP_OWNER),
         act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
     )
 

@@ -1,0 +1,57 @@
+"""Repeat / Revise / Stop on a decision prompt: only the owner or the backup owner decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.ids import Action
+from bot.services.container import Services
+from bot.services.publishing import Decided
+from bot.views.text import local_time, mention
+from store.models import Choice
+
+CHOICE_OF = {
+    Action.DECIDE_REPEAT: Choice.REPEAT,
+    Action.DECIDE_REVISE: Choice.REVISE,
+    Action.DECIDE_STOP: Choice.STOP,
+}
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(Action.DECIDE_REPEAT)
+    @app.action(Action.DECIDE_REVISE)
+    @app.action(Action.DECIDE_STOP)
+    def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        channel_id = (body.get("channel") or {}).get("id")
+
+        def tell(text: str) -> None:
+            if channel_id:
+                client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+
+        try:
+            publish_id = int(action.get("value", ""))
+            choice = CHOICE_OF[Action(action["action_id"])]
+        except (ValueError, KeyError):
+            tell("That button does not point at a publish any more.")
+            return
+        result = services.publishing.decide(publish_id, by=user_id, choice=choice)
+        if result is None:
+            tell("That publish no longer exists.")
+        elif not isinstance(result, Decided):
+            tell(
+                f"Only {mention(result.owner_id)} (owner) or {mention(result.backup_owner_id)} "
+                f"(backup owner) decide on {result.name}. Nothing was changed."
+            )
+        elif not result.first:
+            earlier = result.decision
+            tell(
+                f"Already decided: {earlier.choice.title()} by {mention(earlier.by)} "
+                f"{local_time(earlier.at)}."
+            )
+        else:
+            services.deliverer.deliver_keys(result.send_now)

@@ -1,0 +1,30 @@
+"""/digest [weeks]: the strategy owners' view, ephemerally, on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.services.container import Services
+from bot.views.digest import digest_message
+
+MAX_WEEKS = 12
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/digest")
+    def digest(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        text = (command.get("text") or "").strip()
+        if text and not (text.isdigit() and 1 <= int(text) <= MAX_WEEKS):
+            respond(
+                response_type="ephemeral",
+                text=f"Usage: `/digest [weeks]`, weeks from 1 to {MAX_WEEKS} (default 1), "
+                "e.g. `/digest 2`.",
+            )
+            return
+        weeks = int(text) if text else 1
+        end = services.clock.now()
+        message = digest_message(services.publishing.digest(end, weeks), end=end, weeks=weeks)
+        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)

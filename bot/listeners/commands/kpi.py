@@ -1,0 +1,57 @@
+"""/kpi <publish> <metric>=<value> ... [at=<ISO time>]: log readings; alone, a modal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.kpis import KPI_USAGE, KpiRefusal, parse_kpi_command
+from bot.services.container import Services
+from bot.views.handoff_modal import ModalContext
+from bot.views.kpi import logged_text
+from bot.views.publish_modal import kpi_modal
+
+log = logging.getLogger("baton.kpi")
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/kpi")
+    def kpi(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        text = (command.get("text") or "").strip()
+        channel = command["channel_id"]
+        if not text:
+            try:
+                client.views_open(
+                    trigger_id=command["trigger_id"],
+                    view=kpi_modal(context=ModalContext(channel_id=channel)),
+                )
+            except SlackApiError as error:
+                log.warning("views.open failed: %s", error.response.get("error"))
+                respond(response_type="ephemeral", text=KPI_USAGE)
+            return
+        parsed = parse_kpi_command(text, now=services.clock.now())
+        if isinstance(parsed, KpiRefusal):
+            problems = "\n".join(f"• {p}" for p in parsed.problems)
+            respond(response_type="ephemeral", text=f"Nothing was logged:\n{problems}\n{KPI_USAGE}")
+            return
+        logged = services.publishing.log_readings(
+            channel,
+            parsed.publish,
+            parsed.values,
+            observed_at=parsed.observed_at,
+            by=command["user_id"],
+            source="slack",
+        )
+        if logged is None:
+            respond(
+                response_type="ephemeral",
+                text=f"No publish called “{parsed.publish}” in this channel. "
+                "Record it with `/publish` first.",
+            )
+            return
+        respond(response_type="ephemeral", text=logged_text(logged))

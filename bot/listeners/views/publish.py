@@ -1,0 +1,75 @@
+"""The /publish modal's submission: refused at the field, or recorded and posted."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.publish import PublishForm, PublishRefusal, validate_publish
+from bot.domain.working_hours import zone_or_utc
+from bot.ids import BLOCK_FOR_PUBLISH_FIELD, Callback, PublishBlock
+from bot.listeners.views.state import value_of
+from bot.services.container import Services
+from bot.views.handoff_modal import ModalContext
+
+log = logging.getLogger("baton.publish")
+
+
+def read_form(view: dict[str, Any]) -> PublishForm:
+    return PublishForm(
+        name=value_of(view, PublishBlock.NAME),
+        link=value_of(view, PublishBlock.LINK),
+        surface=value_of(view, PublishBlock.SURFACE),
+        owner_id=value_of(view, PublishBlock.OWNER),
+        backup_owner_id=value_of(view, PublishBlock.BACKUP_OWNER),
+        window=value_of(view, PublishBlock.WINDOW),
+        rules=value_of(view, PublishBlock.RULES),
+    )
+
+
+def _refuse(ack: Ack, refusal: PublishRefusal) -> None:
+    ack(
+        response_action="errors",
+        errors={BLOCK_FOR_PUBLISH_FIELD[field]: text for field, text in refusal.errors.items()},
+    )
+
+
+def register(app: App, services: Services) -> None:
+    @app.view(Callback.PUBLISH_MODAL)
+    def submit_publish(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        context = ModalContext.load(view.get("private_metadata"))
+        if context is None:
+            ack(
+                response_action="errors",
+                errors={PublishBlock.NAME: "This form lost its channel: run /publish again."},
+            )
+            return
+        form = read_form(view)
+        author = body["user"]["id"]
+        try:
+            people = services.people.lookup_many(
+                [form.owner_id, form.backup_owner_id, author], fresh=True
+            )
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            ack(
+                response_action="errors",
+                errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
+            )
+            return
+        zone = zone_or_utc(people[author].tz if author in people else None)
+        result = validate_publish(form, people, zone=zone)
+        if isinstance(result, PublishRefusal):
+            _refuse(ack, result)
+            return
+        recorded = services.publishing.create(
+            result, channel_id=context.channel_id, author_id=author
+        )
+        if isinstance(recorded, PublishRefusal):
+            _refuse(ack, recorded)
+            return
+        ack()
+        services.deliverer.deliver_keys(recorded.send_now)

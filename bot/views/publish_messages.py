@@ -1,0 +1,194 @@
+"""Messages about one publish: its record in the channel, the decision prompt in its thread,
+and the DMs that chase missing KPIs and open decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.domain.kpis import METRICS
+from bot.domain.rules import Rule, RuleResult, render_rule
+from bot.domain.windows import Window
+from bot.ids import Action
+from bot.views.handoff_messages import Message
+from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+
+HEADER_LIMIT = 150
+CHOICES = (
+    ("Repeat", Action.DECIDE_REPEAT, "primary"),
+    ("Revise", Action.DECIDE_REVISE, None),
+    ("Stop", Action.DECIDE_STOP, "danger"),
+)
+
+
+@dataclass(frozen=True)
+class PublishCard:
+    id: int
+    name: str
+    link: str
+    surface: str
+    owner_id: str
+    backup_owner_id: str
+    window: Window
+    rules: tuple[Rule, ...]
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    choice: str
+    by: str
+    at: datetime
+    actions: tuple[str, ...]
+
+
+def _blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
+    return [block.to_dict() for block in blocks]
+
+
+def _window(window: Window) -> str:
+    start = local_time(window.start, "{date_short_pretty} {time}")
+    return f"{start} – {local_time(window.end, '{time}')}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def record_post(card: PublishCard) -> Message:
+    rules = "\n".join(f"• `{escape(render_rule(rule))}`" for rule in card.rules)
+    blocks: list[Block] = [
+        HeaderBlock(text=card.name[:HEADER_LIMIT]),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Surface:* {escape(card.surface)}"),
+                MarkdownTextObject(text=f"*Link:* <{card.link}|open>"),
+                MarkdownTextObject(text=f"*Owner:* {mention(card.owner_id)}"),
+                MarkdownTextObject(text=f"*Backup owner:* {mention(card.backup_owner_id)}"),
+                MarkdownTextObject(text=f"*Posting window:* {_window(card.window)}"),
+            ]
+        ),
+        SectionBlock(text=f"*Decision table*\n{rules}"[:SECTION_TEXT_LIMIT]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Recorded by {mention(card.created_by)}. The decision prompt comes "
+                    "in this thread; log KPIs with `/kpi`."
+                )
+            ]
+        ),
+    ]
+    text = f"Publish recorded: {card.name} ({card.surface}), owner {mention(card.owner_id)}"
+    return Message(text=text, blocks=_blocks(blocks))
+
+
+def _condition_line(result: RuleResult) -> str:
+    parts = []
+    for outcome in result.conditions:
+        c = outcome.condition
+        got = "no reading" if outcome.value is None else _number(outcome.value)
+        mark = {True: "✓", False: "✗", None: "?"}[outcome.holds]
+        parts.append(f"{c.metric} {c.op.value} {_number(c.threshold)} (is {got}) {mark}")
+    verdict = "*triggered*" if result.triggered else "not triggered"
+    return f"• {' and '.join(escape(p) for p in parts)} → {escape(result.rule.action)}: {verdict}"
+
+
+def decision_prompt(
+    card: PublishCard,
+    results: Sequence[RuleResult],
+    latest: Mapping[str, tuple[float, datetime]],
+    *,
+    decision: Decision | None = None,
+) -> Message:
+    missing = sorted({m for r in results for m in r.missing})
+    triggered = [r.rule.action for r in results if r.triggered]
+    readings = (
+        ", ".join(
+            f"{escape(metric)} {_number(value)} ({local_time(at, '{date_short} {time}')})"
+            for metric, (value, at) in sorted(latest.items())
+        )
+        or "none logged"
+    )
+    lines = [
+        f"*Decision time for {escape(card.name)}* ({escape(card.surface)})",
+        f"*Latest KPIs:* {readings}",
+        "*Rules:*",
+        *(_condition_line(r) for r in results),
+        "*Triggered:* "
+        + ("; ".join(escape(a) for a in triggered) if triggered else "nothing triggered"),
+    ]
+    if missing:
+        lines.append(
+            f"*Missing KPIs:* {', '.join(missing)}: {mention(card.owner_id)}, log them with `/kpi`."
+        )
+    blocks: list[Block] = [SectionBlock(text="\n".join(lines)[:SECTION_TEXT_LIMIT])]
+    if decision is None:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{mention(card.owner_id)} (or {mention(card.backup_owner_id)}): "
+                        "decide."
+                    )
+                ]
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                block_id=f"publish-{card.id}-decision",
+                elements=[
+                    ButtonElement(text=label, action_id=action, value=str(card.id), style=style)
+                    for label, action, style in CHOICES
+                ],
+            )
+        )
+    else:
+        taken = "; ".join(escape(a) for a in decision.actions) or "no triggered action"
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f":ballot_box_with_check: *{decision.choice.title()}*, decided by "
+                        f"{mention(decision.by)} {local_time(decision.at)}; takes up: {taken}"
+                    )
+                ]
+            )
+        )
+    text = f"Decision time for {card.name}: " + (
+        f"triggered {'; '.join(triggered)}" if triggered else "nothing triggered"
+    )
+    return Message(text=text[:3000], blocks=_blocks(blocks))
+
+
+def missing_kpis_dm(card: PublishCard, missing: Sequence[str]) -> Message:
+    examples = " ".join(f"{m}=<{METRICS[m].unit.value}>" for m in missing if m in METRICS)
+    text = (
+        f"The decision prompt for *{escape(card.name)}* is waiting on KPIs nobody logged: "
+        f'{", ".join(missing)}.\nLog them with `/kpi "{escape(card.name)}" {examples}` '
+        "(add `at=<ISO time>` when they were observed earlier)."
+    )
+    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+
+
+def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime) -> Message:
+    who = (
+        f"{mention(card.owner_id)} has not decided, so it is yours: "
+        if to_backup
+        else "Still open: "
+    )
+    text = (
+        f"{who}*{escape(card.name)}* needs a Repeat / Revise / Stop decision "
+        f"(prompted {local_time(since)}). The buttons are in the publish thread."
+    )
+    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))

@@ -1,0 +1,106 @@
+"""Publishes, their KPI readings and decisions: the queries the decision loop needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.models import KpiReading, Publish
+from store.work_items import name_key
+
+__all__ = [
+    "add_readings",
+    "due_prompts",
+    "find",
+    "latest_readings",
+    "name_key",
+    "overlapping",
+    "starting_between",
+    "undecided_since",
+]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def find(session: Session, channel_id: str, name: str) -> Publish | None:
+    return session.exec(
+        select(Publish).where(Publish.channel_id == channel_id, Publish.name_key == name_key(name))
+    ).first()
+
+
+def overlapping(
+    session: Session, channel_id: str, surface: str, start: datetime, end: datetime
+) -> Publish | None:
+    """A publish on the same surface in the same channel whose window overlaps [start, end)."""
+    return session.exec(
+        select(Publish)
+        .where(Publish.channel_id == channel_id, Publish.surface == surface)
+        .where(col(Publish.window_start) < end, col(Publish.window_end) > start)
+        .order_by(col(Publish.window_start))
+    ).first()
+
+
+def due_prompts(session: Session, *, now: datetime, limit: int = 200) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(col(Publish.prompted_at).is_(None))
+            .where(col(Publish.decision_due_at) <= now)
+            .order_by(col(Publish.decision_due_at))
+            .limit(limit)
+        ).all()
+    )
+
+
+def undecided_since(session: Session, *, before: datetime, limit: int = 200) -> list[Publish]:
+    """Prompted before `before`, still undecided, not yet reminded twice."""
+    return list(
+        session.exec(
+            select(Publish)
+            .where(col(Publish.prompted_at) <= before)
+            .where(col(Publish.decision).is_(None))
+            .where(col(Publish.reminders_sent) < 2)
+            .order_by(col(Publish.prompted_at))
+            .limit(limit)
+        ).all()
+    )
+
+
+def latest_readings(session: Session, publish_id: int) -> dict[str, tuple[float, datetime]]:
+    """The latest reading of each metric (by observation time), with when it was observed."""
+    rows = session.exec(
+        select(KpiReading)
+        .where(KpiReading.publish_id == publish_id)
+        .order_by(col(KpiReading.metric), col(KpiReading.observed_at), col(KpiReading.id))
+    ).all()
+    latest: dict[str, tuple[float, datetime]] = {}
+    for row in rows:
+        latest[row.metric] = (row.value, _utc(row.observed_at))
+    return latest
+
+
+def starting_between(session: Session, start: datetime, end: datetime) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(col(Publish.window_start) >= start, col(Publish.window_start) < end)
+            .order_by(col(Publish.window_start))
+        ).all()
+    )
+
+
+def add_readings(session: Session, readings: Sequence[KpiReading]) -> None:
+    session.add_all(list(readings))
+
+
+def count_readings(session: Session, publish_id: int) -> int:
+    return int(
+        session.exec(
+            select(func.count()).select_from(KpiReading).where(KpiReading.publish_id == publish_id)
+        ).one()
+    )
