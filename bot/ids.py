@@ -12,6 +12,7 @@ class Callback(StrEnum):
     HANDOFF_MODAL = "handoff_modal"
     PUBLISH_MODAL = "publish_modal"
     KPI_MODAL = "kpi_modal"
+    DRAFT_MODAL = "draft_modal"
 
 
 class Action(StrEnum):
@@ -21,6 +22,9 @@ class Action(StrEnum):
     DECIDE_REPEAT = "decide_repeat"
     DECIDE_REVISE = "decide_revise"
     DECIDE_STOP = "decide_stop"
+    GUARDRAIL_ENABLE = "guardrail_enable"
+    GUARDRAIL_DISMISS = "guardrail_dismiss"
+    GUARDRAIL_DISABLE = "guardrail_disable"
 
 
 class HandoffBlock(StrEnum):
@@ -54,6 +58,7 @@ class PublishBlock(StrEnum):
     BACKUP_OWNER = "backup_owner"
     WINDOW = "window"
     RULES = "rules"
+    TRACKING = "tracking"
 
 
 BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
@@ -64,6 +69,7 @@ BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
     PublishField.BACKUP_OWNER: PublishBlock.BACKUP_OWNER,
     PublishField.WINDOW: PublishBlock.WINDOW,
     PublishField.RULES: PublishBlock.RULES,
+    PublishField.TRACKING: PublishBlock.TRACKING,
 }
 
 
@@ -71,6 +77,14 @@ class KpiBlock(StrEnum):
     PUBLISH = "publish"
     READINGS = "readings"
     OBSERVED_AT = "observed_at"
+
+
+class DraftBlock(StrEnum):
+    NAME = "name"
+    SURFACE = "surface"
+    SUBJECT = "subject"
+    COPY = "copy"
+    LINK = "link"
 
 
 class MetadataEvent(StrEnum):

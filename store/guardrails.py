@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import String, cast, literal
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from store.models import ChannelGuardrail, Draft, FailureOccurrence, GuardrailState
+from store.models import (
+    ChannelGuardrail,
+    Draft,
+    FailureOccurrence,
+    GuardrailState,
+    Handoff,
+    KpiReading,
+    OutboxMessage,
+    OutboxStatus,
+    Publish,
+)
 from store.work_items import name_key
+
+MANUAL_SOURCES = ("slack",)  # readings typed with /kpi; anything else came from a tool
 
 
 def record_occurrence(session: Session, occurrence: FailureOccurrence) -> FailureOccurrence | None:
@@ -87,3 +100,67 @@ def latest_draft(session: Session, channel_id: str, name: str) -> Draft | None:
         .where(Draft.channel_id == channel_id, Draft.name_key == name_key(name))
         .order_by(col(Draft.created_at).desc(), col(Draft.id).desc())
     ).first()
+
+
+def escalated_handoffs(
+    session: Session, *, since: datetime, limit: int = 200
+) -> list[tuple[Handoff, OutboxMessage]]:
+    """Handoffs whose act-by escalation went out since `since` and is not yet recorded as a
+    missed act-by (the escalation's thread reply is the evidence)."""
+    ref = literal("handoff:") + cast(Handoff.id, String) + literal(":missed")
+    recorded = (
+        select(FailureOccurrence.id)
+        .where(FailureOccurrence.channel_id == Handoff.channel_id)
+        .where(FailureOccurrence.ref == ref)
+        .exists()
+    )
+    escalation_key = literal("handoff:") + cast(Handoff.id, String) + literal(":escalate-thread")
+    rows = session.exec(
+        select(Handoff, OutboxMessage)
+        .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
+        .where(col(Handoff.act_by) >= since)
+        .where(OutboxMessage.idempotency_key == escalation_key)
+        .where(OutboxMessage.status == OutboxStatus.SENT)
+        .where(~recorded)
+        .order_by(col(Handoff.act_by))
+        .limit(limit)
+    ).all()
+    return [(handoff, message) for handoff, message in rows]
+
+
+def automatic_metrics(session: Session, channel_id: str, *, since: datetime) -> set[str]:
+    """Metrics analytics tools (POST /kpi) delivered for this channel's publishes lately."""
+    return set(
+        session.exec(
+            select(KpiReading.metric)
+            .join(Publish, col(Publish.id) == col(KpiReading.publish_id))
+            .where(Publish.channel_id == channel_id)
+            .where(col(KpiReading.source).not_in(MANUAL_SOURCES))
+            .where(col(KpiReading.created_at) >= since)
+            .distinct()
+        ).all()
+    )
+
+
+def by_id(session: Session, guardrail_id: int) -> ChannelGuardrail | None:
+    return session.get(ChannelGuardrail, guardrail_id)
+
+
+def occurrence_pair(
+    session: Session, guardrail: ChannelGuardrail
+) -> tuple[FailureOccurrence | None, FailureOccurrence | None]:
+    return (
+        session.get(FailureOccurrence, guardrail.first_occurrence_id),
+        session.get(FailureOccurrence, guardrail.second_occurrence_id),
+    )
+
+
+def draft_names(session: Session, channel_id: str, limit: int = 500) -> set[str]:
+    return set(
+        session.exec(
+            select(Draft.name_key)
+            .where(Draft.channel_id == channel_id)
+            .order_by(col(Draft.created_at).desc())
+            .limit(limit)
+        ).all()
+    )

@@ -262,5 +262,6 @@ class Draft(SQLModel, table=True):
     surface: str = Field(max_length=40)
     subject: str | None = Field(default=None, max_length=500)
     copy_text: str
+    link: str | None = Field(default=None, max_length=2000)
     created_by: str = Field(max_length=32)
     created_at: datetime = utc_column(nullable=False)

@@ -29,7 +29,15 @@ def test_manifest_validates_against_slacks_schema() -> None:
 def test_manifest_declares_the_commands_and_events_baton_listens_to() -> None:
     features = manifest()["features"]
     commands = {c["command"] for c in features["slash_commands"]}
-    assert commands == {"/handoff", "/blocked", "/publish", "/kpi", "/digest"}
+    assert commands == {
+        "/handoff",
+        "/blocked",
+        "/publish",
+        "/kpi",
+        "/digest",
+        "/guardrails",
+        "/draft",
+    }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest()["settings"]
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]

@@ -30,8 +30,10 @@ INGEST_TOKEN = "ingest-secret"
 
 
 @pytest.fixture
-def baton(baton_factory: Any) -> RunningBaton:
-    running: RunningBaton = baton_factory(ingest_token=INGEST_TOKEN, strategy_channel="C0STRATEGY")
+def baton(baton_factory: Any, database_url: str) -> RunningBaton:
+    running: RunningBaton = baton_factory(
+        database_url, ingest_token=INGEST_TOKEN, strategy_channel="C0STRATEGY"
+    )
     running.standin.add_channel("C0STRATEGY", "strategy")
     return running
 
@@ -86,6 +88,7 @@ def test_publish_opens_a_modal_with_the_contract_fields(baton: RunningBaton) -> 
         "Backup owner",
         "Posting window",
         "Decision rules",
+        "Tracking labels",
     ]
     assert view["blocks"][0]["element"]["initial_value"] == "spring launch"
 
@@ -214,8 +217,9 @@ def test_only_the_owners_decide_and_the_prompt_shows_the_decision(
     updated = baton.standin.render(thread(baton)[0]["blocks"])
     assert "Revise, decided by @ben" in updated and "takes up: rewrite the hook" in updated
     assert "[ Repeat ]" not in updated
+    seen = len(baton.standin.ephemerals("U0ANA"))  # /kpi's confirmation
     baton.slack.click(prompt, "Repeat", user="U0ANA", channel="C0LAUNCH")
-    wait_for(lambda: baton.standin.ephemerals("U0ANA"))
+    wait_for(lambda: baton.standin.ephemerals("U0ANA"), count=seen + 1)
     assert "Already decided: Revise" in baton.standin.ephemerals("U0ANA")[-1]["text"]
     assert len(baton.standin.calls_to("chat.update")) == 1
 

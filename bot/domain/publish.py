@@ -12,6 +12,7 @@ from enum import StrEnum
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from bot.domain.guardrails import parse_tracking_labels
 from bot.domain.people import Person
 from bot.domain.rules import Rule, parse_rules
 from bot.domain.windows import Window, parse_window
@@ -32,6 +33,7 @@ class PublishField(StrEnum):
     BACKUP_OWNER = "Backup owner"
     WINDOW = "Posting window"
     RULES = "Decision rules"
+    TRACKING = "Tracking labels"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class PublishForm:
     backup_owner_id: str | None
     window: str | None
     rules: str | None
+    tracking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class PublishDraft:
     backup_owner_id: str
     window: Window
     rules: tuple[Rule, ...]
+    tracking_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,11 @@ def validate_publish(
     elif len(rules) > MAX_RULES:
         errors[PublishField.RULES] = f"Keep it to {MAX_RULES} rules: the ones you would act on."
 
-    if errors or isinstance(window, str):
+    labels = parse_tracking_labels(form.tracking or "")
+    if isinstance(labels, str):
+        errors[PublishField.TRACKING] = labels
+
+    if errors or isinstance(window, str) or isinstance(labels, str):
         return PublishRefusal(errors)
     assert form.owner_id and form.backup_owner_id and form.surface
     return PublishDraft(
@@ -147,6 +155,7 @@ def validate_publish(
         backup_owner_id=form.backup_owner_id,
         window=window,
         rules=tuple(rules),
+        tracking_labels=labels,
     )
 
 

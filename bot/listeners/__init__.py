@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import acknowledge, decision, resolved
-from bot.listeners.commands import blocked, digest
+from bot.listeners.actions import acknowledge, decision, guardrail, resolved
+from bot.listeners.commands import blocked, digest, guardrails
+from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
 from bot.listeners.commands import kpi as kpi_command
 from bot.listeners.commands import publish as publish_command
 from bot.listeners.events import app_home
+from bot.listeners.views import draft as draft_view
 from bot.listeners.views import handoff as handoff_view
 from bot.listeners.views import kpi as kpi_view
 from bot.listeners.views import publish as publish_view
@@ -30,5 +32,9 @@ def register_listeners(app: App, services: Services) -> None:
         kpi_view,
         decision,
         digest,
+        guardrails,
+        guardrail,
+        draft_command,
+        draft_view,
     ):
         module.register(app, services)

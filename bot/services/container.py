@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -11,7 +12,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
+from bot.domain.surfaces import load_surfaces
+from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
+from bot.services.guardrails import GuardrailService
 from bot.services.handoffs import EscalationPolicy, HandoffService
 from bot.services.people import People
 from bot.services.publishing import PublishService
@@ -30,17 +34,22 @@ class Services:
     handoffs: HandoffService
     graph: GraphService
     publishing: PublishService
+    guardrails: GuardrailService
+    drafts: DraftService
     deliverer: Deliverer
 
     def tick(self) -> int:
         """One sweeper tick: turn state into due messages (blocker escalations, decision
         prompts, reminders, the digest), then deliver."""
-        for name, plan in (
-            ("blocker escalations", self.graph.enqueue_blocker_escalations),
-            ("decision prompts", self.publishing.plan),
-        ):
+        tz_of = self.people.tz_of
+        plans: tuple[tuple[str, Callable[[], int]], ...] = (
+            ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
+            ("decision prompts", lambda: self.publishing.plan(tz_of)),
+            ("missed act-bys", self.guardrails.plan),
+        )
+        for name, plan in plans:
             try:
-                plan(self.people.tz_of)
+                plan()
             except Exception:  # planning must never stop delivery of what is already due
                 log.exception("planning %s failed; the next tick retries", name)
         return self.deliverer.sweep()
@@ -65,6 +74,7 @@ def build_services(
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after, working_hours=settings.working_hours
     )
+    guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
     return Services(
         settings=settings,
         db=db,
@@ -82,6 +92,9 @@ def build_services(
             hours=settings.working_hours,
             digest_at=settings.digest_at,
             strategy_channel=settings.strategy_channel,
+            failures=guardrails,
         ),
+        guardrails=guardrails,
+        drafts=DraftService(db, clock, surfaces=load_surfaces()),
         deliverer=Deliverer(db, client, clock, lease=settings.delivery_lease),
     )

@@ -14,6 +14,7 @@ from bot.domain.rules import Condition, Op, Rule, RuleResult, evaluate
 from bot.domain.schedule import Weekly, next_occurrence
 from bot.domain.windows import Window
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.services.guardrails import Failure, GuardrailService
 from bot.views import digest as digest_views
 from bot.views import publish_messages as views
 from bot.views.publish_messages import Decision, PublishCard
@@ -116,6 +117,7 @@ class PublishService:
         hours: WorkingHours,
         digest_at: Weekly,
         strategy_channel: str | None,
+        failures: GuardrailService,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -123,12 +125,15 @@ class PublishService:
         self.hours = hours
         self.digest_at = digest_at
         self.strategy_channel = strategy_channel
+        self.failures = failures
 
     # -- recording ----------------------------------------------------------------------
 
     def create(
-        self, draft: PublishDraft, *, channel_id: str, author_id: str
+        self, draft: PublishDraft, *, channel_id: str, author_id: str, attempt: str
     ) -> Recorded | PublishRefusal:
+        """Record the publish, or refuse a taken name or a duplicated window. `attempt` names
+        the submission (its view), so a refused form submitted again counts as one failure."""
         now = self.clock.now()
         with self.db.write() as session:
             if publishes.find(session, channel_id, draft.name) is not None:
@@ -142,6 +147,18 @@ class PublishService:
                 session, channel_id, draft.surface, draft.window.start, draft.window.end
             )
             if clash is not None:
+                self.failures.note(
+                    session,
+                    Failure(
+                        channel_id=channel_id,
+                        class_id="duplicated_publish_window",
+                        ref=f"publish-attempt:{attempt}",
+                        where=f"/publish “{draft.name}” by <@{author_id}> refused: its "
+                        f"{draft.surface} window overlaps “{clash.name}”",
+                        at=now,
+                        source_key=post_key(clash.id) if clash.id else None,
+                    ),
+                )
                 return PublishRefusal(
                     {
                         PublishField.WINDOW: f"Duplicated publish window: “{clash.name}” is "
@@ -162,6 +179,7 @@ class PublishService:
                 window_start=draft.window.start,
                 window_end=draft.window.end,
                 rules=[rule_to_json(rule) for rule in draft.rules],
+                tracking_labels=dict(draft.tracking_labels),
                 created_by=author_id,
                 created_at=now,
                 decision_due_at=decision_due(draft.window, now, self.decision_delay),
@@ -296,6 +314,19 @@ class PublishService:
                     ),
                     now=now,
                 )
+                if missing:
+                    self.failures.note(
+                        session,
+                        Failure(
+                            channel_id=publish.channel_id,
+                            class_id="missing_kpi",
+                            ref=f"publish:{publish.id}:missing-kpis",
+                            where=f"decision prompt for “{publish.name}” had no "
+                            f"{', '.join(missing)}",
+                            at=now,
+                            source_key=post_key(publish.id),
+                        ),
+                    )
                 if missing and zone is not None:
                     dm = views.missing_kpis_dm(card, missing)
                     added += outbox.enqueue(

@@ -89,21 +89,27 @@ def submission(
 def click(
     standin: SlackStandIn, message: dict[str, Any], button_text: str, *, user: str, channel: str
 ) -> dict[str, Any]:
-    """A block_actions payload for the button with this text on a message Baton posted."""
+    """A block_actions payload for the button with this text on a message Baton posted (or
+    an ephemeral one: Slack then sends no `message`, and says so in the container)."""
+    ephemeral = "bot_id" not in message
     for block in message.get("blocks") or []:
-        if block.get("type") != "actions":
+        if block.get("type") == "actions":
+            elements = block.get("elements", [])
+        elif block.get("type") == "section" and block.get("accessory"):
+            elements = [block["accessory"]]
+        else:
             continue
-        for element in block.get("elements", []):
+        for element in elements:
             if element.get("type") == "button" and element["text"]["text"] == button_text:
-                return {
+                container: dict[str, Any] = {"type": "message", "message_ts": message["ts"]}
+                payload: dict[str, Any] = {
                     "type": "block_actions",
                     "team": TEAM,
                     "user": {"id": user, "team_id": TEAM["id"]},
                     "api_app_id": "A1",
                     "trigger_id": standin.issue_trigger_id(),
                     "channel": {"id": channel},
-                    "container": {"type": "message", "message_ts": message["ts"]},
-                    "message": message,
+                    "container": container,
                     "response_url": standin.response_url(channel, user, message["ts"]),
                     "actions": [
                         {
@@ -116,6 +122,11 @@ def click(
                         }
                     ],
                 }
+                if ephemeral:
+                    container["is_ephemeral"] = True
+                else:
+                    payload["message"] = message
+                return payload
     raise LookupError(f"no button {button_text!r} on message {message.get('text')!r}")
 
 

@@ -72,6 +72,7 @@ class _User:
     is_bot: bool
     deleted: bool
     real_name: str
+    is_admin: bool = False
 
     def as_slack(self) -> Payload:
         return {
@@ -81,6 +82,8 @@ class _User:
             "real_name": self.real_name,
             "deleted": self.deleted,
             "is_bot": self.is_bot,
+            "is_admin": self.is_admin,
+            "is_owner": False,
             "tz": self.tz,
             "profile": {"real_name": self.real_name, "display_name": self.name},
         }
@@ -132,10 +135,11 @@ class SlackStandIn:
         is_bot: bool = False,
         deleted: bool = False,
         real_name: str | None = None,
+        is_admin: bool = False,
     ) -> None:
         with self._lock:
             self._users[user_id] = _User(
-                user_id, name, tz, is_bot, deleted, real_name or name.title()
+                user_id, name, tz, is_bot, deleted, real_name or name.title(), is_admin
             )
 
     def add_channel(self, channel_id: str, name: str) -> None:
@@ -381,6 +385,13 @@ class SlackStandIn:
             if body.get("replace_original") or body.get("delete_original"):
                 if message_ts is None:
                     return "404 Not Found", "message_not_found"
+                ephemeral = next(
+                    (e for e in self._ephemerals if e["ts"] == message_ts and e["user"] == user_id),
+                    None,
+                )
+                if ephemeral is not None:  # only its viewer sees it; replacing is all there is
+                    ephemeral.update(text=body.get("text", ""), blocks=body.get("blocks") or [])
+                    return "200 OK", "ok"
                 channel = self._channels.get(channel_id) or self._conversation(user_id)
                 message = self._find_message(channel, message_ts)
                 if body.get("delete_original"):
@@ -397,6 +408,7 @@ class SlackStandIn:
                     {
                         "channel": channel_id,
                         "user": user_id,
+                        "ts": self._next_ts(),
                         "text": body.get("text", ""),
                         "blocks": body.get("blocks") or [],
                     }
@@ -473,15 +485,17 @@ class SlackStandIn:
         channel = self._conversation(params.get("channel"))
         user = self._user(params.get("user"))
         self._check_message(params)
+        ts = self._next_ts()
         self._ephemerals.append(
             {
                 "channel": channel.id,
                 "user": user.id,
+                "ts": ts,
                 "text": params.get("text") or "",
                 "blocks": params.get("blocks") or [],
             }
         )
-        return {"message_ts": self._next_ts()}
+        return {"message_ts": ts}
 
     def chat_get_permalink(self, params: Payload) -> Payload:
         channel = self._conversation(params.get("channel"))

@@ -77,6 +77,15 @@ def publish_modal(
                 placeholder="engagement_rate < 0.02 -> rewrite the hook",
             ),
         ),
+        InputBlock(
+            block_id=PublishBlock.TRACKING,
+            label=PublishField.TRACKING.value,
+            optional=True,
+            hint="key=value pairs, e.g. utm_source=linkedin utm_campaign=spring",
+            element=PlainTextInputElement(
+                action_id=Action.VALUE, placeholder="utm_source=linkedin utm_campaign=spring"
+            ),
+        ),
     ]
     view = View(
         type="modal",

@@ -15,8 +15,10 @@ from bot.domain.blocked_command import (
     Unparseable,
     parse_blocked,
 )
+from bot.domain.failures import classify, label_of
 from bot.services.container import Services
 from bot.services.graph import CycleRefused
+from bot.services.guardrails import Failure
 from bot.views import blocked as views
 
 
@@ -72,4 +74,23 @@ def register(app: App, services: Services) -> None:
                 verb = "Updated" if result.updated else "Noted"
                 how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
                 owner = f" (owner <@{request.owner_id}>)" if request.owner_id else ""
-                say(f"{verb}: *{result.item}* {how} *{result.dependency}*{owner} — {result.kind}.")
+                noted = ""
+                if request.reason and request.reason.strip():
+                    class_id = classify(request.reason)
+                    keys = services.guardrails.record(
+                        Failure(
+                            channel_id=channel,
+                            class_id=class_id,
+                            ref=f"blocked:{result.item.casefold()}:{result.dependency.casefold()}"
+                            f":{class_id}",
+                            where=f"/blocked “{result.item}” on “{result.dependency}” by "
+                            f"<@{user}>: {request.reason}",
+                            at=now,
+                        )
+                    )
+                    noted = f" Recorded as a failure: *{label_of(class_id)}*."
+                    services.deliverer.deliver_keys(keys)
+                say(
+                    f"{verb}: *{result.item}* {how} *{result.dependency}*{owner} — "
+                    f"{result.kind}.{noted}"
+                )

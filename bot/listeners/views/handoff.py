@@ -9,13 +9,21 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.handoff import HandoffForm, Refusal, validate_handoff
+from bot.domain.guardrails import check_handoff
+from bot.domain.handoff import HandoffField, HandoffForm, Refusal, split_bullets, validate_handoff
 from bot.ids import BLOCK_FOR_FIELD, Callback, HandoffBlock
 from bot.listeners.views.state import value_of
 from bot.services.container import Services
+from bot.services.guardrails import Failure
 from bot.views.handoff_modal import ModalContext
 
 log = logging.getLogger("baton.handoff")
+
+FAILURE_FOR_FIELD = {
+    HandoffField.NEXT_ACTION: "missing_next_action",
+    HandoffField.NEXT_OWNER: "unclear_owner",
+    HandoffField.BACKUP_OWNER: "unclear_owner",
+}
 
 
 def read_form(view: dict[str, Any]) -> HandoffForm:
@@ -61,16 +69,51 @@ def register(app: App, services: Services) -> None:
         result = validate_handoff(
             form, people, now=services.clock.now(), act_within=services.settings.act_within
         )
+        channel = context.channel_id
+        errors = dict(result.errors) if isinstance(result, Refusal) else {}
         if isinstance(result, Refusal):
+            _record_refusal(services, result, channel, body, view)
+        enabled = services.guardrails.enabled(channel)
+        if enabled:
+            guarded = check_handoff(
+                enabled,
+                done=split_bullets(form.done),
+                backup_owner_id=form.backup_owner_id,
+                act_by_given=form.act_by is not None,
+                durable_names=services.drafts.names(channel),
+            )
+            for label, message in guarded.items():
+                errors.setdefault(HandoffField(label), message)
+        if errors or isinstance(result, Refusal):
             ack(
                 response_action="errors",
-                errors={
-                    BLOCK_FOR_FIELD[field]: message for field, message in result.errors.items()
-                },
+                errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
             )
             return
         created = services.handoffs.create(
-            result, author_id=body["user"]["id"], channel_id=context.channel_id, people=people
+            result, author_id=body["user"]["id"], channel_id=channel, people=people
         )
         ack()
         services.deliverer.deliver_keys(created.send_now)
+
+
+def _record_refusal(
+    services: Services,
+    refusal: Refusal,
+    channel_id: str,
+    body: dict[str, Any],
+    view: dict[str, Any],
+) -> None:
+    """A refused handoff is a failure seen: missing next action, or an unclear owner."""
+    author = body["user"]["id"]
+    for field, class_id in FAILURE_FOR_FIELD.items():
+        if field in refusal.errors:
+            services.guardrails.record(
+                Failure(
+                    channel_id=channel_id,
+                    class_id=class_id,
+                    ref=f"handoff-attempt:{view.get('id') or view.get('hash')}:{class_id}",
+                    where=f"/handoff by <@{author}> refused: {refusal.errors[field]}",
+                    at=services.clock.now(),
+                )
+            )

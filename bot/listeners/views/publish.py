@@ -8,7 +8,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.publish import PublishForm, PublishRefusal, validate_publish
+from bot.domain.guardrails import DRAFT_MAX_AGE, check_publish
+from bot.domain.publish import (
+    PublishDraft,
+    PublishField,
+    PublishForm,
+    PublishRefusal,
+    validate_publish,
+)
 from bot.domain.working_hours import zone_or_utc
 from bot.ids import BLOCK_FOR_PUBLISH_FIELD, Callback, PublishBlock
 from bot.listeners.views.state import value_of
@@ -27,6 +34,7 @@ def read_form(view: dict[str, Any]) -> PublishForm:
         backup_owner_id=value_of(view, PublishBlock.BACKUP_OWNER),
         window=value_of(view, PublishBlock.WINDOW),
         rules=value_of(view, PublishBlock.RULES),
+        tracking=value_of(view, PublishBlock.TRACKING),
     )
 
 
@@ -65,11 +73,34 @@ def register(app: App, services: Services) -> None:
         if isinstance(result, PublishRefusal):
             _refuse(ack, result)
             return
+        if guarded := _guardrail_errors(services, context.channel_id, result):
+            _refuse(ack, PublishRefusal(guarded))
+            return
         recorded = services.publishing.create(
-            result, channel_id=context.channel_id, author_id=author
+            result,
+            channel_id=context.channel_id,
+            author_id=author,
+            attempt=str(view.get("id") or view.get("hash")),
         )
         if isinstance(recorded, PublishRefusal):
             _refuse(ack, recorded)
             return
         ack()
         services.deliverer.deliver_keys(recorded.send_now)
+
+
+def _guardrail_errors(
+    services: Services, channel_id: str, draft: PublishDraft
+) -> dict[PublishField, str]:
+    enabled = services.guardrails.enabled(channel_id)
+    if not enabled:
+        return {}
+    problems = check_publish(
+        enabled,
+        tracking_labels=draft.tracking_labels,
+        draft_age=services.drafts.age_of(channel_id, draft.name),
+        max_draft_age=DRAFT_MAX_AGE,
+        rule_metrics={c.metric for rule in draft.rules for c in rule.conditions},
+        automatic_metrics=services.guardrails.automatic_metrics(channel_id),
+    )
+    return {PublishField(label): message for label, message in problems.items()}

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("surface", sa.String(length=40), nullable=False),
         sa.Column("subject", sa.String(length=500), nullable=True),
         sa.Column("copy_text", sa.String(), nullable=False),
+        sa.Column("link", sa.String(length=2000), nullable=True),
         sa.Column("created_by", sa.String(length=32), nullable=False),
         sa.Column("created_at", store.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_draft")),

@@ -1,0 +1,160 @@
+"""Guardrails: each one switches on a check in a form, because its failure class repeated.
+
+Checks return `{field label: fix-it message}`, labels exactly as the modals show them, so a
+listener can refuse at the field without knowing which guardrail spoke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from datetime import timedelta
+from enum import StrEnum
+
+DRAFT_MAX_AGE = timedelta(days=7)
+MAX_LABELS = 20
+_URL = re.compile(r"https?://[^\s|>]+\.[^\s|>]+|<https?://[^>]+>")
+_DRAFT_REF = re.compile(r"\bdraft:\s*(.+)$", re.IGNORECASE)
+_LABEL_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+MAX_LABEL_VALUE = 100
+TRACKING_EXAMPLE = "utm_source=linkedin utm_campaign=spring"
+
+
+class Guardrail(StrEnum):
+    DONE_NEEDS_LINK = "done_needs_link"
+    BACKUP_REQUIRED = "backup_required"
+    ACT_BY_REQUIRED = "act_by_required"
+    TRACKING_REQUIRED = "tracking_required"
+    FRESH_DRAFT_REQUIRED = "fresh_draft_required"
+    AUTOMATIC_KPI_REQUIRED = "automatic_kpi_required"
+
+
+# Duplicated windows are always refused and the next action is always mandatory, so those
+# classes (and custom ones) are recorded but propose nothing.
+GUARDRAIL_FOR: dict[str, Guardrail] = {
+    "missing_link": Guardrail.DONE_NEEDS_LINK,
+    "unclear_owner": Guardrail.BACKUP_REQUIRED,
+    "missed_act_by": Guardrail.ACT_BY_REQUIRED,
+    "absent_tracking": Guardrail.TRACKING_REQUIRED,
+    "stale_copy": Guardrail.FRESH_DRAFT_REQUIRED,
+    "missing_kpi": Guardrail.AUTOMATIC_KPI_REQUIRED,
+}
+
+DESCRIPTION: dict[Guardrail, str] = {
+    Guardrail.DONE_NEEDS_LINK: "Every Done bullet of a handoff carries a link (a durable "
+    "location) or names a recorded draft.",
+    Guardrail.BACKUP_REQUIRED: "Every handoff names a backup owner.",
+    Guardrail.ACT_BY_REQUIRED: "Every handoff sets its act-by.",
+    Guardrail.TRACKING_REQUIRED: "Every /publish carries tracking labels.",
+    Guardrail.FRESH_DRAFT_REQUIRED: "Every /publish has a draft of the same name recorded "
+    f"with /draft in the last {DRAFT_MAX_AGE.days} days.",
+    Guardrail.AUTOMATIC_KPI_REQUIRED: "Every /publish's decision rules use at least one metric "
+    "an analytics tool sends (POST /kpi).",
+}
+
+
+def _names_a_draft(bullet: str, drafts: Collection[str]) -> bool:
+    match = _DRAFT_REF.search(bullet)
+    return match is not None and " ".join(match.group(1).split()).casefold() in drafts
+
+
+def check_handoff(
+    enabled: Collection[str],
+    *,
+    done: Sequence[str],
+    backup_owner_id: str | None,
+    act_by_given: bool,
+    durable_names: Collection[str] = (),
+) -> dict[str, str]:
+    """Problems with a handoff under the channel's enabled guardrails, by field label.
+    `durable_names` are the channel's recorded drafts, casefolded."""
+    problems: dict[str, str] = {}
+    if Guardrail.DONE_NEEDS_LINK in enabled:
+        bare = [
+            number
+            for number, bullet in enumerate(done, start=1)
+            if not _URL.search(bullet) and not _names_a_draft(bullet, durable_names)
+        ]
+        if bare:
+            which = ", ".join(str(n) for n in bare)
+            problems["Done"] = (
+                f"This channel requires a link on every Done bullet (a guardrail after repeated "
+                f"missing links): bullet {which} has none. Add where it lives (https://…) or "
+                "name a draft recorded with /draft (`draft: <name>`)."
+            )
+    if Guardrail.BACKUP_REQUIRED in enabled and not backup_owner_id:
+        problems["Backup owner"] = (
+            "This channel requires a backup owner (a guardrail after repeatedly unclear "
+            "owners): pick who acts if the next owner can't."
+        )
+    if Guardrail.ACT_BY_REQUIRED in enabled and not act_by_given:
+        problems["Act by"] = (
+            "This channel requires an act-by (a guardrail after repeatedly missed act-bys): "
+            "pick when the next owner must act."
+        )
+    return problems
+
+
+def check_publish(
+    enabled: Collection[str],
+    *,
+    tracking_labels: Mapping[str, str] | None,
+    draft_age: timedelta | None,
+    max_draft_age: timedelta = DRAFT_MAX_AGE,
+    rule_metrics: Collection[str],
+    automatic_metrics: Collection[str],
+) -> dict[str, str]:
+    """Problems with a publish under the channel's enabled guardrails, by field label."""
+    problems: dict[str, str] = {}
+    if Guardrail.TRACKING_REQUIRED in enabled and not tracking_labels:
+        problems["Tracking labels"] = (
+            "This channel requires tracking labels (a guardrail after repeatedly absent "
+            f"tracking): add them as key=value pairs, e.g. {TRACKING_EXAMPLE}."
+        )
+    if Guardrail.FRESH_DRAFT_REQUIRED in enabled:
+        if draft_age is None:
+            problems["Name"] = (
+                "This channel requires a recent draft (a guardrail after repeatedly stale "
+                "copy): record the copy with /draft under this name first."
+            )
+        elif draft_age > max_draft_age:
+            problems["Name"] = (
+                f"The draft of this name is {draft_age.days} days old; this channel accepts "
+                f"drafts up to {max_draft_age.days} days old (a guardrail after repeatedly stale "
+                "copy). Record the current copy with /draft."
+            )
+    if Guardrail.AUTOMATIC_KPI_REQUIRED in enabled and not set(rule_metrics) & set(
+        automatic_metrics
+    ):
+        known = ", ".join(sorted(automatic_metrics))
+        problems["Decision rules"] = (
+            "This channel requires a rule on a metric an analytics tool sends (a guardrail "
+            "after repeatedly missing KPIs): "
+            + (
+                f"use one of {known}."
+                if known
+                else "none has arrived through POST /kpi here lately; connect one first."
+            )
+        )
+    return problems
+
+
+def parse_tracking_labels(text: str) -> dict[str, str] | str:
+    """`key=value` pairs separated by spaces, commas or lines; {} for none; or a message."""
+    labels: dict[str, str] = {}
+    for pair in re.split(r"[\s,]+", text.strip()):
+        if not pair:
+            continue
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            return f"Write labels as key=value pairs, e.g. {TRACKING_EXAMPLE}; “{pair}” is not."
+        if not _LABEL_KEY.match(key):
+            return f"“{key}” is not a label name: use letters, digits, _ . - (up to 40)."
+        if len(value) > MAX_LABEL_VALUE:
+            return f"Keep the value of {key} under {MAX_LABEL_VALUE} characters."
+        if key in labels:
+            return f"{key} is given twice."
+        labels[key] = value
+    if len(labels) > MAX_LABELS:
+        return f"Keep it to {MAX_LABELS} labels."
+    return labels

@@ -1,0 +1,19 @@
+"""/guardrails: the channel's guardrails, who enabled them and why; Disable for the enabler
+or an admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.services.container import Services
+from bot.views.guardrails import guardrails_list
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/guardrails")
+    def list_guardrails(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
+        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)

@@ -1,0 +1,81 @@
+"""Drafts: copy checked against its surface's constraints, stored and posted as durable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from bot.clock import Clock
+from bot.domain.surfaces import Surface
+from bot.views import drafts as views
+from store import guardrails, outbox
+from store.db import Database
+from store.models import Draft
+from store.work_items import name_key
+
+
+@dataclass(frozen=True)
+class DraftIn:
+    name: str
+    surface: str
+    subject: str | None
+    copy: str
+    link: str | None
+
+
+class DraftService:
+    def __init__(self, db: Database, clock: Clock, *, surfaces: dict[str, Surface]) -> None:
+        self.db = db
+        self.clock = clock
+        self.surfaces = surfaces
+
+    def record(self, draft: DraftIn, *, channel_id: str, author_id: str) -> list[str]:
+        """Store the draft and owe the channel its post; the keys to deliver now."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            row = Draft(
+                channel_id=channel_id,
+                name=draft.name,
+                name_key=name_key(draft.name),
+                surface=draft.surface,
+                subject=draft.subject,
+                copy_text=draft.copy,
+                link=draft.link,
+                created_by=author_id,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            message = views.draft_post(row)
+            key = f"draft:{row.id}:post"
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=key,
+                    target=channel_id,
+                    text=message.text,
+                    blocks=message.blocks,
+                    due_at=now,
+                    notify_on_failure=author_id,
+                ),
+                now=now,
+            )
+        return [key]
+
+    def age_of(self, channel_id: str, name: str) -> timedelta | None:
+        """How old the latest draft of that name is; None when there is none."""
+        with self.db.read() as session:
+            latest = guardrails.latest_draft(session, channel_id, name)
+        if latest is None:
+            return None
+        created = latest.created_at
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        return self.clock.now() - created
+
+    def names(self, channel_id: str) -> set[str]:
+        """Names of the channel's drafts, casefolded: a Done bullet naming one has a durable
+        location."""
+        with self.db.read() as session:
+            return guardrails.draft_names(session, channel_id)

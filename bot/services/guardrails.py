@@ -1,0 +1,256 @@
+"""Failure classes seen twice become guardrail proposals; enabled guardrails feed the forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.domain.failures import Occurrence, label_of, second_occurrence
+from bot.domain.guardrails import GUARDRAIL_FOR, Guardrail
+from bot.views import guardrails as views
+from store import guardrails, outbox
+from store.db import Database
+from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failure Baton saw. `ref` names the failed thing so a retry counts once; `source_key`
+    is the outbox key of the message that shows it, for a link in the proposal."""
+
+    channel_id: str
+    class_id: str
+    ref: str
+    where: str
+    at: datetime
+    source_key: str | None = None
+
+
+class Verdict(StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Decided:
+    verdict: Verdict
+    entry: views.GuardrailEntry | None = None
+    send_now: tuple[str, ...] = ()
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def proposal_key(channel_id: str, class_id: str) -> str:
+    return f"guardrail:{channel_id}:{class_id}:proposal"
+
+
+def _permalink(session: Session, key: str | None) -> str | None:
+    """A link to a message Baton sent, built from its channel and ts (the format Slack's
+    chat.getPermalink returns, without a workspace-specific host)."""
+    if key is None:
+        return None
+    sent = outbox.find(session, key)
+    if sent is None or not sent.sent_ts or not sent.sent_channel:
+        return None
+    return f"https://slack.com/archives/{sent.sent_channel}/p{sent.sent_ts.replace('.', '')}"
+
+
+class GuardrailService:
+    def __init__(self, db: Database, clock: Clock, *, window: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.window = window
+
+    # -- occurrences ------------------------------------------------------------------
+
+    def note(self, session: Session, failure: Failure) -> str | None:
+        """Record `failure` in the caller's transaction. When it is the second of its class in
+        the channel within the window, owe the channel one proposal; its key is returned."""
+        now = self.clock.now()
+        stored = guardrails.record_occurrence(
+            session,
+            FailureOccurrence(
+                channel_id=failure.channel_id,
+                class_id=failure.class_id,
+                ref=failure.ref[:200],
+                where=failure.where[:500],
+                link=_permalink(session, failure.source_key),
+                at=failure.at,
+            ),
+        )
+        guardrail = GUARDRAIL_FOR.get(failure.class_id)
+        if stored is None or guardrail is None:
+            return None
+        if guardrails.guardrail_for(session, failure.channel_id, failure.class_id) is not None:
+            return None  # proposed (and perhaps decided) already: never again
+        history = guardrails.occurrences(
+            session, failure.channel_id, failure.class_id, since=failure.at - self.window
+        )
+        by_ref = {o.ref: o for o in history}
+        earlier = second_occurrence(
+            [Occurrence(o.class_id, o.ref, _utc(o.at)) for o in history if o.id != stored.id],
+            Occurrence(stored.class_id, stored.ref, _utc(stored.at)),
+            window=self.window,
+        )
+        if earlier is None:
+            return None
+        first = by_ref[earlier.ref]
+        assert first.id is not None and stored.id is not None
+        proposal = ChannelGuardrail(
+            channel_id=failure.channel_id,
+            class_id=failure.class_id,
+            guardrail=guardrail.value,
+            first_occurrence_id=first.id,
+            second_occurrence_id=stored.id,
+            proposed_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(proposal)
+        except IntegrityError:
+            return None  # a concurrent request proposed it
+        assert proposal.id is not None
+        message = views.proposal_message(self._entry(proposal, first, stored))
+        key = proposal_key(failure.channel_id, failure.class_id)
+        outbox.enqueue(
+            session,
+            outbox.NewMessage(
+                key=key,
+                target=failure.channel_id,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+            ),
+            now=now,
+        )
+        return key
+
+    def record(self, failure: Failure) -> list[str]:
+        """`note` in a transaction of its own (failures seen outside any state change)."""
+        with self.db.write() as session:
+            key = self.note(session, failure)
+        return [key] if key else []
+
+    def plan(self) -> int:
+        """Record act-by escalations that went out as missed act-bys."""
+        now = self.clock.now()
+        with self.db.read() as session:
+            escalated = guardrails.escalated_handoffs(session, since=now - self.window)
+        added = 0
+        for handoff, _escalation in escalated:
+            assert handoff.id is not None
+            with self.db.write() as session:
+                added += bool(
+                    self.note(
+                        session,
+                        Failure(
+                            channel_id=handoff.channel_id,
+                            class_id="missed_act_by",
+                            ref=f"handoff:{handoff.id}:missed",
+                            where=f"handoff to <@{handoff.next_owner_id}> not acknowledged by "
+                            f"its act-by ({_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
+                            at=_utc(handoff.act_by),
+                            source_key=f"handoff:{handoff.id}:post",
+                        ),
+                    )
+                )
+        return added
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def _entry(
+        self,
+        row: ChannelGuardrail,
+        first: FailureOccurrence | None,
+        second: FailureOccurrence | None,
+    ) -> views.GuardrailEntry:
+        assert row.id is not None
+        return views.GuardrailEntry(
+            id=row.id,
+            class_label=label_of(row.class_id),
+            guardrail=Guardrail(row.guardrail),
+            state=GuardrailState(row.state),
+            occurrences=tuple(
+                views.OccurrenceLine(o.where, o.link, _utc(o.at))
+                for o in (first, second)
+                if o is not None
+            ),
+            decided_by=row.decided_by,
+            decided_at=_utc(row.decided_at) if row.decided_at else None,
+        )
+
+    def decide(self, guardrail_id: int, *, by: str, enable: bool) -> Decided:
+        """Enable or dismiss a proposal; the first decision stands."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            row = guardrails.by_id(session, guardrail_id)
+            if row is None:
+                return Decided(Verdict.UNKNOWN)
+            first, second = guardrails.occurrence_pair(session, row)
+            if row.state != GuardrailState.PROPOSED:
+                return Decided(Verdict.ALREADY, self._entry(row, first, second))
+            row.state = GuardrailState.ENABLED if enable else GuardrailState.DISMISSED
+            row.decided_by, row.decided_at = by, now
+            session.add(row)
+            entry = self._entry(row, first, second)
+            message = views.proposal_message(entry)
+            key = f"guardrail:{row.channel_id}:{row.class_id}:decision"
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=key,
+                    target=row.channel_id,
+                    op=OutboxOp.UPDATE,
+                    parent_key=proposal_key(row.channel_id, row.class_id),
+                    text=message.text,
+                    blocks=message.blocks,
+                    due_at=now,
+                ),
+                now=now,
+            )
+        return Decided(Verdict.DONE, entry, (key,))
+
+    def disable(self, guardrail_id: int, *, by: str, is_admin: bool) -> Decided:
+        """Only a workspace admin or whoever enabled it may switch a guardrail off."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            row = guardrails.by_id(session, guardrail_id)
+            if row is None:
+                return Decided(Verdict.UNKNOWN)
+            first, second = guardrails.occurrence_pair(session, row)
+            if row.state != GuardrailState.ENABLED:
+                return Decided(Verdict.ALREADY, self._entry(row, first, second))
+            if not is_admin and by != row.decided_by:
+                return Decided(Verdict.NOT_ALLOWED, self._entry(row, first, second))
+            row.state = GuardrailState.DISABLED
+            row.decided_by, row.decided_at = by, now
+            session.add(row)
+            return Decided(Verdict.DONE, self._entry(row, first, second))
+
+    # -- reading ----------------------------------------------------------------------
+
+    def of_channel(self, channel_id: str) -> list[views.GuardrailEntry]:
+        with self.db.read() as session:
+            return [
+                self._entry(row, *guardrails.occurrence_pair(session, row))
+                for row in guardrails.of_channel(session, channel_id)
+            ]
+
+    def enabled(self, channel_id: str) -> set[str]:
+        with self.db.read() as session:
+            return guardrails.enabled(session, channel_id)
+
+    def automatic_metrics(self, channel_id: str) -> set[str]:
+        with self.db.read() as session:
+            return guardrails.automatic_metrics(
+                session, channel_id, since=self.clock.now() - self.window
+            )
