@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from store.db import Database
@@ -72,12 +73,16 @@ def claim_due(
     lease: timedelta,
     limit: int,
     keys: Sequence[str] | None = None,
+    skip_busy_targets: bool = False,
 ) -> list[OutboxMessage]:
     """Move due rows (and rows whose lease ran out) to `sending`, in one atomic statement.
 
     On PostgreSQL the candidate rows are locked with SKIP LOCKED so concurrent sweepers
     never wait on or take each other's rows; on SQLite the write transaction starts with
     BEGIN IMMEDIATE, which serialises claimers.
+
+    `skip_busy_targets` leaves alone conversations another sweeper is sending to (a live
+    lease), so that sweepers in several processes do not share one channel's 1 msg/s.
     """
     candidates = (
         select(OutboxMessage.id)
@@ -87,6 +92,15 @@ def claim_due(
     )
     if keys is not None:
         candidates = candidates.where(col(OutboxMessage.idempotency_key).in_(list(keys)))
+    if skip_busy_targets:
+        busy = aliased(OutboxMessage)
+        candidates = candidates.where(
+            col(OutboxMessage.target).not_in(
+                select(busy.target).where(
+                    col(busy.status) == OutboxStatus.SENDING, col(busy.lease_until) > now
+                )
+            )
+        )
     if db.dialect == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (

@@ -46,7 +46,7 @@ def test_show_names_the_precise_blocker_with_owner_kind_and_age(
     baton.clock.advance(timedelta(hours=26))
     said = blocked(baton, "kpi CAPTURE")  # names match case-insensitively
     assert "KPI capture is blocked by instrumentation metadata" in said
-    assert "owner @dee" in said and "hard" in said and "waiting 26h" in said.replace("1d 2h", "26h")
+    assert "owner @dee" in said and "hard" in said and "waiting 26h" in said
 
 
 def test_chains_report_the_root_and_soft_edges_are_assumptions(kpi_blocked: RunningBaton) -> None:

@@ -126,3 +126,45 @@ def hand_off_without_wait(baton: RunningBaton) -> None:
     view = open_modal(baton)
     baton.slack.submit(view, GOOD_FORM, user="U0CAI")
     wait_for(lambda: baton.standin.dms("U0ANA"))
+
+
+def test_a_sweep_takes_no_more_for_a_channel_than_its_lease_lets_it_pace(
+    baton_factory: Any,
+) -> None:
+    # A 2 s lease and 1.5 s between posts: one post per channel fits in half a lease.
+    baton: RunningBaton = baton_factory(delivery_lease="2")
+    baton.services.deliverer.pacer.interval = 1.5
+    now = baton.clock.now()
+    with baton.services.db.write() as session:
+        for n in range(3):
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=f"burst:{n}", target="C0LAUNCH", text=f"m{n}", blocks=[], due_at=now
+                ),
+                now=now,
+            )
+    baton.services.deliverer.sweep()
+    assert sorted(keys_posted(baton)) == ["burst:0"]
+    assert {k: r.status for k, r in rows(baton).items() if k != "burst:0"} == {
+        "burst:1": OutboxStatus.PENDING,
+        "burst:2": OutboxStatus.PENDING,
+    }
+    baton.services.deliverer.sweep()
+    baton.services.deliverer.sweep()
+    assert keys_posted(baton) == Counter({"burst:0": 1, "burst:1": 1, "burst:2": 1})
+
+
+def test_a_row_whose_lease_ran_out_while_waiting_its_turn_is_not_posted(
+    nudge_due: RunningBaton,
+) -> None:
+    baton = nudge_due
+    deliverer = baton.services.deliverer
+    (row,) = outbox.claim_due(
+        baton.services.db, now=baton.clock.now(), lease=timedelta(seconds=5), limit=1
+    )
+    baton.clock.advance(timedelta(seconds=6))  # e.g. a long pacer wait
+    deliverer.deliver(row)
+    assert keys_posted(baton)["handoff:1:nudge"] == 0
+    baton.sweep()  # the next claim takes it over, checks Slack, and posts it once
+    assert keys_posted(baton)["handoff:1:nudge"] == 1

@@ -134,11 +134,13 @@ def test_whole_seconds_and_their_iso_form_agree(seconds: int) -> None:
         (timedelta(milliseconds=900), "0s"),
         (timedelta(seconds=30), "30s"),
         (timedelta(minutes=45), "45m"),
-        (timedelta(hours=26), "1d 2h"),
-        (timedelta(days=1, hours=2, minutes=3, seconds=4), "1d 2h"),
-        (timedelta(days=1, minutes=5), "1d 5m"),
+        (timedelta(hours=26), "26h"),
+        (timedelta(days=1, hours=2, minutes=3, seconds=4), "26h 3m"),
+        (timedelta(days=1, minutes=5), "24h 5m"),
+        (timedelta(days=2, hours=3, minutes=5), "2d 3h"),
+        (timedelta(days=3, minutes=5), "3d 5m"),
         (timedelta(hours=2, seconds=1), "2h 1s"),
     ],
 )
-def test_format_duration_shows_the_two_largest_units(td: timedelta, shown: str) -> None:
+def test_format_duration_counts_hours_under_two_days_then_days(td: timedelta, shown: str) -> None:
     assert format_duration(td) == shown

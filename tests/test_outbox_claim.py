@@ -20,11 +20,11 @@ def fresh(url: str) -> Database:
     return db
 
 
-def add(db: Database, key: str, due: datetime) -> None:
+def add(db: Database, key: str, due: datetime, target: str = "C1") -> None:
     with db.write() as session:
         outbox.enqueue(
             session,
-            outbox.NewMessage(key=key, target="C1", text=key, blocks=[], due_at=due),
+            outbox.NewMessage(key=key, target=target, text=key, blocks=[], due_at=due),
             now=NOW,
         )
 
@@ -48,6 +48,20 @@ def test_an_expired_lease_makes_a_row_claimable_again(database_url: str) -> None
     assert outbox.claim_due(db, now=NOW + LEASE - timedelta(seconds=1), lease=LEASE, limit=10) == []
     (again,) = outbox.claim_due(db, now=NOW + LEASE, lease=LEASE, limit=10)
     assert again.id == row.id and again.attempts == 2
+    db.dispose()
+
+
+def test_a_sweeper_leaves_a_conversation_another_is_sending_to(database_url: str) -> None:
+    db = fresh(database_url)
+    add(db, "c1-first", NOW)
+    (first,) = outbox.claim_due(db, now=NOW, lease=LEASE, limit=1, skip_busy_targets=True)
+    add(db, "c1-second", NOW)
+    add(db, "c2", NOW, target="C2")
+    other = outbox.claim_due(db, now=NOW, lease=LEASE, limit=10, skip_busy_targets=True)
+    assert [row.idempotency_key for row in other] == ["c2"]  # C1 has a live lease elsewhere
+    outbox.mark_sent(db, first.id or 0, channel="C1", ts="1.0", now=NOW)
+    after = outbox.claim_due(db, now=NOW, lease=LEASE, limit=10, skip_busy_targets=True)
+    assert [row.idempotency_key for row in after] == ["c1-second"]
     db.dispose()
 
 

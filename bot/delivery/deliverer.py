@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -50,7 +50,7 @@ class Deliverer:
         backoff: timedelta = timedelta(seconds=2),
         max_backoff: timedelta = timedelta(minutes=10),
         parent_wait: timedelta = timedelta(seconds=2),
-        workers: int = 8,
+        workers: int = 64,  # channels served at once; each mostly sleeps on its pacer slot
     ) -> None:
         self.db = db
         self.client = client
@@ -79,17 +79,32 @@ class Deliverer:
         """Deliver everything due; rows for one channel go in order, channels in parallel."""
         delivered = 0
         while True:
-            rows = outbox.claim_due(self.db, now=self.clock.now(), lease=self.lease, limit=batch)
+            rows = outbox.claim_due(
+                self.db,
+                now=self.clock.now(),
+                lease=self.lease,
+                limit=batch,
+                skip_busy_targets=True,
+            )
             if not rows:
                 return delivered
+            # A conversation takes one post per pacer interval: keep only what it can take
+            # well within the lease, or the last rows would outlive their lease while waiting
+            # their turn, and another sweeper would post them too.
+            per_target = max(
+                1, int(self.lease.total_seconds() / 2 / max(self.pacer.interval, 0.01))
+            )
+            taken: dict[str, int] = defaultdict(int)
             groups: dict[str, list[OutboxMessage]] = defaultdict(list)
+            later: list[OutboxMessage] = []
             for row in rows:
-                groups[row.parent_key or row.target].append(row)
-            per_group = max(1, int(self.lease.total_seconds() / 2 / max(self.pacer.interval, 0.01)))
-            batches = []
-            for group in groups.values():
-                batches.append(group[:per_group])
-                self._release(group[per_group:])
+                if taken[row.target] < per_target:
+                    taken[row.target] += 1
+                    groups[row.parent_key or row.target].append(row)
+                else:
+                    later.append(row)
+            self._release(later)
+            batches = list(groups.values())
             list(self._pool.map(self._deliver_all, batches))
             delivered += sum(len(b) for b in batches)
             if len(rows) < batch:
@@ -165,6 +180,12 @@ class Deliverer:
                 )
                 return
         self.pacer.wait_turn(channel)
+        if row.lease_until is not None and self.clock.now() >= _aware(row.lease_until):
+            # Our lease ran out while we waited: the row may be another sweeper's now.
+            log.warning(
+                "%s: lease expired before posting; left to the next claim", row.idempotency_key
+            )
+            return
         response = self.client.chat_postMessage(
             channel=channel,
             text=row.text,
@@ -304,6 +325,10 @@ class Deliverer:
                     ),
                     now=now,
                 )
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _mention_target(target: str) -> str:

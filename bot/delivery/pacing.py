@@ -6,11 +6,15 @@ import threading
 import time
 from collections.abc import Callable
 
+# A little over a second: requests leave here a second apart but reach Slack with jitter, and
+# one that lands early is a 429 that costs a full Retry-After.
+DEFAULT_INTERVAL = 1.05
+
 
 class ChannelPacer:
     def __init__(
         self,
-        interval: float = 1.0,
+        interval: float = DEFAULT_INTERVAL,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,

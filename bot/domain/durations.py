@@ -92,12 +92,14 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
 def format_duration(td: timedelta) -> str:
-    """A short human age: the two largest units (`1d 2h`, `45m`, `30s`); `0s` if not positive."""
+    """A short human age: the two largest units (`26h`, `3d 2h`, `45m`, `30s`); `0s` if not
+    positive. Under two days it counts hours, as people say "waiting 26h"."""
     seconds = int(td.total_seconds())
     if seconds <= 0:
         return "0s"
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+    units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+    for unit, size in units if seconds >= 2 * 86400 else units[1:]:
         amount, seconds = divmod(seconds, size)
         if amount:
             parts.append(f"{amount}{unit}")

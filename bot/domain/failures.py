@@ -7,7 +7,9 @@ custom class so that the same words twice still count as the same failure.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +20,8 @@ MAX_SLUG = 60
 
 
 class FailureClass(StrEnum):
+    """The built-in classes; the values are stored, so they never change."""
+
     MISSING_LINK = "missing_link"
     STALE_COPY = "stale_copy"
     UNCLEAR_OWNER = "unclear_owner"
@@ -104,7 +108,16 @@ _BY_NAME = {
 
 
 def classify(text: str) -> str:
-    """The class id the text names, or `custom:<slug>` of the text itself."""
+    """The class id the text names, or `custom:<slug>` of the text itself.
+
+    The text is normalised first (casefolded; any run of punctuation, `_`, `-` or spaces becomes
+    one space), then, in order:
+    1. the id or label of a class, whole (`missed_act_by`, `Missed act-by`);
+    2. `custom <words>`, so an id `classify` returned comes back unchanged;
+    3. the first class in `PHRASES` with a phrase (or the phrase plus `s`) found as whole words;
+    4. otherwise `custom:` plus the words as a slug (see `_slug`).
+    Blank text, or text with no letters or digits, raises ValueError.
+    """
     normal = _normalise(text)
     if not normal:
         raise ValueError("a failure needs a class or a few words describing it")
@@ -120,10 +133,18 @@ def classify(text: str) -> str:
 
 
 def _slug(normal: str) -> str:
-    return normal.replace(" ", "-")[:MAX_SLUG].strip("-") or "unnamed"
+    """Lowercase ASCII words joined by `-`, at most `MAX_SLUG` characters: ids end up in
+    Slack action values and database keys. Accents are dropped (`café` → `cafe`); text with
+    nothing ASCII left gets a stable digest instead, so it still repeats as itself."""
+    folded = unicodedata.normalize("NFKD", normal).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower())[:MAX_SLUG].strip("-")
+    if slug:
+        return slug
+    return "text-" + hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
 
 
 def label_of(class_id: str) -> str:
+    """How a class reads in a message: its label, or a custom slug's words."""
     if class_id in LABELS:
         return LABELS[class_id]
     return class_id.removeprefix(CUSTOM_PREFIX).replace("-", " ")

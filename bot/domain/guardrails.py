@@ -13,7 +13,9 @@ from enum import StrEnum
 
 DRAFT_MAX_AGE = timedelta(days=7)
 MAX_LABELS = 20
-_URL = re.compile(r"https?://[^\s|>]+\.[^\s|>]+|<https?://[^>]+>")
+# A link is http(s):// and a host, bare or in Slack's <https://…|label> form; intranet hosts
+# without a dot (http://wiki/launch) count too.
+_URL = re.compile(r"(?<![\w/])<?https?://[^\s/|<>]+")
 _DRAFT_REF = re.compile(r"\bdraft:\s*(.+)$", re.IGNORECASE)
 _LABEL_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 MAX_LABEL_VALUE = 100
@@ -21,6 +23,8 @@ TRACKING_EXAMPLE = "utm_source=linkedin utm_campaign=spring"
 
 
 class Guardrail(StrEnum):
+    """Checks a channel can switch on; the values are stored, so they never change."""
+
     DONE_NEEDS_LINK = "done_needs_link"
     BACKUP_REQUIRED = "backup_required"
     ACT_BY_REQUIRED = "act_by_required"
@@ -118,8 +122,14 @@ def check_publish(
                 "copy): record the copy with /draft under this name first."
             )
         elif draft_age > max_draft_age:
+            # Whole days, but never "7 days old; accepts up to 7 days".
+            age = (
+                f"{draft_age.days} days"
+                if draft_age.days > max_draft_age.days
+                else f"more than {max_draft_age.days} days"
+            )
             problems["Name"] = (
-                f"The draft of this name is {draft_age.days} days old; this channel accepts "
+                f"The draft of this name is {age} old; this channel accepts "
                 f"drafts up to {max_draft_age.days} days old (a guardrail after repeatedly stale "
                 "copy). Record the current copy with /draft."
             )
@@ -140,21 +150,26 @@ def check_publish(
 
 
 def parse_tracking_labels(text: str) -> dict[str, str] | str:
-    """`key=value` pairs separated by spaces, commas or lines; {} for none; or a message."""
+    """`key=value` pairs separated by spaces, commas or lines; {} for none; or a fix-it message.
+    Spaces around `=` are forgiven (`utm_source = linkedin`); values hold no spaces or commas,
+    as in a URL's query."""
     labels: dict[str, str] = {}
-    for pair in re.split(r"[\s,]+", text.strip()):
+    example = f"e.g. {TRACKING_EXAMPLE}"
+    for pair in re.split(r"[\s,]+", re.sub(r"\s*=\s*", "=", text.strip())):
         if not pair:
             continue
         key, sep, value = pair.partition("=")
         if not sep or not key or not value:
-            return f"Write labels as key=value pairs, e.g. {TRACKING_EXAMPLE}; “{pair}” is not."
+            return f"Write labels as key=value pairs, {example}; “{pair}” is not."
         if not _LABEL_KEY.match(key):
-            return f"“{key}” is not a label name: use letters, digits, _ . - (up to 40)."
+            return (
+                f"“{key}” is not a label name: use up to 40 letters, digits, _ . or -, {example}."
+            )
         if len(value) > MAX_LABEL_VALUE:
-            return f"Keep the value of {key} under {MAX_LABEL_VALUE} characters."
+            return f"Keep the value of {key} to {MAX_LABEL_VALUE} characters or fewer, {example}."
         if key in labels:
-            return f"{key} is given twice."
+            return f"{key} is given twice: keep one {key}=value, {example}."
         labels[key] = value
     if len(labels) > MAX_LABELS:
-        return f"Keep it to {MAX_LABELS} labels."
+        return f"{len(labels)} labels is too many: keep it to {MAX_LABELS}, {example}."
     return labels
