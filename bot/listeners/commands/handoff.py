@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext, handoff_modal
-
-log = logging.getLogger("baton.handoff")
 
 
 def register(app: App, services: Services) -> None:
@@ -27,12 +24,4 @@ def register(app: App, services: Services) -> None:
             work_item=(command.get("text") or "").strip(),
             default_act_by=services.clock.now() + services.settings.act_within,
         )
-        try:
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-        except SlackApiError as error:
-            log.warning("views.open failed: %s", error.response.get("error"))
-            respond(
-                response_type="ephemeral",
-                text="Slack closed the window before the handoff form could open. "
-                "Run `/handoff` again.",
-            )
+        open_modal(client, respond, command, view)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.domain.kpis import KPI_USAGE, KpiRefusal, parse_kpi_command
+from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext
 from bot.views.kpi import logged_text
 from bot.views.publish_modal import kpi_modal
-
-log = logging.getLogger("baton.kpi")
 
 
 def register(app: App, services: Services) -> None:
@@ -25,14 +22,8 @@ def register(app: App, services: Services) -> None:
         text = (command.get("text") or "").strip()
         channel = command["channel_id"]
         if not text:
-            try:
-                client.views_open(
-                    trigger_id=command["trigger_id"],
-                    view=kpi_modal(context=ModalContext(channel_id=channel)),
-                )
-            except SlackApiError as error:
-                log.warning("views.open failed: %s", error.response.get("error"))
-                respond(response_type="ephemeral", text=KPI_USAGE)
+            view = kpi_modal(context=ModalContext(channel_id=channel))
+            open_modal(client, respond, command, view, otherwise=KPI_USAGE)
             return
         parsed = parse_kpi_command(text, now=services.clock.now())
         if isinstance(parsed, KpiRefusal):

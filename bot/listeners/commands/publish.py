@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext
 from bot.views.publish_modal import publish_modal
-
-log = logging.getLogger("baton.publish")
 
 
 def register(app: App, services: Services) -> None:
@@ -29,12 +26,4 @@ def register(app: App, services: Services) -> None:
             name=(command.get("text") or "").strip(),
             zone_name=zone,
         )
-        try:
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-        except SlackApiError as error:
-            log.warning("views.open failed: %s", error.response.get("error"))
-            respond(
-                response_type="ephemeral",
-                text="Slack closed the window before the publish form could open. "
-                "Run `/publish` again.",
-            )
+        open_modal(client, respond, command, view)
