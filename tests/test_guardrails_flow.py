@@ -110,6 +110,8 @@ def test_free_text_without_a_class_is_kept_as_a_custom_one(baton: RunningBaton) 
     assert "vendor portal outage" in said
     blocked_because(baton, "newsletter", "vendor", "vendor portal outage")
     assert proposals(baton) == []  # no guardrail is tied to a custom class
+    said = blocked_because(baton, "翻訳", "ベンダー", "翻訳が遅れた")
+    assert "翻訳が遅れた (a class of this channel's own)" in said
 
 
 def test_dismissed_is_never_proposed_again(baton: RunningBaton) -> None:

@@ -15,7 +15,7 @@ from bot.domain.blocked_command import (
     Unparseable,
     parse_blocked,
 )
-from bot.domain.failures import classify, label_of
+from bot.domain.failures import LABELS, classify, label_of
 from bot.services.container import Services
 from bot.services.graph import CycleRefused
 from bot.services.guardrails import Failure
@@ -88,7 +88,12 @@ def register(app: App, services: Services) -> None:
                             at=now,
                         )
                     )
-                    noted = f" Recorded as a failure: *{label_of(class_id)}*."
+                    named = (
+                        label_of(class_id)
+                        if class_id in LABELS
+                        else f"{request.reason.strip()[:80]} (a class of this channel's own)"
+                    )
+                    noted = f" Recorded as a failure: *{named}*."
                     services.deliverer.deliver_keys(keys)
                 say(
                     f"{verb}: *{result.item}* {how} *{result.dependency}*{owner} — "
