@@ -1,11 +1,18 @@
-"""The baseline for bench/ack.py: a Bolt app whose /handoff handler only acks, served like Baton."""
+"""The baseline for bench/ack.py: a Bolt app whose /handoff handler only acks, served like Baton.
+
+Built as bot/app.py builds Baton's (a WebClient on the same Web API URL and token, signature
+checks on, token verification off, waitress with 8 threads), so the only difference the bench
+sees is what Baton's listeners do.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 from waitress import serve
 
 
@@ -13,11 +20,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--signing-secret", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--api-url", required=True, help="the Web API base URL (the stand-in)")
     args = parser.parse_args()
+    # Bolt's single-team authorization calls auth.test once, on the first request: it must
+    # reach the stand-in (not slack.com) with a token the stand-in accepts, as Baton's does.
+    client = WebClient(token=args.token, base_url=args.api_url, timeout=10)
     app = App(
-        token="xoxb-noop",
         signing_secret=args.signing_secret,
+        client=client,
         token_verification_enabled=False,
+        ignoring_self_events_enabled=True,
+        logger=logging.getLogger("noop.bolt"),
     )
 
     @app.command("/handoff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from store.models import KpiReading, Publish
@@ -72,16 +72,25 @@ def undecided_since(session: Session, *, before: datetime, limit: int = 200) -> 
 
 
 def latest_readings(session: Session, publish_id: int) -> dict[str, tuple[float, datetime]]:
-    """The latest reading of each metric (by observation time), with when it was observed."""
-    rows = session.exec(
-        select(KpiReading)
+    """The latest reading of each metric (by observation time), with when it was observed:
+    one row per metric, found through ix_kpi_reading_latest, however long the history."""
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=col(KpiReading.metric),
+            order_by=(col(KpiReading.observed_at).desc(), col(KpiReading.id).desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
+        select(KpiReading.metric, KpiReading.value, KpiReading.observed_at, newest)
         .where(KpiReading.publish_id == publish_id)
-        .order_by(col(KpiReading.metric), col(KpiReading.observed_at), col(KpiReading.id))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.metric, ranked.c.value, ranked.c.observed_at).where(ranked.c.newest == 1)
     ).all()
-    latest: dict[str, tuple[float, datetime]] = {}
-    for row in rows:
-        latest[row.metric] = (row.value, _utc(row.observed_at))
-    return latest
+    return {metric: (value, _utc(observed_at)) for metric, value, observed_at in rows}
 
 
 def starting_between(session: Session, start: datetime, end: datetime) -> list[Publish]:
@@ -95,7 +104,9 @@ def starting_between(session: Session, start: datetime, end: datetime) -> list[P
 
 
 def add_readings(session: Session, readings: Sequence[KpiReading]) -> None:
-    session.add_all(list(readings))
+    """One INSERT for the lot: readings arrive in batches, and nothing needs them as objects."""
+    if readings:
+        session.execute(insert(KpiReading), [r.model_dump(exclude={"id"}) for r in readings])
 
 
 def count_readings(session: Session, publish_id: int) -> int:

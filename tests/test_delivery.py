@@ -47,6 +47,8 @@ def test_429_is_waited_out_and_sent_once(nudge_due: RunningBaton) -> None:
     baton = nudge_due
     baton.standin.fail_next(method="chat.postMessage", status=429, retry_after=1, times=1)
     baton.sweep()
+    assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.PENDING
+    advance(baton, timedelta(seconds=1))
     statuses = [c.status for c in baton.standin.calls_to("chat.postMessage")][-2:]
     assert statuses == [429, 200]
     assert keys_posted(baton)["handoff:1:nudge"] == 1
@@ -54,10 +56,14 @@ def test_429_is_waited_out_and_sent_once(nudge_due: RunningBaton) -> None:
 
 def test_persistent_429_leaves_the_row_pending_until_retry_after(nudge_due: RunningBaton) -> None:
     baton = nudge_due
-    baton.standin.fail_next(method="chat.postMessage", status=429, retry_after=1, times=3)
+    baton.standin.fail_next(method="chat.postMessage", status=429, retry_after=2, times=2)
     baton.sweep()
+    advance(baton, timedelta(seconds=1))  # before Retry-After: nothing is tried
+    assert [c.status for c in baton.standin.calls_to("chat.postMessage")][-1:] == [429]
     assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.PENDING
     advance(baton, timedelta(seconds=1))
+    advance(baton, timedelta(seconds=2))
+    assert [c.status for c in baton.standin.calls_to("chat.postMessage")][-3:] == [429, 429, 200]
     assert keys_posted(baton)["handoff:1:nudge"] == 1
 
 

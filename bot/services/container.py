@@ -66,6 +66,12 @@ def web_client(settings: Settings) -> WebClient:
     return client
 
 
+def delivery_client(client: WebClient) -> WebClient:
+    """The same Web API, without waiting out 429s inside the call: the deliverer does that
+    itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
+
+
 def build_services(
     settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
 ) -> Services:
@@ -96,5 +102,5 @@ def build_services(
         ),
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),
-        deliverer=Deliverer(db, client, clock, lease=settings.delivery_lease),
+        deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
     )
