@@ -121,7 +121,7 @@ def _serve_until_closed(server: Any) -> None:
     try:
         server.run()
     except (OSError, ValueError):
-        if server.socket.fileno() != -1:
+        if not getattr(server, "closing", False):
             raise
 
 
@@ -150,6 +150,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
 
     yield start
     for server, services in started:
+        server.closing = True
         server.close()
         services.close()
 

@@ -50,7 +50,7 @@ class Deliverer:
         backoff: timedelta = timedelta(seconds=2),
         max_backoff: timedelta = timedelta(minutes=10),
         parent_wait: timedelta = timedelta(seconds=2),
-        workers: int = 64,  # channels served at once; each mostly sleeps on its pacer slot
+        workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
     ) -> None:
         self.db = db
         self.client = client
@@ -179,24 +179,25 @@ class Deliverer:
                     self.db, row.id, channel=found[0], ts=found[1], now=self.clock.now()
                 )
                 return
-        self.pacer.wait_turn(channel)
-        if row.lease_until is not None and self.clock.now() >= _aware(row.lease_until):
-            # Our lease ran out while we waited: the row may be another sweeper's now.
-            log.warning(
-                "%s: lease expired before posting; left to the next claim", row.idempotency_key
+        with self.pacer.turn(channel):
+            if row.lease_until is not None and self.clock.now() >= _aware(row.lease_until):
+                # Our lease ran out while we waited: the row may be another sweeper's now.
+                log.warning(
+                    "%s: lease expired before posting; left to the next claim",
+                    row.idempotency_key,
+                )
+                return
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=row.text,
+                blocks=row.blocks or None,
+                thread_ts=thread_ts,
+                metadata={
+                    "event_type": MetadataEvent.OUTBOX,
+                    "event_payload": {"key": row.idempotency_key},
+                },
+                unfurl_links=False,
             )
-            return
-        response = self.client.chat_postMessage(
-            channel=channel,
-            text=row.text,
-            blocks=row.blocks or None,
-            thread_ts=thread_ts,
-            metadata={
-                "event_type": MetadataEvent.OUTBOX,
-                "event_payload": {"key": row.idempotency_key},
-            },
-            unfurl_links=False,
-        )
         outbox.mark_sent(
             self.db,
             row.id,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-# A little over a second: requests leave here a second apart but reach Slack with jitter, and
-# one that lands early is a 429 that costs a full Retry-After.
-DEFAULT_INTERVAL = 1.05
+DEFAULT_INTERVAL = 1.0
 
 
 class ChannelPacer:
+    """One post at a time per channel, the next `interval` after the previous one returned.
+
+    Counting from the answer rather than from the send means two posts can never reach Slack
+    closer together than `interval`, however their requests were delayed on the way.
+    """
+
     def __init__(
         self,
         interval: float = DEFAULT_INTERVAL,
@@ -22,21 +27,31 @@ class ChannelPacer:
         self.interval = interval
         self._monotonic = monotonic
         self._sleep = sleep
-        self._next_slot: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._free_at: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
-    def wait_turn(self, channel: str) -> None:
-        """Reserve the channel's next slot, then sleep until it comes."""
-        with self._lock:
-            now = self._monotonic()
-            slot = max(now, self._next_slot.get(channel, now))
-            self._next_slot[channel] = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            self._sleep(delay)
+    def _lock(self, channel: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(channel, threading.Lock())
+
+    @contextmanager
+    def turn(self, channel: str) -> Iterator[None]:
+        """Wait for the channel to be free, hold it while the caller posts, then keep it
+        for `interval`."""
+        with self._lock(channel):
+            while (delay := self._free_at.get(channel, 0.0) - self._monotonic()) > 0:
+                self._sleep(delay)
+            try:
+                yield
+            finally:
+                with self._guard:
+                    self._free_at[channel] = max(
+                        self._free_at.get(channel, 0.0), self._monotonic() + self.interval
+                    )
 
     def push_back(self, channel: str, seconds: float) -> None:
         """Slack said wait (429 Retry-After): nobody posts there until then."""
-        with self._lock:
+        with self._guard:
             until = self._monotonic() + seconds
-            self._next_slot[channel] = max(self._next_slot.get(channel, until), until)
+            self._free_at[channel] = max(self._free_at.get(channel, until), until)
