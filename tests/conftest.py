@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services.container import Services, build_services
-from bot.slack_standin import SlackStandIn
+from bot.slack_standin import SlackStandIn, serving
 from bot.web import handler_for
 from store.db import Database, normalise_url
 from store.migrate import upgrade
@@ -116,15 +115,6 @@ class RunningBaton:
         return self.services.tick()
 
 
-def _serve_until_closed(server: Any) -> None:
-    """waitress's loop may be in select() when the test closes its sockets: that is the end."""
-    try:
-        server.run()
-    except (OSError, ValueError):
-        if not getattr(server, "closing", False):
-            raise
-
-
 @pytest.fixture
 def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) -> Iterator[Any]:
     started: list[tuple[Any, Services]] = []
@@ -138,7 +128,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
         app = build_app(services)
         handler = handler_for(app, services)
         server = create_server(handler, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=_serve_until_closed, args=(server,), daemon=True).start()
+        serving.start(server)
         started.append((server, services))
         url = f"http://127.0.0.1:{server.effective_port}"
         return RunningBaton(
@@ -150,8 +140,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
 
     yield start
     for server, services in started:
-        server.closing = True
-        server.close()
+        serving.close(server)
         services.close()
 
 

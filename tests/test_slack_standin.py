@@ -39,6 +39,7 @@ def test_a_wrong_token_is_invalid_auth(standin: SlackStandIn) -> None:
     assert error_of(lambda: other.auth_test()) == "invalid_auth"
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_messages_over_block_kit_limits_are_invalid_blocks(client: WebClient) -> None:
     too_many = [section(f"line {n}") for n in range(51)]
     assert error_of(lambda: client.chat_postMessage(channel="C0LAUNCH", blocks=too_many)) == (

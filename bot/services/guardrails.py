@@ -188,6 +188,9 @@ class GuardrailService:
             decided_at=_utc(row.decided_at) if row.decided_at else None,
         )
 
+    def _entry_of(self, session: Session, row: ChannelGuardrail) -> views.GuardrailEntry:
+        return self._entry(row, *guardrails.occurrence_pair(session, row))
+
     def decide(self, guardrail_id: int, *, by: str, enable: bool) -> Decided:
         """Enable or dismiss a proposal; the first decision stands."""
         now = self.clock.now()
@@ -195,13 +198,12 @@ class GuardrailService:
             row = guardrails.by_id(session, guardrail_id)
             if row is None:
                 return Decided(Verdict.UNKNOWN)
-            first, second = guardrails.occurrence_pair(session, row)
             if row.state != GuardrailState.PROPOSED:
-                return Decided(Verdict.ALREADY, self._entry(row, first, second))
+                return Decided(Verdict.ALREADY, self._entry_of(session, row))
             row.state = GuardrailState.ENABLED if enable else GuardrailState.DISMISSED
             row.decided_by, row.decided_at = by, now
             session.add(row)
-            entry = self._entry(row, first, second)
+            entry = self._entry_of(session, row)
             message = views.proposal_message(entry)
             key = f"guardrail:{row.channel_id}:{row.class_id}:decision"
             outbox.enqueue(
@@ -226,23 +228,21 @@ class GuardrailService:
             row = guardrails.by_id(session, guardrail_id)
             if row is None:
                 return Decided(Verdict.UNKNOWN)
-            first, second = guardrails.occurrence_pair(session, row)
             if row.state != GuardrailState.ENABLED:
-                return Decided(Verdict.ALREADY, self._entry(row, first, second))
+                return Decided(Verdict.ALREADY, self._entry_of(session, row))
             if not is_admin and by != row.decided_by:
-                return Decided(Verdict.NOT_ALLOWED, self._entry(row, first, second))
+                return Decided(Verdict.NOT_ALLOWED, self._entry_of(session, row))
             row.state = GuardrailState.DISABLED
             row.decided_by, row.decided_at = by, now
             session.add(row)
-            return Decided(Verdict.DONE, self._entry(row, first, second))
+            return Decided(Verdict.DONE, self._entry_of(session, row))
 
     # -- reading ----------------------------------------------------------------------
 
     def of_channel(self, channel_id: str) -> list[views.GuardrailEntry]:
         with self.db.read() as session:
             return [
-                self._entry(row, *guardrails.occurrence_pair(session, row))
-                for row in guardrails.of_channel(session, channel_id)
+                self._entry_of(session, row) for row in guardrails.of_channel(session, channel_id)
             ]
 
     def enabled(self, channel_id: str) -> set[str]:

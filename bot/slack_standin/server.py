@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.slack_standin import serving
 from bot.slack_standin.blocks import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
@@ -216,13 +217,13 @@ class SlackStandIn:
         from waitress.server import create_server
 
         self._server = create_server(self.wsgi_app, host=host, port=port, threads=8)
-        threading.Thread(target=self._server.run, daemon=True).start()
+        serving.start(self._server)
         self.url = f"http://{host}:{self._server.effective_port}/api/"
         return self.url
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
+            serving.close(self._server)
             self._server = None
 
     def wsgi_app(self, environ: Payload, start_response: StartResponse) -> Iterable[bytes]:
