@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.graph import Edge, EdgeKind
 from store.models import Dependency, ItemState, WorkItem
+from store.types import as_utc
 
 REACH_LIMIT = 5_000  # edges; past this a question is answered from what was loaded
 
@@ -48,14 +49,8 @@ def reachable(
     rows = session.execute(sa_select(reach).limit(limit)).all()
     graph: dict[int, list[Edge]] = defaultdict(list)
     for item_id, dependency_id, kind, created_at in rows:
-        graph[item_id].append(Edge(item_id, dependency_id, EdgeKind(kind), _utc(created_at)))
+        graph[item_id].append(Edge(item_id, dependency_id, EdgeKind(kind), as_utc(created_at)))
     return graph
-
-
-def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def items(session: Session, ids: Iterable[int]) -> dict[int, WorkItem]:
@@ -93,7 +88,7 @@ def blocked_items(
     )
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     rows = session.exec(base.order_by(since, col(WorkItem.id)).offset(offset).limit(limit)).all()
-    return [(item, _utc(when)) for item, when in rows], int(total)
+    return [(item, as_utc(when)) for item, when in rows], int(total)
 
 
 def old_hard_waits(session: Session, *, older_than: datetime, limit: int = 500) -> list[Dependency]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from store.models import KpiReading, Publish
+from store.types import as_utc
 from store.work_items import name_key
 
 __all__ = [
@@ -21,10 +22,6 @@ __all__ = [
     "starting_between",
     "undecided_since",
 ]
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def find(session: Session, channel_id: str, name: str) -> Publish | None:
@@ -90,7 +87,7 @@ def latest_readings(session: Session, publish_id: int) -> dict[str, tuple[float,
     rows = session.execute(
         select(ranked.c.metric, ranked.c.value, ranked.c.observed_at).where(ranked.c.newest == 1)
     ).all()
-    return {metric: (value, _utc(observed_at)) for metric, value, observed_at in rows}
+    return {metric: (value, as_utc(observed_at)) for metric, value, observed_at in rows}
 
 
 def starting_between(session: Session, start: datetime, end: datetime) -> list[Publish]:

@@ -31,3 +31,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime: naive values are read as UTC (rows built in this process and not
+    yet reloaded carry what was assigned)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

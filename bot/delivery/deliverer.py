@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,6 +19,7 @@ from bot.ids import MetadataEvent
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
+from store.types import as_utc
 
 log = logging.getLogger("baton.delivery")
 
@@ -180,7 +181,7 @@ class Deliverer:
                 )
                 return
         with self.pacer.turn(channel):
-            if row.lease_until is not None and self.clock.now() >= _aware(row.lease_until):
+            if row.lease_until is not None and self.clock.now() >= as_utc(row.lease_until):
                 # Our lease ran out while we waited: the row may be another sweeper's now.
                 log.warning(
                     "%s: lease expired before posting; left to the next claim",
@@ -326,10 +327,6 @@ class Deliverer:
                     ),
                     now=now,
                 )
-
-
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _mention_target(target: str) -> str:

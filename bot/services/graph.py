@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -22,6 +22,7 @@ from bot.views import blocked as views
 from store import graph, outbox, work_items
 from store.db import Database
 from store.models import Dependency, ItemState, WorkItem
+from store.types import as_utc
 
 LIST_PAGE = 15
 PLAN_EVERY = timedelta(minutes=1)  # how often a sweeper looks for blockers to escalate
@@ -29,10 +30,6 @@ PLAN_EVERY = timedelta(minutes=1)  # how often a sweeper looks for blockers to e
 
 def _blocker_key(item_id: int) -> str:
     return f"blocker:{item_id}:"
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True)
@@ -257,7 +254,7 @@ class GraphService:
                     found = root_blockers(dependency, beneath, done=set())
                     roots_of[dependency] = [b.root for b in found] or [dependency]
                 for root_id in roots_of[dependency]:
-                    since_by_root.setdefault(root_id, _utc(wait.created_at))
+                    since_by_root.setdefault(root_id, as_utc(wait.created_at))
             named = graph.items(session, since_by_root)
             for root_id, since in since_by_root.items():
                 root = named[root_id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from bot.views import guardrails as views
 from store import guardrails, outbox
 from store.db import Database
 from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
+from store.types import as_utc
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,6 @@ class Decided:
     verdict: Verdict
     entry: views.GuardrailEntry | None = None
     send_now: tuple[str, ...] = ()
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def proposal_key(channel_id: str, class_id: str) -> str:
@@ -97,8 +94,8 @@ class GuardrailService:
         )
         by_ref = {o.ref: o for o in history}
         earlier = second_occurrence(
-            [Occurrence(o.class_id, o.ref, _utc(o.at)) for o in history if o.id != stored.id],
-            Occurrence(stored.class_id, stored.ref, _utc(stored.at)),
+            [Occurrence(o.class_id, o.ref, as_utc(o.at)) for o in history if o.id != stored.id],
+            Occurrence(stored.class_id, stored.ref, as_utc(stored.at)),
             window=self.window,
         )
         if earlier is None:
@@ -157,8 +154,8 @@ class GuardrailService:
                             class_id="missed_act_by",
                             ref=f"handoff:{handoff.id}:missed",
                             where=f"handoff to <@{handoff.next_owner_id}> not acknowledged by "
-                            f"its act-by ({_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
-                            at=_utc(handoff.act_by),
+                            f"its act-by ({as_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
+                            at=as_utc(handoff.act_by),
                             source_key=f"handoff:{handoff.id}:post",
                         ),
                     )
@@ -180,12 +177,12 @@ class GuardrailService:
             guardrail=Guardrail(row.guardrail),
             state=GuardrailState(row.state),
             occurrences=tuple(
-                views.OccurrenceLine(o.where, o.link, _utc(o.at))
+                views.OccurrenceLine(o.where, o.link, as_utc(o.at))
                 for o in (first, second)
                 if o is not None
             ),
             decided_by=row.decided_by,
-            decided_at=_utc(row.decided_at) if row.decided_at else None,
+            decided_at=as_utc(row.decided_at) if row.decided_at else None,
         )
 
     def _entry_of(self, session: Session, row: ChannelGuardrail) -> views.GuardrailEntry:

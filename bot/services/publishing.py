@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -21,6 +21,7 @@ from bot.views.publish_messages import Decision, PublishCard
 from store import outbox, publishes
 from store.db import Database
 from store.models import Choice, KpiReading, OutboxOp, Publish
+from store.types import as_utc
 
 DIGEST_BASELINE_WEEKS = 4
 DIGEST_GRACE = timedelta(days=1)  # a digest missed by longer than this (Baton down) is skipped
@@ -46,10 +47,6 @@ def rule_from_json(data: dict[str, Any]) -> Rule:
     )
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
 def card_of(publish: Publish) -> PublishCard:
     assert publish.id is not None
     return PublishCard(
@@ -59,7 +56,7 @@ def card_of(publish: Publish) -> PublishCard:
         surface=publish.surface,
         owner_id=publish.owner_id,
         backup_owner_id=publish.backup_owner_id,
-        window=Window(_utc(publish.window_start), _utc(publish.window_end)),
+        window=Window(as_utc(publish.window_start), as_utc(publish.window_end)),
         rules=tuple(rule_from_json(r) for r in publish.rules),
         created_by=publish.created_by,
     )
@@ -163,8 +160,8 @@ class PublishService:
                     {
                         PublishField.WINDOW: f"Duplicated publish window: “{clash.name}” is "
                         f"already on {draft.surface} in this channel from "
-                        f"{_utc(clash.window_start):%Y-%m-%d %H:%M} to "
-                        f"{_utc(clash.window_end):%H:%M} UTC. Pick a window that does not "
+                        f"{as_utc(clash.window_start):%Y-%m-%d %H:%M} to "
+                        f"{as_utc(clash.window_end):%H:%M} UTC. Pick a window that does not "
                         "overlap it."
                     }
                 )
@@ -349,7 +346,7 @@ class PublishService:
         added = 0
         for publish in waiting:
             assert publish.id is not None and publish.prompted_at is not None
-            prompted_at = _utc(publish.prompted_at)
+            prompted_at = as_utc(publish.prompted_at)
             to_backup = publish.reminders_sent >= 1
             if to_backup and prompted_at > now - 2 * self.decision_delay:
                 continue
@@ -402,7 +399,7 @@ class PublishService:
                 earlier = Decision(
                     fresh.decision,
                     fresh.decided_by,
-                    _utc(fresh.decided_at),
+                    as_utc(fresh.decided_at),
                     tuple(fresh.decision_actions),
                 )
                 return Decided(card, earlier, [], first=False)
@@ -456,7 +453,7 @@ class PublishService:
                     PublishOutcome(
                         surface=publish.surface,
                         name=publish.name,
-                        starts_at=_utc(publish.window_start),
+                        starts_at=as_utc(publish.window_start),
                         latest=latest,
                         triggered_actions=triggered,
                         decision=publish.decision,
