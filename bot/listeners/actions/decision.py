@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import Action
+from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.publishing import Decided
 from bot.views.text import local_time, mention
@@ -27,11 +28,7 @@ def register(app: App, services: Services) -> None:
     def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         user_id = body["user"]["id"]
-        channel_id = (body.get("channel") or {}).get("id")
-
-        def tell(text: str) -> None:
-            if channel_id:
-                client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        tell = tell_clicker(client, body)
 
         try:
             publish_id = int(action.get("value", ""))

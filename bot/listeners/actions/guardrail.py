@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.ids import Action
+from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.guardrails import Verdict
 from bot.views.guardrails import guardrails_list
@@ -40,11 +41,7 @@ def register(app: App, services: Services) -> None:
     def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         user_id = body["user"]["id"]
-        channel_id = (body.get("channel") or {}).get("id")
-
-        def tell(text: str) -> None:
-            if channel_id:
-                client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        tell = tell_clicker(client, body)
 
         guardrail_id = _guardrail_id(action)
         if guardrail_id is None:
