@@ -45,7 +45,7 @@ def test_done_bullets_need_a_link_or_a_recorded_draft() -> None:
     )
     assert set(problems) == {"Done"} and "bullet 2 has none" in problems["Done"]
     assert (
-        "bullet 2, 3"
+        "bullets 2, 3 have none"
         in check_handoff(
             {Guardrail.DONE_NEEDS_LINK}, done=done, backup_owner_id=None, act_by_given=True
         )["Done"]

@@ -81,9 +81,10 @@ def check_handoff(
         ]
         if bare:
             which = ", ".join(str(n) for n in bare)
+            lacking = f"bullet {which} has" if len(bare) == 1 else f"bullets {which} have"
             problems["Done"] = (
                 f"This channel requires a link on every Done bullet (a guardrail after repeated "
-                f"missing links): bullet {which} has none. Add where it lives (https://…) or "
+                f"missing links): {lacking} none. Add where it lives (https://…) or "
                 "name a draft recorded with /draft (`draft: <name>`)."
             )
     if Guardrail.BACKUP_REQUIRED in enabled and not backup_owner_id:
