@@ -102,9 +102,7 @@ def latest_draft(session: Session, channel_id: str, name: str) -> Draft | None:
     ).first()
 
 
-def escalated_handoffs(
-    session: Session, *, since: datetime, limit: int = 200
-) -> list[tuple[Handoff, OutboxMessage]]:
+def escalated_handoffs(session: Session, *, since: datetime, limit: int = 200) -> list[Handoff]:
     """Handoffs whose act-by escalation went out since `since` and is not yet recorded as a
     missed act-by (the escalation's thread reply is the evidence)."""
     ref = literal("handoff:") + cast(Handoff.id, String) + literal(":missed")
@@ -115,17 +113,18 @@ def escalated_handoffs(
         .exists()
     )
     escalation_key = literal("handoff:") + cast(Handoff.id, String) + literal(":escalate-thread")
-    rows = session.exec(
-        select(Handoff, OutboxMessage)
-        .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
-        .where(col(Handoff.act_by) >= since)
-        .where(OutboxMessage.idempotency_key == escalation_key)
-        .where(OutboxMessage.status == OutboxStatus.SENT)
-        .where(~recorded)
-        .order_by(col(Handoff.act_by))
-        .limit(limit)
-    ).all()
-    return [(handoff, message) for handoff, message in rows]
+    return list(
+        session.exec(
+            select(Handoff)
+            .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
+            .where(col(Handoff.act_by) >= since)
+            .where(OutboxMessage.idempotency_key == escalation_key)
+            .where(OutboxMessage.status == OutboxStatus.SENT)
+            .where(~recorded)
+            .order_by(col(Handoff.act_by))
+            .limit(limit)
+        ).all()
+    )
 
 
 def automatic_metrics(session: Session, channel_id: str, *, since: datetime) -> set[str]:

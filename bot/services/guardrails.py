@@ -143,7 +143,7 @@ class GuardrailService:
         with self.db.read() as session:
             escalated = guardrails.escalated_handoffs(session, since=now - self.window)
         added = 0
-        for handoff, _escalation in escalated:
+        for handoff in escalated:
             assert handoff.id is not None
             with self.db.write() as session:
                 added += bool(

@@ -58,9 +58,9 @@ def register(app: App, services: Services) -> None:
         form = read_form(view)
         author = body["user"]["id"]
         try:
-            people = services.people.lookup_many(
-                [form.owner_id, form.backup_owner_id, author], fresh=True
-            )
+            people = services.people.lookup_many([form.owner_id, form.backup_owner_id], fresh=True)
+            # Only the author's time zone is needed: what Baton knows of it will do.
+            submitter = services.people.lookup(author)
         except SlackApiError as error:
             log.warning("users.info failed: %s", error.response.get("error"))
             ack(
@@ -68,7 +68,7 @@ def register(app: App, services: Services) -> None:
                 errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
             )
             return
-        zone = zone_or_utc(people[author].tz if author in people else None)
+        zone = zone_or_utc(submitter.tz if submitter else None)
         result = validate_publish(form, people, zone=zone)
         if isinstance(result, PublishRefusal):
             _refuse(ack, result)
