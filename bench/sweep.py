@@ -392,7 +392,7 @@ def bench_delivery(
         if isinstance(h, RateLimitErrorRetryHandler)
     ]
     setup = (
-        f"Deliverer as build_services makes it: {deliverer._pool._max_workers} worker threads, "
+        f"Deliverer as build_services makes it: {deliverer._pool.workers} worker threads, "
         f"ChannelPacer({deliverer.pacer.interval} s), claim batch {BATCH}, lease "
         f"{deliverer.lease.total_seconds():.0f} s; "
         + (

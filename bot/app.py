@@ -8,6 +8,8 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.listeners import register_listeners
+from bot.listeners.failure import failure_response
+from bot.listeners.nul_bytes import refuse_nul_bytes
 from bot.services.container import Services
 
 log = logging.getLogger("baton.app")
@@ -20,16 +22,22 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         client=services.client,  # carries the bot token and retry handlers
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=not socket_mode,
-        token_verification_enabled=False,
+        # auth.test once, here, at start: Bolt would otherwise call it on the first request,
+        # inside that request's 3 seconds.
+        token_verification_enabled=True,
         ignoring_self_events_enabled=True,
         logger=logging.getLogger("baton.bolt"),
+        # Answer when the listener returns, not after Bolt's 10 ms ack polling: listeners do
+        # only what decides the answer and hand the rest to services.after_ack.
+        process_before_response=True,
     )
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        # A listener bug must never show Slack a 500; the user gets nothing worse than silence.
+        # Never a 500 for Slack, and never "done" for what was not done.
         log.exception("listener failed on %s", (body or {}).get("type"), exc_info=error)
-        return BoltResponse(status=200, body="")
+        return failure_response(body)
 
+    app.middleware(refuse_nul_bytes)
     register_listeners(app, services)
     return app

@@ -92,36 +92,25 @@ class Story:
         return json.loads(response.body) if response.body else {}
 
     def command(self, user: str, command: str, text: str) -> None:
-        calls = len(self.slack.calls)
         self._send(payloads.command_body(self.slack, command, text, user=user, channel=CHANNEL))
-        self._settle(calls)
+        self._settle()
 
     def submit(self, user: str, values: dict[str, Any]) -> dict[str, Any]:
         view = payloads.last_opened_view(self.slack)
-        calls = len(self.slack.calls)
         answer = self._send(
             payloads.payload_body(payloads.submission(self.slack, view, values, user=user))
         )
-        self._settle(calls)
+        self._settle()
         return dict(answer)
 
     def click(self, user: str, message: dict[str, Any], button: str) -> None:
         payload = payloads.click(self.slack, message, button, user=user, channel=message["channel"])
-        calls = len(self.slack.calls)
         self._send(payloads.payload_body(payload))
-        self._settle(calls)
+        self._settle()
 
-    def _settle(self, calls_before: int, quiet_for: float = 0.15, limit: float = 5.0) -> None:
-        """Listeners finish after the ack; wait until the stand-in stops hearing from them."""
-        deadline = time.monotonic() + limit
-        last, changed = calls_before, time.monotonic()
-        while time.monotonic() < deadline:
-            now_calls = len(self.slack.calls)
-            if now_calls != last:
-                last, changed = now_calls, time.monotonic()
-            elif time.monotonic() - changed >= quiet_for:
-                return
-            time.sleep(0.02)
+    def _settle(self) -> None:
+        """Listeners finish after the ack; wait for what they started."""
+        self.services.settle()
 
     def wait_until(self, instant: datetime) -> None:
         """Move the simulated clock, ticking the sweeper as `baton serve` would."""
@@ -129,6 +118,7 @@ class Story:
         while self.clock.now() < instant:
             self.clock.advance(min(step, instant - self.clock.now()))
             self.services.tick()
+            self.services.settle()
 
 
 def play(story: Story, wait: Callable[[datetime], None]) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from store.fit import fitted_key, shortened
 from store.models import (
     ChannelGuardrail,
     Draft,
@@ -22,6 +23,8 @@ from store.models import (
 )
 from store.work_items import name_key
 
+REF_LENGTH = FailureOccurrence.__table__.c.ref.type.length  # type: ignore[attr-defined]
+WHERE_LENGTH = FailureOccurrence.__table__.c.where.type.length  # type: ignore[attr-defined]
 MANUAL_SOURCES = ("slack",)  # readings typed with /kpi; anything else came from a tool
 
 
@@ -34,9 +37,9 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
         .values(
             channel_id=occurrence.channel_id,
             class_id=occurrence.class_id,
-            ref=occurrence.ref,
-            where=occurrence.where,
-            link=occurrence.link,
+            ref=fitted_key(occurrence.ref, REF_LENGTH),
+            where=shortened(occurrence.where, WHERE_LENGTH),
+            link=occurrence.link if occurrence.link and len(occurrence.link) <= 500 else None,
             at=occurrence.at,
         )
         .on_conflict_do_nothing(index_elements=["channel_id", "ref"])
@@ -46,7 +49,7 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
     return session.exec(
         select(FailureOccurrence).where(
             FailureOccurrence.channel_id == occurrence.channel_id,
-            FailureOccurrence.ref == occurrence.ref,
+            FailureOccurrence.ref == fitted_key(occurrence.ref, REF_LENGTH),
         )
     ).one()
 
@@ -141,8 +144,9 @@ def automatic_metrics(session: Session, channel_id: str, *, since: datetime) -> 
     )
 
 
-def by_id(session: Session, guardrail_id: int) -> ChannelGuardrail | None:
-    return session.get(ChannelGuardrail, guardrail_id)
+def by_id(session: Session, guardrail_id: int, *, lock: bool = False) -> ChannelGuardrail | None:
+    """`lock` holds the row for this transaction (PostgreSQL), so two clicks decide in turn."""
+    return session.get(ChannelGuardrail, guardrail_id, with_for_update=lock or None)
 
 
 def occurrence_pair(

@@ -265,3 +265,14 @@ class Draft(SQLModel, table=True):
     link: str | None = Field(default=None, max_length=2000)
     created_by: str = Field(max_length=32)
     created_at: datetime = utc_column(nullable=False)
+
+
+class ModalSubmission(SQLModel, table=True):
+    """A modal whose submission created something, by Slack's view id: Submit pressed twice,
+    or Slack retrying after a slow answer, creates it once."""
+
+    __tablename__ = "modal_submission"
+
+    view_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=16)  # handoff, publish, draft
+    created_at: datetime = utc_column(nullable=False)

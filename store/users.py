@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from store.models import SlackUser
@@ -16,5 +18,16 @@ def cached(session: Session, user_id: str, *, fresh_after: datetime) -> SlackUse
     return user
 
 
+def known(session: Session, user_id: str) -> SlackUser | None:
+    """What Baton last learned of this user, however long ago."""
+    return session.get(SlackUser, user_id)
+
+
 def remember(session: Session, user: SlackUser) -> None:
-    session.merge(user)
+    """Insert or refresh in one statement: two first sightings of one user at once (a burst of
+    submissions) must both succeed."""
+    values = {column.name: getattr(user, column.name) for column in SlackUser.__table__.columns}  # type: ignore[attr-defined]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SlackUser).values(**values)
+    updates = {name: statement.excluded[name] for name in values if name != "id"}
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updates))

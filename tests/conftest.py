@@ -112,7 +112,9 @@ class RunningBaton:
     clock: ManualClock
 
     def sweep(self) -> int:
-        return self.services.tick()
+        sent = self.services.tick()
+        self.services.settle()
+        return sent
 
 
 @pytest.fixture
@@ -132,7 +134,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
         started.append((server, services))
         url = f"http://127.0.0.1:{server.effective_port}"
         return RunningBaton(
-            slack=SlackDriver(url, SIGNING_SECRET, standin),
+            slack=SlackDriver(url, SIGNING_SECRET, standin, settle=services.settle),
             services=services,
             standin=standin,
             clock=clock,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ class SlackDriver:
     base_url: str  # e.g. http://127.0.0.1:PORT
     signing_secret: str
     standin: SlackStandIn
+    # Waits for the work Baton does after acking (replies, deliveries), so that a test reads
+    # what Slack would show once Baton is done; None: return as soon as Slack has the ack.
+    settle: Callable[[], object] | None = None
 
     # -- raw HTTP -------------------------------------------------------------------
 
@@ -38,12 +42,15 @@ class SlackDriver:
         }
 
     def post(self, body: str, headers: dict[str, str] | None = None) -> requests.Response:
-        return requests.post(
+        response = requests.post(
             f"{self.base_url}/slack/events",
             data=body.encode(),
             headers=headers if headers is not None else self.signed_headers(body),
             timeout=10,
         )
+        if self.settle is not None:
+            self.settle()
+        return response
 
     def post_payload(self, payload: dict[str, Any]) -> requests.Response:
         return self.post(payloads.payload_body(payload))

@@ -93,7 +93,7 @@ def test_a_crash_between_slack_and_the_database_leaves_exactly_one_message(
 
     monkeypatch.setattr(outbox, "mark_sent", crash)
     with pytest.raises(SystemExit):
-        baton.services.deliverer.deliver_keys(["handoff:1:nudge"])
+        baton.services.deliverer.sweep()
     monkeypatch.setattr(outbox, "mark_sent", real_mark_sent)
     assert keys_posted(baton)["handoff:1:nudge"] == 1
     assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.SENDING
@@ -115,7 +115,7 @@ def test_slow_slack_still_gets_each_message_once(nudge_due: RunningBaton) -> Non
 
 def test_thread_replies_wait_for_their_parent(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
-    baton.standin.fail_next(method="chat.postMessage", status=500, times=1)
+    baton.standin.fail_next(method="chat.postMessage", status=500, times=1, channel="C0LAUNCH")
     hand_off_without_wait(baton)
     # The channel post failed once; the DM went out.
     assert keys_posted(baton)["handoff:1:post"] == 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.after_ack import TrackedPool
 from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.pacing import ChannelPacer
@@ -62,19 +62,32 @@ class Deliverer:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.parent_wait = parent_wait
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="baton-deliver")
+        self._pool = TrackedPool(workers, "baton-deliver")
 
     # -- entry points -------------------------------------------------------------------
 
     def deliver_keys(self, keys: Sequence[str]) -> None:
-        """Send these rows now if they are due (after a user action, so nobody waits a tick)."""
-        if not keys:
-            return
+        """Send these rows now if they are due (after a user action, so nobody waits a tick).
+
+        Returns at once: listeners call this on Slack's 3-second clock, and a post may have to
+        wait for its conversation's turn. What the pool never gets to, the sweeper sends."""
+        if keys:
+            self._pool.submit(self._deliver_keys_now, list(keys))
+
+    def _deliver_keys_now(self, keys: list[str]) -> None:
         rows = outbox.claim_due(
             self.db, now=self.clock.now(), lease=self.lease, limit=len(keys), keys=keys
         )
+        groups: dict[str, list[OutboxMessage]] = defaultdict(list)
         for row in rows:
-            self.deliver(row)
+            groups[row.parent_key or row.target].append(row)
+        # One conversation's turn must not hold up another's (a DM behind a busy channel).
+        for group in groups.values():
+            self._pool.submit(self._deliver_all, group)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """For tests and shutdown: True once no delivery is under way."""
+        return self._pool.wait_idle(timeout)
 
     def sweep(self, *, batch: int = 200) -> int:
         """Deliver everything due; rows for one channel go in order, channels in parallel."""
@@ -106,13 +119,13 @@ class Deliverer:
                     later.append(row)
             self._release(later)
             batches = list(groups.values())
-            list(self._pool.map(self._deliver_all, batches))
+            self._pool.map(self._deliver_all, batches)
             delivered += sum(len(b) for b in batches)
             if len(rows) < batch:
                 return delivered
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.close()
 
     # -- one row ------------------------------------------------------------------------
 

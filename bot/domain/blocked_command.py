@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.graph import EdgeKind
+from bot.domain.stored_text import fits
 
 USAGE = (
     "Usage:\n"
@@ -23,6 +24,7 @@ USAGE = (
     'Example: `/blocked "KPI capture" on "instrumentation metadata" @dee because absent tracking`'
 )
 MAX_NAME = 80
+MAX_REASON = 500
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 # A quoted name, an unquoted word, or (last) a quote that opens nothing it closes.
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|([^\s"“”]+)|(\S)')
@@ -162,8 +164,13 @@ def parse_blocked(text: str) -> BlockedRequest:
 
 def _checked(request: BlockedRequest) -> BlockedRequest:
     for name in _names(request):
-        if len(name) > MAX_NAME:
+        if not fits(name, MAX_NAME):
             return Unparseable(f"Keep item names under {MAX_NAME} characters.")
+    if isinstance(request, DeclareEdge) and request.reason and len(request.reason) > MAX_REASON:
+        return Unparseable(
+            f"Keep the reason after `because` under {MAX_REASON} characters "
+            f"(it has {len(request.reason)}); link a doc for the rest."
+        )
     return request
 
 

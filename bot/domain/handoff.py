@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.people import Person
+from bot.domain.stored_text import fits
 
 MAX_ITEM_NAME = 80
 MAX_STATUS = 300
@@ -127,7 +128,7 @@ def validate_handoff(
     work_item = (form.work_item or "").strip()
     if not work_item:
         errors[HandoffField.WORK_ITEM] = "Name the work item this handoff is about."
-    elif len(work_item) > MAX_ITEM_NAME:
+    elif not fits(work_item, MAX_ITEM_NAME):
         errors[HandoffField.WORK_ITEM] = f"Keep the name under {MAX_ITEM_NAME} characters."
 
     status = (form.status or "").strip()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.guardrails import parse_tracking_labels
 from bot.domain.people import Person
 from bot.domain.rules import Rule, parse_rules
+from bot.domain.stored_text import fits
 from bot.domain.windows import Window, parse_window
 
 SURFACES = ("X", "LinkedIn", "Threads", "Instagram", "Newsletter", "Blog")
@@ -100,7 +101,7 @@ def validate_publish(
     name = " ".join((form.name or "").split())
     if not name:
         errors[PublishField.NAME] = "Name this publish, e.g. “spring launch LinkedIn post”."
-    elif len(name) > MAX_NAME:
+    elif not fits(name, MAX_NAME):
         errors[PublishField.NAME] = f"Keep the name under {MAX_NAME} characters."
 
     link = (form.link or "").strip()

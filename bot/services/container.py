@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.after_ack import AfterAck
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
@@ -37,6 +39,7 @@ class Services:
     guardrails: GuardrailService
     drafts: DraftService
     deliverer: Deliverer
+    after_ack: AfterAck
 
     def tick(self) -> int:
         """One sweeper tick: turn state into due messages (blocker escalations, decision
@@ -54,7 +57,26 @@ class Services:
                 log.exception("planning %s failed; the next tick retries", name)
         return self.deliverer.sweep()
 
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until the work owed after acks and the deliveries it started are done (tests,
+        the demo, shutdown); True when everything finished in time."""
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            return max(deadline - time.monotonic(), 0.0)
+
+        while left() > 0:
+            # After-ack work may start deliveries; settled once neither has anything left.
+            if (
+                self.after_ack.wait_idle(left())
+                and self.deliverer.wait_idle(left())
+                and self.after_ack.wait_idle(0)
+            ):
+                return True
+        return False
+
     def close(self) -> None:
+        self.after_ack.close()
         self.deliverer.close()
         self.db.dispose()
 
@@ -103,4 +125,5 @@ def build_services(
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),
         deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
+        after_ack=AfterAck(),
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.surfaces import Surface
 from bot.views import drafts as views
-from store import guardrails, outbox
+from store import guardrails, outbox, submissions
 from store.db import Database
 from store.models import Draft
 from store.work_items import name_key
@@ -29,10 +29,23 @@ class DraftService:
         self.clock = clock
         self.surfaces = surfaces
 
-    def record(self, draft: DraftIn, *, channel_id: str, author_id: str) -> list[str]:
-        """Store the draft and owe the channel its post; the keys to deliver now."""
+    def record(
+        self, draft: DraftIn, *, channel_id: str, author_id: str, view_id: str | None = None
+    ) -> list[str]:
+        """Store the draft and owe the channel its post; the keys to deliver now (none when
+        this view already recorded it)."""
         now = self.clock.now()
+        try:
+            return self._record(draft, channel_id, author_id, view_id, now)
+        except submissions.AlreadySubmitted:
+            return []
+
+    def _record(
+        self, draft: DraftIn, channel_id: str, author_id: str, view_id: str | None, now: datetime
+    ) -> list[str]:
         with self.db.write() as session:
+            if view_id is not None:
+                submissions.claim(session, view_id, "draft", now=now)
             row = Draft(
                 channel_id=channel_id,
                 name=draft.name,

@@ -192,7 +192,7 @@ class GuardrailService:
         """Enable or dismiss a proposal; the first decision stands."""
         now = self.clock.now()
         with self.db.write() as session:
-            row = guardrails.by_id(session, guardrail_id)
+            row = guardrails.by_id(session, guardrail_id, lock=True)
             if row is None:
                 return Decided(Verdict.UNKNOWN)
             if row.state != GuardrailState.PROPOSED:
@@ -222,7 +222,7 @@ class GuardrailService:
         """Only a workspace admin or whoever enabled it may switch a guardrail off."""
         now = self.clock.now()
         with self.db.write() as session:
-            row = guardrails.by_id(session, guardrail_id)
+            row = guardrails.by_id(session, guardrail_id, lock=True)
             if row is None:
                 return Decided(Verdict.UNKNOWN)
             if row.state != GuardrailState.ENABLED:

@@ -11,7 +11,7 @@ from bot.domain.handoff import HandoffDraft, can_acknowledge
 from bot.domain.people import Person
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.views import handoff_messages as views
-from store import handoffs, outbox, work_items
+from store import handoffs, outbox, submissions, work_items
 from store.db import Database
 from store.models import Handoff, OutboxOp, WorkItem
 
@@ -76,10 +76,34 @@ class HandoffService:
         self.policy = policy
 
     def create(
-        self, draft: HandoffDraft, *, author_id: str, channel_id: str, people: dict[str, Person]
-    ) -> Created:
+        self,
+        draft: HandoffDraft,
+        *,
+        author_id: str,
+        channel_id: str,
+        people: dict[str, Person],
+        view_id: str | None = None,
+    ) -> Created | None:
+        """Store the handoff and owe Slack its messages; None when this view (Submit pressed
+        twice) already created it."""
         now = self.clock.now()
+        try:
+            return self._create(draft, author_id, channel_id, people, view_id, now)
+        except submissions.AlreadySubmitted:
+            return None
+
+    def _create(
+        self,
+        draft: HandoffDraft,
+        author_id: str,
+        channel_id: str,
+        people: dict[str, Person],
+        view_id: str | None,
+        now: datetime,
+    ) -> Created:
         with self.db.write() as session:
+            if view_id is not None:
+                submissions.claim(session, view_id, "handoff", now=now)
             item = work_items.get_or_create(session, channel_id, draft.work_item, now=now)
             item.owner_id = draft.next_owner_id
             session.add(item)

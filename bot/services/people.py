@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -18,6 +19,12 @@ log = logging.getLogger("baton.people")
 
 CACHE_FOR = timedelta(hours=12)
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
+# A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
+ACK_PATH_DEADLINE = 1.2
+
+
+class PeopleUnavailable(Exception):
+    """Slack did not say in time who someone is (the form asks them to try again)."""
 
 
 class People:
@@ -34,15 +41,19 @@ class People:
                 hit = users.cached(session, user_id, fresh_after=now - CACHE_FOR)
                 if hit is not None:
                     return _person(hit)
+        return self._fetch(user_id, self.client)
+
+    def _fetch(self, user_id: str, client: WebClient) -> Person | None:
+        now = self.clock.now()
         try:
-            info = self.client.users_info(user=user_id)["user"]
+            info = client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             if error.response.get("error") in UNKNOWN_USER_ERRORS:
                 return None
             raise
         record = SlackUser(
             id=user_id,
-            name=str(info.get("name") or info.get("real_name") or user_id),
+            name=str(info.get("name") or info.get("real_name") or user_id)[:200],
             tz=info.get("tz"),
             is_bot=bool(info.get("is_bot")) or user_id == "USLACKBOT",
             deleted=bool(info.get("deleted")),
@@ -51,6 +62,42 @@ class People:
         with self.db.write() as session:
             users.remember(session, record)
         return _person(record)
+
+    def for_submission(self, user_ids: list[str | None]) -> dict[str, Person]:
+        """The people a form names, for its 3-second answer: what Baton knows (whatever its
+        age), else one quick users.info each within ACK_PATH_DEADLINE. Raises
+        PeopleUnavailable when Slack fails or is too slow to say."""
+        wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
+        with self.db.read() as session:
+            known = {uid: users.known(session, uid) for uid in wanted}
+        found = {uid: _person(user) for uid, user in known.items() if user is not None}
+        deadline = time.monotonic() + ACK_PATH_DEADLINE
+        for user_id in (uid for uid in wanted if known[uid] is None):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise PeopleUnavailable(user_id)
+            # No retry handlers: on the ack path a second try is a late answer.
+            quick = WebClient(
+                token=self.client.token,
+                base_url=self.client.base_url,
+                timeout=left,  # type: ignore[arg-type]
+                retry_handlers=[],
+            )
+            try:
+                person = self._fetch(user_id, quick)
+            except (SlackApiError, OSError, TimeoutError) as error:
+                raise PeopleUnavailable(user_id) from error
+            if person is not None:
+                found[user_id] = person
+        return found
+
+    def refresh(self, user_ids: list[str | None]) -> None:
+        """Bring stale cache entries up to date (after an ack, off Slack's clock)."""
+        for user_id in dict.fromkeys(uid for uid in user_ids if uid):
+            try:
+                self.lookup(user_id)
+            except (SlackApiError, OSError, TimeoutError) as error:
+                log.info("could not refresh %s: %s", user_id, error)
 
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""

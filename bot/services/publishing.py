@@ -18,7 +18,7 @@ from bot.services.guardrails import Failure, GuardrailService
 from bot.views import digest as digest_views
 from bot.views import publish_messages as views
 from bot.views.publish_messages import Decision, PublishCard
-from store import outbox, publishes
+from store import outbox, publishes, submissions
 from store.db import Database
 from store.models import Choice, KpiReading, OutboxOp, Publish
 from store.types import as_utc
@@ -128,11 +128,22 @@ class PublishService:
 
     def create(
         self, draft: PublishDraft, *, channel_id: str, author_id: str, attempt: str
-    ) -> Recorded | PublishRefusal:
-        """Record the publish, or refuse a taken name or a duplicated window. `attempt` names
-        the submission (its view), so a refused form submitted again counts as one failure."""
+    ) -> Recorded | PublishRefusal | None:
+        """Record the publish, or refuse a taken name or a duplicated window; None when this
+        submission (`attempt`, its view id) already recorded it. A refused form submitted
+        again counts as one failure."""
         now = self.clock.now()
+        try:
+            return self._create(draft, channel_id, author_id, attempt, now)
+        except submissions.AlreadySubmitted:
+            return None
+
+    def _create(
+        self, draft: PublishDraft, channel_id: str, author_id: str, attempt: str, now: datetime
+    ) -> Recorded | PublishRefusal:
         with self.db.write() as session:
+            if submissions.seen(session, attempt):
+                raise submissions.AlreadySubmitted(attempt)
             if publishes.find(session, channel_id, draft.name) is not None:
                 return PublishRefusal(
                     {
@@ -165,6 +176,7 @@ class PublishService:
                         "overlap it."
                     }
                 )
+            submissions.claim(session, attempt, "publish", now=now)
             publish = Publish(
                 channel_id=channel_id,
                 name=draft.name,
@@ -392,7 +404,8 @@ class PublishService:
             return card
         results, latest = self._results(card, publish_id)
         with self.db.write() as session:
-            fresh = session.get(Publish, publish_id)
+            # Row-locked: of two people clicking at once, the second sees the first's choice.
+            fresh = session.get(Publish, publish_id, with_for_update=True)
             assert fresh is not None
             if fresh.decision is not None:
                 assert fresh.decided_by and fresh.decided_at

@@ -63,6 +63,7 @@ class _Failure:
     error: str | None
     retry_after: int
     times: int
+    channel: str | None = None  # only calls naming this channel fail
 
 
 @dataclass
@@ -168,10 +169,12 @@ class SlackStandIn:
         error: str | None = None,
         retry_after: int = 1,
         times: int = 1,
+        channel: str | None = None,
     ) -> None:
-        """The next `times` calls to `method` fail: 429 with Retry-After, 5xx, or ok:false."""
+        """The next `times` calls to `method` (naming `channel`, if given) fail: 429 with
+        Retry-After, 5xx, or ok:false."""
         with self._lock:
-            self._failures.append(_Failure(method, status, error, retry_after, times))
+            self._failures.append(_Failure(method, status, error, retry_after, times, channel))
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
@@ -253,7 +256,7 @@ class SlackStandIn:
         status, headers = 200, {}
         try:
             self._check_token(params, environ)
-            failure = self._take_failure(method)
+            failure = self._take_failure(method, params)
             if failure is not None:
                 raise failure
             handler = _METHODS.get(method)
@@ -281,10 +284,12 @@ class SlackStandIn:
         if token != self.bot_token:
             raise SlackError("invalid_auth")
 
-    def _take_failure(self, method: str) -> SlackError | None:
+    def _take_failure(self, method: str, params: Payload) -> SlackError | None:
         with self._lock:
             for failure in self._failures:
                 if failure.method != method or failure.times <= 0:
+                    continue
+                if failure.channel is not None and params.get("channel") != failure.channel:
                     continue
                 failure.times -= 1
                 if failure.status == 429:

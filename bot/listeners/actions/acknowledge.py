@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.ids import Action
+from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.handoffs import AckOutcome
@@ -16,10 +17,8 @@ from bot.views.text import local_time
 
 def register(app: App, services: Services) -> None:
     @app.action(Action.ACKNOWLEDGE)
-    def acknowledge(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
-    ) -> None:
-        ack()
+    @acked_first(services)
+    def acknowledge(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user_id = body["user"]["id"]
         tell = tell_clicker(client, body)
 

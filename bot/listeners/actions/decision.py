@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.ids import Action
+from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.publishing import Decided
@@ -25,8 +26,8 @@ def register(app: App, services: Services) -> None:
     @app.action(Action.DECIDE_REPEAT)
     @app.action(Action.DECIDE_REVISE)
     @app.action(Action.DECIDE_STOP)
-    def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
+    @acked_first(services)
+    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user_id = body["user"]["id"]
         tell = tell_clicker(client, body)
 

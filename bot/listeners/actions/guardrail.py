@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.ids import Action
+from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.guardrails import Verdict
@@ -38,8 +39,8 @@ def _is_admin(client: WebClient, user_id: str) -> bool:
 def register(app: App, services: Services) -> None:
     @app.action(Action.GUARDRAIL_ENABLE)
     @app.action(Action.GUARDRAIL_DISMISS)
-    def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
+    @acked_first(services)
+    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user_id = body["user"]["id"]
         tell = tell_clicker(client, body)
 
@@ -60,10 +61,10 @@ def register(app: App, services: Services) -> None:
             services.deliverer.deliver_keys(list(result.send_now))
 
     @app.action(Action.GUARDRAIL_DISABLE)
+    @acked_first(services)
     def disable(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        ack()
         user_id = body["user"]["id"]
         guardrail_id = _guardrail_id(action)
         if guardrail_id is None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.ids import Action
+from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.views import blocked as views
 
 
 def register(app: App, services: Services) -> None:
     @app.action(Action.RESOLVED)
-    def resolved(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    @acked_first(services)
+    def resolved(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         try:
             item_id = int(action.get("value", ""))
         except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.domain.blocked_command import (
     USAGE,
@@ -16,6 +16,7 @@ from bot.domain.blocked_command import (
     parse_blocked,
 )
 from bot.domain.failures import LABELS, classify, label_of
+from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.services.graph import CycleRefused
 from bot.services.guardrails import Failure
@@ -24,8 +25,8 @@ from bot.views import blocked as views
 
 def register(app: App, services: Services) -> None:
     @app.command("/blocked")
-    def blocked(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
+    @acked_first(services)
+    def blocked(command: dict[str, Any], respond: Respond) -> None:
         channel = command["channel_id"]
         user = command["user_id"]
         now = services.clock.now()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
+from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.views.digest import digest_message
 
@@ -14,8 +15,8 @@ MAX_WEEKS = 12
 
 def register(app: App, services: Services) -> None:
     @app.command("/digest")
-    def digest(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
+    @acked_first(services)
+    def digest(command: dict[str, Any], respond: Respond) -> None:
         text = (command.get("text") or "").strip()
         if text and not (text.isdigit() and 1 <= int(text) <= MAX_WEEKS):
             respond(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.drafts import draft_modal
@@ -15,10 +16,8 @@ from bot.views.handoff_modal import ModalContext
 
 def register(app: App, services: Services) -> None:
     @app.command("/draft")
-    def open_draft_modal(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
+    @acked_first(services)
+    def open_draft_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         surfaces = services.drafts.surfaces
         asked = " ".join((command.get("text") or "").split())
         chosen = next((s for s in surfaces.values() if s.name.lower() == asked.lower()), None)

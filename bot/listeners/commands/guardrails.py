@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
+from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.views.guardrails import guardrails_list
 
 
 def register(app: App, services: Services) -> None:
     @app.command("/guardrails")
-    def list_guardrails(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
+    @acked_first(services)
+    def list_guardrails(command: dict[str, Any], respond: Respond) -> None:
         message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
         respond(response_type="ephemeral", text=message.text, blocks=message.blocks)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext, handoff_modal
@@ -14,10 +15,8 @@ from bot.views.handoff_modal import ModalContext, handoff_modal
 
 def register(app: App, services: Services) -> None:
     @app.command("/handoff")
-    def open_handoff_modal(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
+    @acked_first(services)
+    def open_handoff_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         # The trigger lives 3 s and is single-use: open the view before anything slow.
         view = handoff_modal(
             context=ModalContext(channel_id=command["channel_id"]),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.domain.kpis import KPI_USAGE, KpiRefusal, parse_kpi_command
+from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext
@@ -17,8 +18,8 @@ from bot.views.publish_modal import kpi_modal
 
 def register(app: App, services: Services) -> None:
     @app.command("/kpi")
-    def kpi(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    @acked_first(services)
+    def kpi(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         text = (command.get("text") or "").strip()
         channel = command["channel_id"]
         if not text:

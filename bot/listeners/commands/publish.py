@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
 from bot.views.handoff_modal import ModalContext
@@ -15,10 +16,8 @@ from bot.views.publish_modal import publish_modal
 
 def register(app: App, services: Services) -> None:
     @app.command("/publish")
-    def open_publish_modal(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
+    @acked_first(services)
+    def open_publish_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         # Only what Baton already knows: the trigger lives 3 s, users.info can wait.
         zone = services.people.cached_tz(command["user_id"]) or "your Slack time zone"
         view = publish_modal(

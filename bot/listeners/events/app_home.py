@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.views.home import home_view
 from store import handoffs
@@ -14,6 +15,7 @@ from store import handoffs
 
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
+    @acked_first(services)
     def publish_home(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return

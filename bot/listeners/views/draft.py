@@ -6,6 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.domain.publish import MAX_LINK, MAX_NAME
+from bot.domain.stored_text import fits
 from bot.domain.surfaces import check_copy
 from bot.ids import Callback, DraftBlock
 from bot.listeners.views.state import value_of
@@ -13,6 +15,7 @@ from bot.services.container import Services
 from bot.services.drafts import DraftIn
 from bot.views.handoff_modal import ModalContext
 
+MAX_SUBJECT = 500
 BLOCK_FOR_LABEL = {"Copy": DraftBlock.COPY, "Subject": DraftBlock.SUBJECT, "Link": DraftBlock.LINK}
 
 
@@ -38,6 +41,13 @@ def register(app: App, services: Services) -> None:
         errors: dict[str, str] = {}
         if not name:
             errors[DraftBlock.NAME] = "Name the draft, e.g. “spring launch LinkedIn post”."
+        elif not fits(name, MAX_NAME):
+            errors[DraftBlock.NAME] = f"Keep the name under {MAX_NAME} characters."
+        subject, link = _text(view, DraftBlock.SUBJECT), _text(view, DraftBlock.LINK)
+        if subject is not None and len(subject) > MAX_SUBJECT:
+            errors[DraftBlock.SUBJECT] = f"Keep the subject under {MAX_SUBJECT} characters."
+        if link is not None and len(link) > MAX_LINK:
+            errors[DraftBlock.LINK] = f"Keep the link under {MAX_LINK} characters."
         if surface is None:
             errors[DraftBlock.SURFACE] = "Pick the surface this copy is for."
         if not copy:
@@ -46,10 +56,11 @@ def register(app: App, services: Services) -> None:
             problems = check_copy(
                 surface,
                 copy=copy,
-                subject=_text(view, DraftBlock.SUBJECT),
-                link=_text(view, DraftBlock.LINK),
+                subject=subject,
+                link=link,
             )
-            errors.update({BLOCK_FOR_LABEL[label]: text for label, text in problems.items()})
+            for label, text in problems.items():
+                errors.setdefault(BLOCK_FOR_LABEL[label], text)
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -58,12 +69,13 @@ def register(app: App, services: Services) -> None:
             DraftIn(
                 name=name,
                 surface=surface.name,
-                subject=_text(view, DraftBlock.SUBJECT),
+                subject=subject,
                 copy=copy,
-                link=_text(view, DraftBlock.LINK),
+                link=link,
             ),
             channel_id=context.channel_id,
             author_id=body["user"]["id"],
+            view_id=view["id"],
         )
         ack()
         services.deliverer.deliver_keys(keys)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk.errors import SlackApiError
 
 from bot.domain.guardrails import check_handoff
 from bot.domain.handoff import HandoffField, HandoffForm, Refusal, split_bullets, validate_handoff
@@ -15,9 +13,8 @@ from bot.ids import BLOCK_FOR_FIELD, Callback, HandoffBlock
 from bot.listeners.views.state import value_of
 from bot.services.container import Services
 from bot.services.guardrails import Failure
+from bot.services.people import PeopleUnavailable
 from bot.views.handoff_modal import ModalContext
-
-log = logging.getLogger("baton.handoff")
 
 FAILURE_FOR_FIELD = {
     HandoffField.NEXT_ACTION: "missing_next_action",
@@ -55,12 +52,10 @@ def register(app: App, services: Services) -> None:
                 errors={HandoffBlock.WORK_ITEM: "This form lost its channel: run /handoff again."},
             )
             return
+        named = [form.next_owner_id, form.backup_owner_id]
         try:
-            people = services.people.lookup_many(
-                [form.next_owner_id, form.backup_owner_id], fresh=True
-            )
-        except SlackApiError as error:
-            log.warning("users.info failed: %s", error.response.get("error"))
+            people = services.people.for_submission(named)
+        except PeopleUnavailable:
             ack(
                 response_action="errors",
                 errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
@@ -91,10 +86,16 @@ def register(app: App, services: Services) -> None:
             )
             return
         created = services.handoffs.create(
-            result, author_id=body["user"]["id"], channel_id=channel, people=people
+            result,
+            author_id=body["user"]["id"],
+            channel_id=channel,
+            people=people,
+            view_id=view["id"],
         )
-        ack()
-        services.deliverer.deliver_keys(created.send_now)
+        ack()  # also for a second press of Submit (created is None): the first one counted
+        if created is not None:
+            services.deliverer.deliver_keys(created.send_now)
+        services.after_ack(lambda: services.people.refresh(named))
 
 
 def _record_refusal(

@@ -56,4 +56,7 @@ def register(app: App, services: Services) -> None:
             )
             return
         ack()
-        client.chat_postEphemeral(channel=context.channel_id, user=user, text=logged_text(logged))
+        text = logged_text(logged)
+        services.after_ack(
+            lambda: client.chat_postEphemeral(channel=context.channel_id, user=user, text=text)
+        )

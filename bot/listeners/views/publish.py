@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk.errors import SlackApiError
 
 from bot.domain.guardrails import DRAFT_MAX_AGE, check_publish
 from bot.domain.publish import (
@@ -20,9 +18,8 @@ from bot.domain.working_hours import zone_or_utc
 from bot.ids import BLOCK_FOR_PUBLISH_FIELD, Callback, PublishBlock
 from bot.listeners.views.state import value_of
 from bot.services.container import Services
+from bot.services.people import PeopleUnavailable
 from bot.views.handoff_modal import ModalContext
-
-log = logging.getLogger("baton.publish")
 
 
 def read_form(view: dict[str, Any]) -> PublishForm:
@@ -57,17 +54,17 @@ def register(app: App, services: Services) -> None:
             return
         form = read_form(view)
         author = body["user"]["id"]
+        named = [form.owner_id, form.backup_owner_id]
         try:
-            people = services.people.lookup_many([form.owner_id, form.backup_owner_id], fresh=True)
-            # Only the author's time zone is needed: what Baton knows of it will do.
-            submitter = services.people.lookup(author)
-        except SlackApiError as error:
-            log.warning("users.info failed: %s", error.response.get("error"))
+            people = services.people.for_submission([*named, author])
+        except PeopleUnavailable:
             ack(
                 response_action="errors",
                 errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
             )
             return
+        submitter = people.get(author)
+        people = {uid: person for uid, person in people.items() if uid in named}
         zone = zone_or_utc(submitter.tz if submitter else None)
         result = validate_publish(form, people, zone=zone)
         if isinstance(result, PublishRefusal):
@@ -80,13 +77,15 @@ def register(app: App, services: Services) -> None:
             result,
             channel_id=context.channel_id,
             author_id=author,
-            attempt=str(view.get("id") or view.get("hash")),
+            attempt=str(view["id"]),
         )
         if isinstance(recorded, PublishRefusal):
             _refuse(ack, recorded)
             return
-        ack()
-        services.deliverer.deliver_keys(recorded.send_now)
+        ack()  # also for a second press of Submit (recorded is None): the first one counted
+        if recorded is not None:
+            services.deliverer.deliver_keys(recorded.send_now)
+        services.after_ack(lambda: services.people.refresh([*named, author]))
 
 
 def _guardrail_errors(

@@ -1,0 +1,32 @@
+"""Which modal submissions already created something (see ModalSubmission)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from store.models import ModalSubmission
+
+
+class AlreadySubmitted(Exception):
+    """This view already created what it creates; the transaction must roll back."""
+
+
+def seen(session: Session, view_id: str) -> bool:
+    return session.get(ModalSubmission, view_id) is not None
+
+
+def claim(session: Session, view_id: str, kind: str, *, now: datetime) -> None:
+    """Record that this view creates something now, in the creating transaction. A twin
+    submission racing this one (PostgreSQL) waits on the row and then raises AlreadySubmitted."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ModalSubmission)
+        .values(view_id=view_id, kind=kind, created_at=now)
+        .on_conflict_do_nothing(index_elements=["view_id"])
+    )
+    if session.execute(statement).rowcount == 0:  # type: ignore[attr-defined]
+        raise AlreadySubmitted(view_id)
