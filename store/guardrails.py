@@ -32,7 +32,7 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
     """Store it unless its `ref` was seen in the channel already; the stored row, or None."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(
+    inserted = session.execute(
         insert(FailureOccurrence)
         .values(
             channel_id=occurrence.channel_id,
@@ -43,15 +43,12 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
             at=occurrence.at,
         )
         .on_conflict_do_nothing(index_elements=["channel_id", "ref"])
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
+        # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
+        .returning(col(FailureOccurrence.id))
+    ).first()
+    if inserted is None:
         return None
-    return session.exec(
-        select(FailureOccurrence).where(
-            FailureOccurrence.channel_id == occurrence.channel_id,
-            FailureOccurrence.ref == fitted_key(occurrence.ref, REF_LENGTH),
-        )
-    ).one()
+    return session.get(FailureOccurrence, inserted[0])
 
 
 def occurrences(

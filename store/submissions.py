@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from store.models import ModalSubmission
 
@@ -27,6 +27,8 @@ def claim(session: Session, view_id: str, kind: str, *, now: datetime) -> None:
         insert(ModalSubmission)
         .values(view_id=view_id, kind=kind, created_at=now)
         .on_conflict_do_nothing(index_elements=["view_id"])
+        .returning(col(ModalSubmission.view_id))
     )
-    if session.execute(statement).rowcount == 0:  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
+    if session.execute(statement).first() is None:
         raise AlreadySubmitted(view_id)

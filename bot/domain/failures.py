@@ -107,6 +107,11 @@ _BY_NAME = {
 }
 
 
+def classifiable(text: str) -> bool:
+    """Whether the text has words to group failures by (`🔥🔥` has none)."""
+    return bool(_normalise(text))
+
+
 def classify(text: str) -> str:
     """The class id the text names, or `custom:<slug>` of the text itself.
 

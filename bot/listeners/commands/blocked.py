@@ -15,7 +15,7 @@ from bot.domain.blocked_command import (
     Unparseable,
     parse_blocked,
 )
-from bot.domain.failures import LABELS, classify, label_of
+from bot.domain.failures import LABELS, classifiable, classify, label_of
 from bot.listeners.acked import acked_first
 from bot.services.container import Services
 from bot.services.graph import CycleRefused
@@ -76,7 +76,12 @@ def register(app: App, services: Services) -> None:
                 how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
                 owner = f" (owner <@{request.owner_id}>)" if request.owner_id else ""
                 noted = ""
-                if request.reason and request.reason.strip():
+                if request.reason and not classifiable(request.reason):
+                    noted = (
+                        " Not counted as a failure: say why in words to count it, e.g. "
+                        "`because no UTM labels`."
+                    )
+                elif request.reason:
                     class_id = classify(request.reason)
                     keys = services.guardrails.record(
                         Failure(
