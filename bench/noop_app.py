@@ -1,4 +1,5 @@
-"""The baseline for bench/ack.py: a Bolt app whose /handoff handler only acks, served like Baton.
+"""The baseline for bench/ack.py and bench/burst.py: a Bolt app that only acks (/handoff, any
+modal submission, any click), served like Baton.
 
 Built as bot/app.py builds Baton's (a WebClient on the same Web API URL and token, signature
 checks on, token verification off, waitress with 8 threads), so the only difference the bench
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -36,6 +38,14 @@ def main() -> None:
 
     @app.command("/handoff")
     def handoff(ack: Ack) -> None:
+        ack()
+
+    @app.view(re.compile(".*"))
+    def submission(ack: Ack) -> None:
+        ack()
+
+    @app.action(re.compile(".*"))
+    def click(ack: Ack) -> None:
         ack()
 
     serve(SlackRequestHandler(app), host="127.0.0.1", port=args.port, threads=8, _quiet=True)

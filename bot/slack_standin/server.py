@@ -176,6 +176,11 @@ class SlackStandIn:
         with self._lock:
             self._failures.append(_Failure(method, status, error, retry_after, times, channel))
 
+    def set_post_limit(self, per_second: float | None) -> None:
+        """chat.postMessage answers 429 to posts in one conversation closer than this allows."""
+        with self._lock:
+            self.per_channel_post_limit = per_second
+
     def set_delay(self, method: str, seconds: float) -> None:
         """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
         with self._lock:
