@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.slack_standin.scopes import MANIFEST_BOT_SCOPES
+
 ROOT = Path(__file__).resolve().parent.parent
 # SchemaStore's slack-app-manifest.json (Apache-2.0), copied from ../shared/schemas.
 SCHEMA = Path(__file__).resolve().parent / "fixtures" / "slack-app-manifest.schema.json"
@@ -54,12 +56,17 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "commands",  # slash commands
         "chat:write",  # posts, DMs, thread replies, updates
         "chat:write.public",  # post handoffs in channels Baton was not invited to
+        "channels:join",  # join a public channel before posting, to read its own posts back
         "im:write",  # conversations.open for DMs
         "im:history",  # reconcile DMs by metadata after a crash
         "channels:history",  # reconcile channel posts and thread replies
         "groups:history",  # the same in private channels
         "users:read",  # users.info: time zones, bots, deactivated accounts
     }
+
+
+def test_the_slack_stand_in_grants_the_manifests_bot_scopes() -> None:
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == MANIFEST_BOT_SCOPES
 
 
 def test_a_malformed_setting_stops_serve_with_one_line_naming_it(tmp_path: Path) -> None:

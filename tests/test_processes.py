@@ -144,6 +144,7 @@ def test_sigkill_mid_send_then_restart_delivers_each_message_once(
 ) -> None:
     slack = live_standin
     slack.set_delay("chat.postMessage", 0.2)
+    assert not slack.bot_is_member("C0LAUNCH")  # Baton has never been in the channel
     port = free_port()
     env = env_for(slack, f"sqlite:///{tmp_path / 'baton.db'}", port)
     first = Baton(["serve", "--host", "127.0.0.1"], env, port)
@@ -163,6 +164,7 @@ def test_sigkill_mid_send_then_restart_delivers_each_message_once(
         assert second.stop() == 0
     duplicates = {key: n for key, n in seen.items() if n > 1}
     assert duplicates == {}
+    assert slack.bot_is_member("C0LAUNCH")  # joined before posting, so it could read back
 
 
 def test_several_sweepers_on_postgresql_deliver_each_message_once(

@@ -122,8 +122,269 @@ def test_the_per_channel_rate_limit_answers_429(standin: SlackStandIn, client: W
 
 def test_history_returns_metadata_only_when_asked(client: WebClient) -> None:
     metadata = {"event_type": "baton_outbox", "event_payload": {"key": "k1"}}
+    client.conversations_join(channel="C0LAUNCH")
     client.chat_postMessage(channel="C0LAUNCH", text="hi", metadata=metadata)
     plain = client.conversations_history(channel="C0LAUNCH")["messages"][0]
     assert "metadata" not in plain
     full = client.conversations_history(channel="C0LAUNCH", include_all_metadata=True)
     assert full["messages"][0]["metadata"] == metadata
+
+
+# -- membership, as Slack has it ---------------------------------------------------------
+
+
+def test_a_bot_is_not_in_a_channel_until_it_joins(standin: SlackStandIn, client: WebClient) -> None:
+    assert not standin.bot_is_member("C0LAUNCH")
+    # chat:write.public posts in a public channel without joining it; reading needs membership.
+    client.chat_postMessage(channel="C0LAUNCH", text="hi")
+    assert error_of(lambda: client.conversations_history(channel="C0LAUNCH")) == "not_in_channel"
+    ts = standin.messages("C0LAUNCH")[0]["ts"]
+    assert error_of(lambda: client.conversations_replies(channel="C0LAUNCH", ts=ts)) == (
+        "not_in_channel"
+    )
+    joined = client.conversations_join(channel="C0LAUNCH")
+    assert joined["channel"]["is_member"] is True and "warning" not in joined.data
+    assert standin.bot_is_member("C0LAUNCH")
+    assert [m["text"] for m in client.conversations_history(channel="C0LAUNCH")["messages"]] == [
+        "hi"
+    ]
+    assert client.conversations_replies(channel="C0LAUNCH", ts=ts)["messages"][0]["ts"] == ts
+
+
+def test_joining_again_is_ok_with_a_warning(client: WebClient) -> None:
+    client.conversations_join(channel="C0LAUNCH")
+    again = client.conversations_join(channel="C0LAUNCH")
+    assert again["ok"] and again["warning"] == "already_in_channel"
+    assert again["response_metadata"]["warnings"] == ["already_in_channel"]
+
+
+def test_without_chat_write_public_a_bot_posts_only_where_it_is_a_member(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.remove_scope("chat:write.public")
+    assert error_of(lambda: client.chat_postMessage(channel="C0LAUNCH", text="hi")) == (
+        "not_in_channel"
+    )
+    assert error_of(
+        lambda: client.chat_postEphemeral(channel="C0LAUNCH", user="U0ANA", text="hi")
+    ) == ("not_in_channel")
+    client.conversations_join(channel="C0LAUNCH")
+    client.chat_postMessage(channel="C0LAUNCH", text="hi")
+    assert [m["text"] for m in standin.messages("C0LAUNCH")] == ["hi"]
+
+
+def test_a_private_channel_the_bot_is_not_in_does_not_exist_for_it(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("C0SECRET", "secret", is_private=True, members={"U0ANA"})
+    calls = {
+        "chat.postMessage": lambda: client.chat_postMessage(channel="C0SECRET", text="hi"),
+        "chat.postEphemeral": lambda: client.chat_postEphemeral(
+            channel="C0SECRET", user="U0ANA", text="hi"
+        ),
+        "chat.update": lambda: client.chat_update(channel="C0SECRET", ts="1.000001", text="x"),
+        "chat.getPermalink": lambda: client.chat_getPermalink(
+            channel="C0SECRET", message_ts="1.000001"
+        ),
+        "conversations.history": lambda: client.conversations_history(channel="C0SECRET"),
+        "conversations.replies": lambda: client.conversations_replies(
+            channel="C0SECRET", ts="1.000001"
+        ),
+    }
+    assert {method: error_of(call) for method, call in calls.items()} == dict.fromkeys(
+        calls, "channel_not_found"
+    )
+    # Slack's answer to joining a private channel: it takes an invitation.
+    assert error_of(lambda: client.conversations_join(channel="C0SECRET")) == (
+        "method_not_supported_for_channel_type"
+    )
+    assert standin.command_channel_name("C0SECRET") == "privategroup"
+    standin.invite_bot("C0SECRET")  # /invite @Baton
+    assert standin.command_channel_name("C0SECRET") == "secret"
+    client.chat_postMessage(channel="C0SECRET", text="hi")
+    assert client.conversations_history(channel="C0SECRET")["messages"][0]["text"] == "hi"
+
+
+def test_a_group_dm_the_bot_is_not_in_is_a_privategroup_too(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("G0TRIO", "mpdm-ana--ben--cai-1", is_mpim=True)
+    assert standin.command_channel_name("G0TRIO") == "privategroup"
+    assert error_of(lambda: client.chat_postMessage(channel="G0TRIO", text="hi")) == (
+        "channel_not_found"
+    )
+    assert error_of(lambda: client.conversations_join(channel="G0TRIO")) == (
+        "method_not_supported_for_channel_type"
+    )
+
+
+def test_a_dm_the_bot_opens_is_one_it_is_in(client: WebClient) -> None:
+    dm = client.conversations_open(users="U0ANA")["channel"]["id"]
+    client.chat_postMessage(channel=dm, text="hi")
+    assert client.conversations_history(channel=dm)["messages"][0]["text"] == "hi"
+    assert error_of(lambda: client.conversations_join(channel=dm)) == (
+        "method_not_supported_for_channel_type"
+    )
+
+
+def test_ephemerals_go_only_to_members_of_the_channel(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("C0TEAM", "team", members={"U0ANA"}, bot_member=True)
+    client.chat_postEphemeral(channel="C0TEAM", user="U0ANA", text="for ana")
+    assert error_of(
+        lambda: client.chat_postEphemeral(channel="C0TEAM", user="U0BEN", text="for ben")
+    ) == ("user_not_in_channel")
+    assert [e["text"] for e in standin.ephemerals("U0ANA")] == ["for ana"]
+    assert standin.ephemerals("U0BEN") == []
+
+
+# -- scopes ------------------------------------------------------------------------------
+
+
+def missing_scope(call: Any) -> dict[str, Any]:
+    with pytest.raises(SlackApiError) as raised:
+        call()
+    response: dict[str, Any] = raised.value.response.data  # type: ignore[assignment]
+    assert response["error"] == "missing_scope"
+    return response
+
+
+@pytest.mark.parametrize(
+    ("scope", "method", "call"),
+    [
+        ("channels:join", "conversations.join", lambda c: c.conversations_join(channel="C0LAUNCH")),
+        ("users:read", "users.info", lambda c: c.users_info(user="U0ANA")),
+        (
+            "chat:write",
+            "chat.postMessage",
+            lambda c: c.chat_postMessage(channel="C0LAUNCH", text="x"),
+        ),
+        (
+            "chat:write",
+            "chat.postEphemeral",
+            lambda c: c.chat_postEphemeral(channel="C0LAUNCH", user="U0ANA", text="x"),
+        ),
+        ("im:write", "conversations.open", lambda c: c.conversations_open(users="U0ANA")),
+    ],
+)
+def test_each_method_needs_its_scope(
+    standin: SlackStandIn, client: WebClient, scope: str, method: str, call: Any
+) -> None:
+    standin.remove_scope(scope)
+    answer = missing_scope(lambda: call(client))
+    assert scope in answer["needed"].split(",")
+    assert scope not in answer["provided"].split(",")
+    assert "commands" in answer["provided"].split(",")
+    assert standin.calls_to(method)[-1].response["error"] == "missing_scope"
+
+
+def test_history_needs_the_scope_of_the_conversations_kind(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    client.conversations_join(channel="C0LAUNCH")
+    standin.add_channel("C0SECRET", "secret", is_private=True, bot_member=True)
+    dm = client.conversations_open(users="U0ANA")["channel"]["id"]
+    standin.remove_scope("channels:history")
+    assert missing_scope(lambda: client.conversations_history(channel="C0LAUNCH"))["needed"] == (
+        "channels:history"
+    )
+    assert client.conversations_history(channel="C0SECRET")["ok"]
+    standin.remove_scope("groups:history")
+    standin.remove_scope("im:history")
+    assert missing_scope(lambda: client.conversations_history(channel="C0SECRET"))["needed"] == (
+        "groups:history"
+    )
+    assert missing_scope(lambda: client.conversations_history(channel=dm))["needed"] == (
+        "im:history"
+    )
+
+
+# -- Block Kit that Slack rejects --------------------------------------------------------
+
+
+def option(text: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": text}
+
+
+def button(text: str, action_id: str) -> dict[str, Any]:
+    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id}
+
+
+def input_block(block_id: str, element: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": block_id},
+        "element": element,
+    }
+
+
+def refused_message(client: WebClient, blocks: list[dict[str, Any]]) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C0LAUNCH", text="t", blocks=blocks)
+    assert raised.value.response["error"] == "invalid_blocks"
+    return str(raised.value.response["response_metadata"]["messages"])
+
+
+def refused_view(standin: SlackStandIn, client: WebClient, blocks: list[dict[str, Any]]) -> str:
+    view = {**modal("Form", blocks), "submit": {"type": "plain_text", "text": "Save"}}
+    with pytest.raises(SlackApiError) as raised:
+        client.views_open(trigger_id=standin.issue_trigger_id(), view=view)
+    assert raised.value.response["error"] == "invalid_arguments"
+    return str(raised.value.response["response_metadata"]["messages"])
+
+
+def test_unknown_element_types_are_refused(standin: SlackStandIn, client: WebClient) -> None:
+    blocks = [{"type": "actions", "elements": [{"type": "fancy_button", "action_id": "a"}]}]
+    assert "json-pointer:/blocks/0/elements/0/type" in refused_message(client, blocks)
+    accessory = {**section("hi"), "accessory": {"type": "slider", "action_id": "s"}}
+    assert "json-pointer:/blocks/0/accessory/type" in refused_message(client, [accessory])
+    form = [input_block("b", {"type": "text_area", "action_id": "v"})]
+    assert "json-pointer:/view/blocks/0/element/type" in refused_view(standin, client, form)
+    # A button is an element, but not one an input block takes.
+    form = [input_block("b", button("Go", "v"))]
+    assert "json-pointer:/view/blocks/0/element" in refused_view(standin, client, form)
+
+
+def test_a_select_without_options_is_refused(standin: SlackStandIn, client: WebClient) -> None:
+    bare = {"type": "static_select", "action_id": "v"}
+    assert "json-pointer:/view/blocks/0" in refused_view(standin, client, [input_block("b", bare)])
+    empty = [{"type": "actions", "elements": [{**bare, "options": []}]}]
+    assert "options or option_groups" in refused_message(client, empty)
+    multi = {"type": "multi_static_select", "action_id": "v"}
+    refused_view(standin, client, [input_block("b", multi)])
+    stray = {**bare, "options": [option("a")], "initial_option": option("b")}
+    assert "initial_option" in refused_view(standin, client, [input_block("b", stray)])
+    # What Slack takes: options, or option groups.
+    grouped = {
+        **bare,
+        "option_groups": [{"label": {"type": "plain_text", "text": "g"}, "options": [option("a")]}],
+    }
+    fine = [input_block("b", {**bare, "options": [option("a")]}), input_block("c", grouped)]
+    view = {**modal("Form", fine), "submit": {"type": "plain_text", "text": "Save"}}
+    assert client.views_open(trigger_id=standin.issue_trigger_id(), view=view)["ok"]
+
+
+def test_duplicate_action_ids_within_a_block_are_refused(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    twice = [{"type": "actions", "elements": [button("Yes", "go"), button("No", "go")]}]
+    assert "json-pointer:/blocks/0/elements/1/action_id" in refused_message(client, twice)
+    # The same action_id in different blocks is fine (every Baton form input uses one).
+    apart = [
+        {"type": "actions", "block_id": "one", "elements": [button("Yes", "go")]},
+        {"type": "actions", "block_id": "two", "elements": [button("No", "go")]},
+    ]
+    assert client.chat_postMessage(channel="C0LAUNCH", text="t", blocks=apart)["ok"]
+
+
+def test_an_image_without_a_url_is_refused(client: WebClient) -> None:
+    block = [{"type": "image", "alt_text": "chart"}]
+    assert "image_url or slack_file" in refused_message(client, block)
+    element = [{"type": "context", "elements": [{"type": "image", "alt_text": "chart"}]}]
+    assert "json-pointer:/blocks/0/elements/0" in refused_message(client, element)
+    no_alt = [{"type": "image", "image_url": "https://example.com/chart.png"}]
+    assert "alt_text" in refused_message(client, no_alt)
+    fine = [{"type": "image", "image_url": "https://example.com/c.png", "alt_text": "chart"}]
+    assert client.chat_postMessage(channel="C0LAUNCH", text="t", blocks=fine)["ok"]

@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.after_ack import TrackedPool
 from bot.clock import Clock
 from bot.delivery.errors import is_transient
+from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.ids import MetadataEvent
 from store import outbox
@@ -32,6 +33,16 @@ class ParentNotReady(Exception):
 
 class ParentLost(Exception):
     """The message this one threads under or edits will never reach Slack."""
+
+
+class HistoryUnreadable(Exception):
+    """Slack would not show Baton the conversation, so it cannot tell whether an earlier
+    attempt got through: posting now could post twice."""
+
+    def __init__(self, error: str, *, transient: bool) -> None:
+        super().__init__(error)
+        self.error = error
+        self.transient = transient  # a Slack hiccup, not something a person must fix
 
 
 def _is_user(target: str) -> bool:
@@ -62,6 +73,7 @@ class Deliverer:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.parent_wait = parent_wait
+        self.membership = ChannelMembership(client)
         self._pool = TrackedPool(workers, "baton-deliver")
 
     # -- entry points -------------------------------------------------------------------
@@ -172,6 +184,25 @@ class Deliverer:
             )
         except ParentLost as lost:
             self._fail(row, str(lost))
+        except HistoryUnreadable as unreadable:
+            # Never failed for this, never posted blind: the row waits until Baton can look
+            # (soon after a hiccup; after a missing scope or invitation, once someone fixed it).
+            delay = self.backoff if unreadable.transient else self.max_backoff
+            log.warning(
+                "%s: cannot read the conversation to check for an earlier send (%s); "
+                "looking again in %s",
+                row.idempotency_key,
+                unreadable.error,
+                delay,
+            )
+            outbox.retry_later(
+                self.db,
+                row.id,
+                due_at=self.clock.now() + delay,
+                error=f"history unreadable: {unreadable.error}",
+                now=self.clock.now(),
+                count=False,
+            )
         except SlackApiError as error:
             self._on_slack_error(row, error)
         except (OSError, TimeoutError) as error:  # connection refused, reset, timed out
@@ -185,6 +216,7 @@ class Deliverer:
         assert row.id is not None
         channel = parent.sent_channel if parent and parent.sent_channel else row.target
         thread_ts = parent.sent_ts if parent else None
+        self.membership.ensure(channel)  # a member can read its posts back after a crash
         if row.attempts > 1:
             found = self._find_sent(row, channel, thread_ts)
             if found is not None:
@@ -251,22 +283,7 @@ class Deliverer:
         oldest = f"{(row.created_at - timedelta(minutes=5)).timestamp():.6f}"
         cursor: str | None = None
         for _ in range(RECONCILE_PAGES):
-            if thread_ts:
-                page = self.client.conversations_replies(
-                    channel=channel,
-                    ts=thread_ts,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-            else:
-                page = self.client.conversations_history(
-                    channel=channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
+            page = self._read_page(channel, thread_ts, oldest, cursor)
             messages: list[dict[str, Any]] = page.get("messages", [])
             for message in messages:
                 metadata: dict[str, Any] = message.get("metadata") or {}
@@ -280,6 +297,35 @@ class Deliverer:
             if not cursor:
                 return None
         return None
+
+    def _read_page(
+        self, channel: str, thread_ts: str | None, oldest: str, cursor: str | None
+    ) -> Any:
+        """One page of the thread or the channel. `not_in_channel` (Baton was removed, or never
+        joined) means join and read again; whatever else stops the read, but a 429, is
+        HistoryUnreadable."""
+        try:
+            return self._fetch_page(channel, thread_ts, oldest, cursor)
+        except SlackApiError as error:
+            if _error_code(error) != "not_in_channel":
+                _raise_unreadable(error)
+        self.membership.forget(channel)
+        self.membership.ensure(channel)
+        try:
+            return self._fetch_page(channel, thread_ts, oldest, cursor)
+        except SlackApiError as error:
+            _raise_unreadable(error)
+
+    def _fetch_page(
+        self, channel: str, thread_ts: str | None, oldest: str, cursor: str | None
+    ) -> Any:
+        if thread_ts:
+            return self.client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+            )
+        return self.client.conversations_history(
+            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+        )
 
     def _on_slack_error(self, row: OutboxMessage, error: SlackApiError) -> None:
         assert row.id is not None
@@ -340,6 +386,18 @@ class Deliverer:
                     ),
                     now=now,
                 )
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error") or f"http_{error.response.status_code}")
+
+
+def _raise_unreadable(error: SlackApiError) -> NoReturn:
+    if error.response.status_code == 429:
+        raise error  # waited out like any 429, without counting an attempt
+    code = _error_code(error)
+    transient = error.response.status_code >= 500 or is_transient(code)
+    raise HistoryUnreadable(code, transient=transient) from error
 
 
 def _mention_target(target: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners.actions import acknowledge, decision, guardrail, resolved
-from bot.listeners.commands import blocked, digest, guardrails
+from bot.listeners.commands import blocked, digest, guardrails, invite_first
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
 from bot.listeners.commands import kpi as kpi_command
@@ -20,6 +20,7 @@ from bot.services.container import Services
 
 def register_listeners(app: App, services: Services) -> None:
     for module in (
+        invite_first,  # global middleware: before any command listener
         handoff_command,
         handoff_view,
         acknowledge,

@@ -4,8 +4,10 @@ offline (`baton demo`) and to test it over real HTTP.
 It answers `SLACK_API_URL` requests (form, query or JSON bodies, bearer or form tokens), keeps
 channels, DMs, threads, views and ephemerals in memory, and refuses what Slack refuses: bad
 tokens, unknown users and channels, expired or reused trigger_ids, blocks over Block Kit's
-limits, malformed metadata. Tests inject 429s, 5xx and slow responses with `fail_next` and
-`set_delay`.
+limits or of unknown kinds, malformed metadata. It models membership as Slack has it (the bot
+is in a channel only once it joined or was invited; a private channel it is not in does not
+exist for it; history is for members) and the token's scopes (`missing_scope` with `needed`).
+Tests inject 429s, 5xx and slow responses with `fail_next` and `set_delay`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,46 @@ BLOCK_TYPES = {
     "section",
     "video",
 }
+# Block elements (docs.slack.dev/reference/block-kit/block-elements); anything else is refused.
+INPUT_ELEMENTS = {
+    "checkboxes",
+    "datepicker",
+    "datetimepicker",
+    "email_text_input",
+    "file_input",
+    "number_input",
+    "plain_text_input",
+    "radio_buttons",
+    "rich_text_input",
+    "timepicker",
+    "url_text_input",
+    "static_select",
+    "external_select",
+    "users_select",
+    "conversations_select",
+    "channels_select",
+    "multi_static_select",
+    "multi_external_select",
+    "multi_users_select",
+    "multi_conversations_select",
+    "multi_channels_select",
+}
+ELEMENT_TYPES = INPUT_ELEMENTS | {"button", "image", "overflow", "workflow_button"}
+# Elements whose choices are given inline: `options` (or `option_groups` for the selects).
+OPTION_ELEMENTS = {
+    "static_select",
+    "multi_static_select",
+    "overflow",
+    "radio_buttons",
+    "checkboxes",
+}
+GROUPABLE = {"static_select", "multi_static_select"}
+MAX_OPTIONS = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10}
+SELECT_OPTIONS = 100
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+IMAGE_URL = 3000
+ALT_TEXT = 2000
 TEXT_LIMITS = {"section": 3000, "header": 150}
 ELEMENT_LIMITS = {"actions": 25, "context": 10}
 SECTION_FIELDS = 10
@@ -84,6 +124,7 @@ def _check_block(block: Any, at: str, seen_ids: set[str]) -> list[str]:
     if kind not in BLOCK_TYPES:
         return [f"[ERROR] unsupported type: {kind!r} [json-pointer:{at}/type]"]
     errors: list[str] = []
+    action_ids: set[str] = set()  # unique within the block, as Slack requires
     block_id = block.get("block_id")
     if block_id is not None:
         if len(str(block_id)) > BLOCK_ID:
@@ -102,7 +143,7 @@ def _check_block(block: Any, at: str, seen_ids: set[str]) -> list[str]:
         for i, field in enumerate(fields):
             errors += _check_text(field, f"{at}/fields/{i}", FIELD_TEXT)
         if "accessory" in block:
-            errors += _check_element(block["accessory"], f"{at}/accessory")
+            errors += _check_element(block["accessory"], f"{at}/accessory", action_ids)
     elif kind == "header":
         errors += _check_text(
             block.get("text"), f"{at}/text", TEXT_LIMITS["header"], plain_only=True
@@ -121,28 +162,107 @@ def _check_block(block: Any, at: str, seen_ids: set[str]) -> list[str]:
             if kind == "context" and element.get("type") in ("mrkdwn", "plain_text"):
                 errors += _check_text(element, f"{at}/elements/{i}", 3000)
             else:
-                errors += _check_element(element, f"{at}/elements/{i}")
+                errors += _check_element(element, f"{at}/elements/{i}", action_ids)
     elif kind == "input":
         errors += _check_text(block.get("label"), f"{at}/label", LABEL, plain_only=True)
-        if "element" not in block:
+        element = block.get("element")
+        if element is None:
             errors.append(f"[ERROR] must provide an element [json-pointer:{at}/element]")
+        elif isinstance(element, dict) and element.get("type") in ELEMENT_TYPES - INPUT_ELEMENTS:
+            errors.append(
+                f"[ERROR] {element['type']!r} is not an input element [json-pointer:{at}/element]"
+            )
         else:
-            errors += _check_element(block["element"], f"{at}/element")
+            errors += _check_element(element, f"{at}/element", action_ids)
+    elif kind == "image":
+        errors += _check_image(block, at)
     return errors
 
 
-def _check_element(element: Any, at: str) -> list[str]:
+def _check_element(element: Any, at: str, action_ids: set[str]) -> list[str]:
     if not isinstance(element, dict) or "type" not in element:
         return [f"[ERROR] must be an element object [json-pointer:{at}]"]
+    kind = element["type"]
+    if kind not in ELEMENT_TYPES:
+        return [f"[ERROR] unsupported type: {kind!r} [json-pointer:{at}/type]"]
     errors: list[str] = []
-    if len(str(element.get("action_id") or "")) > ACTION_ID:
-        errors.append(f"[ERROR] must be less than 256 characters [json-pointer:{at}/action_id]")
-    if element["type"] == "button":
+    action_id = element.get("action_id")
+    if action_id is not None:
+        if len(str(action_id)) > ACTION_ID:
+            errors.append(f"[ERROR] must be less than 256 characters [json-pointer:{at}/action_id]")
+        if str(action_id) in action_ids:
+            errors.append(
+                f"[ERROR] duplicate action_id {action_id!r} in the block "
+                f"[json-pointer:{at}/action_id]"
+            )
+        action_ids.add(str(action_id))
+    if kind in OPTION_ELEMENTS:
+        errors += _check_options(element, at)
+    elif kind == "image":
+        errors += _check_image(element, at)
+    if kind == "button":
         errors += _check_text(element.get("text"), f"{at}/text", BUTTON_TEXT, plain_only=True)
         if len(str(element.get("value") or "")) > BUTTON_VALUE:
             errors.append(f"[ERROR] must be less than 2001 characters [json-pointer:{at}/value]")
         if element.get("style") not in (None, "primary", "danger"):
             errors.append(f"[ERROR] must be primary or danger [json-pointer:{at}/style]")
+    return errors
+
+
+def _check_options(element: dict[str, Any], at: str) -> list[str]:
+    kind = element["type"]
+    has_groups = kind in GROUPABLE and "option_groups" in element
+    if has_groups and "options" in element:
+        return [f"[ERROR] provide options or option_groups, not both [json-pointer:{at}]"]
+    if has_groups:
+        groups = element["option_groups"]
+        if not isinstance(groups, list) or not groups:
+            return [f"[ERROR] must provide option_groups [json-pointer:{at}/option_groups]"]
+        options = [o for g in groups if isinstance(g, dict) for o in g.get("options") or []]
+        where = f"{at}/option_groups"
+    else:
+        given = element.get("options")
+        if not isinstance(given, list) or not given:
+            needed = "options or option_groups" if kind in GROUPABLE else "options"
+            return [f"[ERROR] must provide {needed} [json-pointer:{at}]"]
+        options = given
+        where = f"{at}/options"
+    errors: list[str] = []
+    limit = MAX_OPTIONS.get(kind, SELECT_OPTIONS)
+    if len(options) > limit:
+        errors.append(f"[ERROR] no more than {limit} items allowed [json-pointer:{where}]")
+    for i, option in enumerate(options):
+        if not isinstance(option, dict):
+            errors.append(f"[ERROR] must be an option object [json-pointer:{where}/{i}]")
+            continue
+        plain = kind not in ("checkboxes", "radio_buttons")  # these two may use mrkdwn
+        errors += _check_text(
+            option.get("text"), f"{where}/{i}/text", OPTION_TEXT, plain_only=plain
+        )
+        value = option.get("value")
+        if value is not None and len(str(value)) > OPTION_VALUE:
+            errors.append(
+                f"[ERROR] must be less than 151 characters [json-pointer:{where}/{i}/value]"
+            )
+    initial = element.get("initial_option")
+    if initial is not None and initial not in options:
+        errors.append(
+            f"[ERROR] must match one of the provided options [json-pointer:{at}/initial_option]"
+        )
+    return errors
+
+
+def _check_image(image: dict[str, Any], at: str) -> list[str]:
+    """An image block or element: a URL or a Slack file to show, and alt text."""
+    errors: list[str] = []
+    url = image.get("image_url")
+    if url is None and image.get("slack_file") is None:
+        errors.append(f"[ERROR] must provide image_url or slack_file [json-pointer:{at}]")
+    elif url is not None and (not isinstance(url, str) or not url or len(url) > IMAGE_URL):
+        errors.append(f"[ERROR] must be 1 to 3000 characters [json-pointer:{at}/image_url]")
+    alt = image.get("alt_text")
+    if not isinstance(alt, str) or not alt or len(alt) > ALT_TEXT:
+        errors.append(f"[ERROR] must be 1 to 2000 characters [json-pointer:{at}/alt_text]")
     return errors
 
 

@@ -23,6 +23,7 @@ def command_body(standin: SlackStandIn, command: str, text: str, *, user: str, c
             "team_id": TEAM["id"],
             "team_domain": TEAM["domain"],
             "channel_id": channel,
+            "channel_name": standin.command_channel_name(channel),
             "user_id": user,
             "user_name": user.lower(),
             "command": command,

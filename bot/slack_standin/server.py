@@ -9,17 +9,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.slack_standin import serving
+from bot.slack_standin import scopes, serving
 from bot.slack_standin.blocks import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     check_blocks,
     check_view,
 )
+from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.render import blocks_to_text
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
@@ -39,12 +40,14 @@ class SlackError(Exception):
         status: int = 200,
         headers: dict[str, str] | None = None,
         messages: list[str] | None = None,
+        extra: Payload | None = None,
     ) -> None:
         super().__init__(error)
         self.error = error
         self.status = status
         self.headers = headers or {}
         self.messages = messages or []
+        self.extra = extra or {}
 
 
 @dataclass
@@ -91,13 +94,6 @@ class _User:
         }
 
 
-@dataclass
-class _Channel:
-    id: str
-    name: str
-    messages: list[Payload] = field(default_factory=list)
-
-
 class SlackStandIn:
     def __init__(
         self,
@@ -105,15 +101,17 @@ class SlackStandIn:
         *,
         bot_token: str = "xoxb-standin",
         bot_user_id: str = "U0BATON",
+        scopes: Iterable[str] = scopes.MANIFEST_BOT_SCOPES,
     ) -> None:
         self.clock = clock
         self.bot_token = bot_token
         self.bot_user_id = bot_user_id
+        self.scopes: set[str] = set(scopes)  # what the bot token was granted at install
         self.calls: list[RecordedCall] = []
         self.views: dict[str, Payload] = {}
         self.per_channel_post_limit: float | None = None  # posts per second, None: unlimited
         self._users: dict[str, _User] = {}
-        self._channels: dict[str, _Channel] = {}
+        self._channels: dict[str, Conversation] = {}
         self._ephemerals: list[Payload] = []
         self._homes: dict[str, str] = {}
         self._triggers: dict[str, float] = {}
@@ -144,9 +142,59 @@ class SlackStandIn:
                 user_id, name, tz, is_bot, deleted, real_name or name.title(), is_admin
             )
 
-    def add_channel(self, channel_id: str, name: str) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        is_mpim: bool = False,
+        members: Iterable[str] | None = None,
+        bot_member: bool = False,
+    ) -> None:
+        """A conversation people are in: everyone unless `members` says who. The bot is in it
+        only with `bot_member` (as after `/invite @Baton`) or once it joins."""
+        kind = Kind.MPIM if is_mpim else Kind.GROUP if is_private else Kind.CHANNEL
         with self._lock:
-            self._channels[channel_id] = _Channel(channel_id, name)
+            self._channels[channel_id] = Conversation(
+                channel_id,
+                name,
+                kind,
+                bot_member=bot_member,
+                members=set(members) if members is not None else None,
+            )
+
+    def invite_bot(self, channel_id: str) -> None:
+        """What `/invite @Baton` does."""
+        with self._lock:
+            self._channels[channel_id].bot_member = True
+
+    def remove_bot(self, channel_id: str) -> None:
+        """Someone removed the bot from the channel (`/remove @Baton`)."""
+        with self._lock:
+            self._channels[channel_id].bot_member = False
+
+    def bot_is_member(self, channel_id: str) -> bool:
+        with self._lock:
+            found = self._channels.get(channel_id)
+            return found is not None and found.bot_member
+
+    def remove_scope(self, scope: str) -> None:
+        """The app was installed without `scope` (e.g. before the manifest asked for it)."""
+        with self._lock:
+            self.scopes.discard(scope)
+
+    def grant_scope(self, scope: str) -> None:
+        with self._lock:
+            self.scopes.add(scope)
+
+    def command_channel_name(self, channel_id: str) -> str:
+        """What Slack sends as `channel_name` with a command run in this channel."""
+        with self._lock:
+            found = self._channels.get(channel_id)
+            if found is not None:
+                return found.command_channel_name()
+            return "directmessage" if channel_id.startswith("D") else channel_id.lower()
 
     def issue_trigger_id(self) -> str:
         with self._lock:
@@ -268,10 +316,11 @@ class SlackStandIn:
             if handler is None:
                 raise SlackError("unknown_method")
             with self._lock:
+                self._require_scope(scopes.METHOD_SCOPES.get(method, ()))
                 payload = {"ok": True, **handler(self, params)}
         except SlackError as error:
             status, headers = error.status, error.headers
-            payload = {"ok": False, "error": error.error}
+            payload = {"ok": False, "error": error.error, **error.extra}
             if error.messages:
                 payload["response_metadata"] = {"messages": error.messages}
         delay = self._delays.get(method, 0.0)
@@ -316,8 +365,17 @@ class SlackStandIn:
             raise SlackError("user_not_found")
         return user
 
-    def _conversation(self, channel_id: Any) -> _Channel:
-        """A channel, or a DM opened on the fly as chat.postMessage does for a user ID."""
+    def _require_scope(self, needed: tuple[str, ...]) -> None:
+        lacking = scopes.missing(needed, self.scopes)
+        if lacking:
+            raise SlackError(
+                "missing_scope",
+                extra={"needed": ",".join(lacking), "provided": ",".join(sorted(self.scopes))},
+            )
+
+    def _conversation(self, channel_id: Any) -> Conversation:
+        """A conversation whether or not the bot may see it, or a DM with the bot opened on the
+        fly, as chat.postMessage does for a user ID."""
         channel_id = str(channel_id or "")
         if channel_id.startswith("U") or channel_id.startswith("W"):
             user = self._user(channel_id)
@@ -326,10 +384,36 @@ class SlackStandIn:
             if user.deleted:
                 raise SlackError("user_disabled")
             channel_id = _dm_id(channel_id)
-            self._channels.setdefault(channel_id, _Channel(channel_id, user.name))
+            self._channels.setdefault(
+                channel_id,
+                Conversation(channel_id, user.name, Kind.IM, bot_member=True, members={user.id}),
+            )
         found = self._channels.get(channel_id)
         if found is None:
             raise SlackError("channel_not_found")
+        return found
+
+    def _visible(self, channel_id: Any) -> Conversation:
+        """A conversation the bot can see: a private one it is not in does not exist for it."""
+        found = self._conversation(channel_id)
+        if not found.visible_to_bot:
+            raise SlackError("channel_not_found")
+        return found
+
+    def _postable(self, channel_id: Any) -> Conversation:
+        """Where the bot may post: a conversation it is in, or any public channel with
+        chat:write.public."""
+        found = self._visible(channel_id)
+        if not found.bot_member and scopes.POST_PUBLIC not in self.scopes:
+            raise SlackError("not_in_channel")
+        return found
+
+    def _readable(self, channel_id: Any) -> Conversation:
+        """History is for members only, with the history scope of the conversation's kind."""
+        found = self._visible(channel_id)
+        self._require_scope((scopes.HISTORY_SCOPES[found.kind],))
+        if not found.bot_member:
+            raise SlackError("not_in_channel")
         return found
 
     def _next_ts(self) -> str:
@@ -355,7 +439,7 @@ class SlackStandIn:
         ):
             raise SlackError("invalid_metadata_format")
 
-    def _find_message(self, channel: _Channel, ts: Any) -> Payload:
+    def _find_message(self, channel: Conversation, ts: Any) -> Payload:
         for message in channel.messages:
             if message["ts"] == ts:
                 return message
@@ -464,8 +548,21 @@ class SlackStandIn:
         channel = self._conversation(users[0])
         return {"channel": {"id": channel.id}}
 
-    def chat_post_message(self, params: Payload) -> Payload:
+    def conversations_join(self, params: Payload) -> Payload:
         channel = self._conversation(params.get("channel"))
+        if channel.kind is not Kind.CHANNEL:  # private ones take an invitation
+            raise SlackError("method_not_supported_for_channel_type")
+        if channel.bot_member:
+            return {
+                "channel": channel.as_slack(),
+                "warning": "already_in_channel",
+                "response_metadata": {"warnings": ["already_in_channel"]},
+            }
+        channel.bot_member = True
+        return {"channel": channel.as_slack()}
+
+    def chat_post_message(self, params: Payload) -> Payload:
+        channel = self._postable(params.get("channel"))
         self._check_message(params)
         if self.per_channel_post_limit:
             now = time.monotonic()
@@ -483,7 +580,7 @@ class SlackStandIn:
         return {"channel": channel.id, "ts": message["ts"], "message": dict(message)}
 
     def chat_update(self, params: Payload) -> Payload:
-        channel = self._conversation(params.get("channel"))
+        channel = self._visible(params.get("channel"))
         message = self._find_message(channel, params.get("ts"))
         self._check_message({**message, **params})
         for key in ("text", "blocks", "metadata"):
@@ -493,8 +590,10 @@ class SlackStandIn:
         return {"channel": channel.id, "ts": message["ts"], "text": message["text"]}
 
     def chat_post_ephemeral(self, params: Payload) -> Payload:
-        channel = self._conversation(params.get("channel"))
+        channel = self._postable(params.get("channel"))
         user = self._user(params.get("user"))
+        if not channel.has_member(user.id):
+            raise SlackError("user_not_in_channel")
         self._check_message(params)
         ts = self._next_ts()
         self._ephemerals.append(
@@ -509,7 +608,7 @@ class SlackStandIn:
         return {"message_ts": ts}
 
     def chat_get_permalink(self, params: Payload) -> Payload:
-        channel = self._conversation(params.get("channel"))
+        channel = self._visible(params.get("channel"))
         message = self._find_message(channel, params.get("message_ts"))
         stamp = str(message["ts"]).replace(".", "")
         return {
@@ -518,7 +617,7 @@ class SlackStandIn:
         }
 
     def conversations_history(self, params: Payload) -> Payload:
-        channel = self._conversation(params.get("channel"))
+        channel = self._readable(params.get("channel"))
         oldest = float(params.get("oldest") or 0)
         top_level = [
             m
@@ -528,7 +627,7 @@ class SlackStandIn:
         return self._page(list(reversed(top_level)), params)
 
     def conversations_replies(self, params: Payload) -> Payload:
-        channel = self._conversation(params.get("channel"))
+        channel = self._readable(params.get("channel"))
         parent = self._find_message(channel, params.get("ts"))
         thread = [parent] + [
             m for m in channel.messages if m.get("thread_ts") == parent["ts"] and m is not parent
@@ -577,6 +676,7 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "auth.test": SlackStandIn.auth_test,
     "users.info": SlackStandIn.users_info,
     "conversations.open": SlackStandIn.conversations_open,
+    "conversations.join": SlackStandIn.conversations_join,
     "conversations.history": SlackStandIn.conversations_history,
     "conversations.replies": SlackStandIn.conversations_replies,
     "chat.postMessage": SlackStandIn.chat_post_message,

@@ -1,0 +1,52 @@
+"""OAuth scopes as Slack checks them for a bot token: which scope each method needs.
+
+Taken from each method's "Scopes: Bot token" entry in Slack's method reference
+(docs.slack.dev/reference/methods/…). Where a method lists several, any one of them will do;
+Slack then names them all in `needed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# The bot scopes manifest.yml asks for (tests/test_manifest.py keeps the two in step).
+MANIFEST_BOT_SCOPES = frozenset(
+    {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "channels:join",
+        "im:write",
+        "im:history",
+        "channels:history",
+        "groups:history",
+        "users:read",
+    }
+)
+
+# Methods that need no scope at all are absent (auth.test, chat.getPermalink, views.*).
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "users.info": ("users:read",),
+    "conversations.open": ("channels:manage", "groups:write", "im:write", "mpim:write"),
+    "conversations.join": ("channels:join",),
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+}
+
+# conversations.history / conversations.replies: the scope depends on the conversation's kind.
+HISTORY_SCOPES = {
+    "channel": "channels:history",
+    "group": "groups:history",
+    "mpim": "mpim:history",
+    "im": "im:history",
+}
+
+# Posting in a public channel the bot is not a member of.
+POST_PUBLIC = "chat:write.public"
+
+
+def missing(needed: Iterable[str], granted: Iterable[str]) -> tuple[str, ...]:
+    """The scopes to name in `needed` when the token has none of them, else ()."""
+    wanted = tuple(needed)
+    return () if not wanted or set(wanted) & set(granted) else wanted
