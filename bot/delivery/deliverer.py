@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.pacing import ChannelPacer
 from bot.ids import MetadataEvent
+from bot.views.mrkdwn import Mrkdwn, channel, clip, code, md, mention
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
@@ -318,9 +319,14 @@ class Deliverer:
                     outbox.NewMessage(
                         key=f"{row.idempotency_key}:failed",
                         target=row.notify_on_failure,
-                        text=(
-                            f"Baton could not deliver a message to <{_mention_target(row.target)}>"
-                            f" ({row.text[:200]}): Slack said `{error}`."
+                        text=md(
+                            "Baton could not deliver a message to ",
+                            _target(row.target),
+                            " (",
+                            clip(Mrkdwn(row.text), 200),  # Baton's own mrkdwn, as it was sent
+                            "): Slack said ",
+                            code(error),
+                            ".",
                         ),
                         blocks=[],
                         due_at=now,
@@ -329,5 +335,5 @@ class Deliverer:
                 )
 
 
-def _mention_target(target: str) -> str:
-    return f"@{target}" if _is_user(target) else f"#{target}"
+def _target(target: str) -> Mrkdwn:
+    return mention(target) if _is_user(target) else channel(target)

@@ -52,6 +52,16 @@ class People:
             users.remember(session, record)
         return _person(record)
 
+    def is_admin(self, user_id: str) -> bool:
+        """A workspace admin or owner. Asked of Slack each time (rights change, and the cache
+        is for time zones); when Slack does not answer, the answer is no."""
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            return False
+        return bool(user.get("is_admin") or user.get("is_owner"))
+
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""
         with self.db.read() as session:

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
 from bot.views.guardrails import guardrails_list
 
@@ -16,4 +17,4 @@ def register(app: App, services: Services) -> None:
     def list_guardrails(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
         message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
-        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        ephemeral(respond, message.text, message.blocks)

@@ -16,6 +16,7 @@ from bot.listeners.views.state import value_of
 from bot.services.container import Services
 from bot.services.guardrails import Failure
 from bot.views.handoff_modal import ModalContext
+from bot.views.mrkdwn import md, mention
 
 log = logging.getLogger("baton.handoff")
 
@@ -113,7 +114,7 @@ def _record_refusal(
                     channel_id=channel_id,
                     class_id=class_id,
                     ref=f"handoff-attempt:{view.get('id') or view.get('hash')}:{class_id}",
-                    where=f"/handoff by <@{author}> refused: {refusal.errors[field]}",
+                    where=md("/handoff by ", mention(author), " refused: ", refusal.errors[field]),
                     at=services.clock.now(),
                 )
             )
