@@ -138,3 +138,20 @@ def test_a_publish_name_and_link_are_text_in_the_record_and_prompt(baton: Runnin
     }
     rules = record["blocks"][2]["text"]["text"]
     assert rules.count("`") == 2 and BACKTICK_LOOKALIKE in rules
+
+
+def test_command_replies_quote_what_was_typed_as_text(baton: RunningBaton) -> None:
+    for command, text in (
+        ("/draft", PING),
+        ("/kpi", f'"{DISGUISED}" reach=5'),
+        ("/kpi", f'"{PING}" {TICKS}=1'),
+    ):
+        before = len(baton.standin.ephemerals("U0CAI"))
+        assert baton.slack.command(command, typed(text), user="U0CAI").status_code == 200
+        wait_for(lambda: baton.standin.ephemerals("U0CAI"), count=before + 1)
+        answer = baton.standin.ephemerals("U0CAI")[-1]
+        assert tokens_of(answer) == set(), answer["text"]
+    said = [shown(baton, a) for a in baton.standin.ephemerals("U0CAI")]
+    assert f"No surface called “{PING}”" in said[0]
+    assert f"No publish called “{DISGUISED}”" in said[1]
+    assert "/kpi <publish> <metric>=<value>" in said[2]  # the usage, placeholders as text

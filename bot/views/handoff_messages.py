@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBl
 from bot.domain.durations import format_duration
 from bot.ids import Action
 from bot.views.mrkdwn import Mrkdwn, bold, clip, local_time, md, mention
-from bot.views.text import bullet_sections, context, section
+from bot.views.text import blocks_of, bullet_sections, context, section
 
 HEADER_LIMIT = 150
 
@@ -45,10 +45,6 @@ class Message:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clip(self.text))
-
-
-def _render(blocks: list[Block]) -> list[dict[str, Any]]:
-    return [block.to_dict() for block in blocks]
 
 
 def _acknowledge_button(card: HandoffCard) -> ActionsBlock:
@@ -115,7 +111,7 @@ def channel_post(card: HandoffCard) -> Message:
         ": ",
         card.next_action,
     )
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def next_owner_dm(card: HandoffCard) -> Message:
@@ -144,7 +140,7 @@ def next_owner_dm(card: HandoffCard) -> Message:
         blocks += [section(chunk) for chunk in bullet_sections("Open", card.open)]
     blocks.append(_ack_line(card) if card.acknowledged_by else _acknowledge_button(card))
     text = md("Handoff for you: ", card.work_item, ". Next action: ", card.next_action)
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def nudge_dm(card: HandoffCard) -> Message:
@@ -171,7 +167,7 @@ def nudge_dm(card: HandoffCard) -> Message:
         _acknowledge_button(card),
     ]
     text = md("Reminder: ", card.work_item, " is waiting on you. Next action: ", card.next_action)
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def escalation_dm(card: HandoffCard, *, late_by: datetime) -> Message:
@@ -208,7 +204,7 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime) -> Message:
         mention(card.next_owner_id),
         " has not acknowledged",
     )
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def escalation_thread_reply(card: HandoffCard, *, late_by: datetime) -> Message:
@@ -226,4 +222,4 @@ def escalation_thread_reply(card: HandoffCard, *, late_by: datetime) -> Message:
         text = md(
             text, " Backup owner ", mention(card.backup_owner_id), " has been asked to step in."
         )
-    return Message(text=text, blocks=_render([section(text)]))
+    return Message(text=text, blocks=blocks_of(section(text)))

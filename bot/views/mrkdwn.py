@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 SECTION_TEXT_LIMIT = 3000  # a section's text, and the fallback `text` Baton sends
 BACKTICK_LOOKALIKE = "\u02cb"
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,31}$")
 _DANGLING = re.compile(r"(<[^>]*|&[a-z]{0,4})$")
 
 

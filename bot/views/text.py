@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.views.mrkdwn import SECTION_TEXT_LIMIT, Mrkdwn, bold, clip, italic, md
 
@@ -21,7 +21,7 @@ def context(text: Mrkdwn) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
 
 
-def blocks_of(*blocks: Any) -> list[dict[str, Any]]:
+def blocks_of(*blocks: Block) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
