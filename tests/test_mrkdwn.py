@@ -23,6 +23,7 @@ from bot.views.mrkdwn import (
     local_time,
     md,
     mention,
+    stored,
 )
 
 AT = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -116,3 +117,15 @@ def test_command_text_becomes_what_the_person_wrote() -> None:
     assert plain_text_of("ask <@U0ANA|ana> in <#C1|launch> <!here>") == "ask @ana in #launch @here"
     assert plain_text_of("see <https://x.example/a|x.example/a>") == "see x.example/a"
     assert plain_text_of("<@U0ANA>") == "@U0ANA"
+
+
+@given(st.text(), st.text())
+def test_mrkdwn_read_back_from_the_store_is_unchanged(before: str, after: str) -> None:
+    written = md(before, mention("U0CAI"), after)
+    assert stored(written) == written
+
+
+def test_a_stored_row_can_bring_no_broadcast_or_link() -> None:
+    legacy = "/blocked “<!channel> x” by <@U0CAI>: see <https://evil.example|click> & more"
+    assert live_tokens(stored(legacy)) == ["@U0CAI"]
+    assert mrkdwn_to_text(stored(legacy), str) == legacy.replace("<@U0CAI>", "@U0CAI")

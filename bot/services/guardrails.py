@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.domain.failures import Occurrence, label_of, second_occurrence
 from bot.domain.guardrails import GUARDRAIL_FOR, Guardrail
 from bot.views import guardrails as views
-from bot.views.mrkdwn import Mrkdwn, clip, md, mention
+from bot.views.mrkdwn import Mrkdwn, clip, md, mention, stored
 from store import guardrails, outbox
 from store.db import Database
 from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
@@ -183,7 +183,7 @@ class GuardrailService:
             guardrail=Guardrail(row.guardrail),
             state=GuardrailState(row.state),
             occurrences=tuple(
-                views.OccurrenceLine(Mrkdwn(o.where), o.link, as_utc(o.at))
+                views.OccurrenceLine(stored(o.where), o.link, as_utc(o.at))
                 for o in (first, second)
                 if o is not None
             ),

@@ -23,6 +23,7 @@ BACKTICK_LOOKALIKE = "\u02cb"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,31}$")
 _DANGLING = re.compile(r"(<[^>]*|&[a-z]{0,4})$")
+_KEPT_FROM_STORE = re.compile(r"<@[UW][A-Z0-9]{1,31}>|&(?:amp|lt|gt);")
 
 
 class Mrkdwn(str):
@@ -96,6 +97,18 @@ def code(text: str) -> Mrkdwn:
 def blockquote(text: str) -> Mrkdwn:
     """Each line quoted (`>` is mrkdwn's own here, the text's own `>` escaped)."""
     return Mrkdwn("\n".join(f"> {escape(line)}" for line in text.splitlines() or [""]))
+
+
+def stored(text: str) -> Mrkdwn:
+    """Mrkdwn Baton stored itself (a failure's `where`), read back: its mentions and entities
+    kept, anything else escaped again, so no stored row can bring a `<!channel>` or a link,
+    even one written before user text was escaped."""
+    kept: list[str] = []
+    position = 0
+    for match in _KEPT_FROM_STORE.finditer(text):
+        kept += [escape(text[position : match.start()]), match.group()]
+        position = match.end()
+    return Mrkdwn("".join([*kept, escape(text[position:])]))
 
 
 def clip(text: Mrkdwn, limit: int = SECTION_TEXT_LIMIT) -> Mrkdwn:
