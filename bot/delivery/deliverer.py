@@ -17,6 +17,7 @@ from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.ids import MetadataEvent
+from bot.views.mrkdwn import Mrkdwn, channel, clip, code, md, mention
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
@@ -377,9 +378,14 @@ class Deliverer:
                     outbox.NewMessage(
                         key=f"{row.idempotency_key}:failed",
                         target=row.notify_on_failure,
-                        text=(
-                            f"Baton could not deliver a message to <{_mention_target(row.target)}>"
-                            f" ({row.text[:200]}): Slack said `{error}`."
+                        text=md(
+                            "Baton could not deliver a message to ",
+                            _target(row.target),
+                            " (",
+                            clip(Mrkdwn(row.text), 200),  # Baton's own mrkdwn, as it was sent
+                            "): Slack said ",
+                            code(error),
+                            ".",
                         ),
                         blocks=[],
                         due_at=now,
@@ -400,5 +406,5 @@ def _raise_unreadable(error: SlackApiError) -> NoReturn:
     raise HistoryUnreadable(code, transient=transient) from error
 
 
-def _mention_target(target: str) -> str:
-    return f"@{target}" if _is_user(target) else f"#{target}"
+def _target(target: str) -> Mrkdwn:
+    return mention(target) if _is_user(target) else channel(target)

@@ -20,7 +20,7 @@ log = logging.getLogger("baton.people")
 CACHE_FOR = timedelta(hours=12)
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
 # A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
-ACK_PATH_DEADLINE = 1.2
+ACK_PATH_DEADLINE = 2.0
 
 
 class PeopleUnavailable(Exception):
@@ -98,6 +98,16 @@ class People:
                 self.lookup(user_id)
             except (SlackApiError, OSError, TimeoutError) as error:
                 log.info("could not refresh %s: %s", user_id, error)
+
+    def is_admin(self, user_id: str) -> bool:
+        """A workspace admin or owner. Asked of Slack each time (rights change, and the cache
+        is for time zones); when Slack does not answer, the answer is no."""
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            return False
+        return bool(user.get("is_admin") or user.get("is_owner"))
 
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""

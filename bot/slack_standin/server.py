@@ -21,7 +21,7 @@ from bot.slack_standin.blocks import (
     check_view,
 )
 from bot.slack_standin.conversations import Conversation, Kind
-from bot.slack_standin.render import blocks_to_text
+from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view")
@@ -257,6 +257,18 @@ class SlackStandIn:
         with self._lock:
             view_id = self._homes.get(user)
             return self.views.get(view_id) if view_id else None
+
+    def live_tokens_sent(self) -> list[tuple[str, str]]:
+        """(method, token) for each control sequence Slack would act on in what Baton sent:
+        messages, ephemerals, response_url replies, modals and App Home views."""
+        with self._lock:
+            calls = [c for c in self.calls if c.method in SURFACE_METHODS]
+        return [
+            (call.method, token)
+            for call in calls
+            for text in mrkdwn_fields({k: call.params.get(k) for k in ("text", "blocks", "view")})
+            for token in live_tokens(text)
+        ]
 
     def name_of(self, user_id: str) -> str:
         user = self._users.get(user_id)
@@ -690,6 +702,20 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
 }
 
 _REASONS = {200: "OK", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Unavailable"}
+
+
+SURFACE_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "response_url",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
+    }
+)
 
 
 def _dm_id(user_id: str) -> str:
