@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.listeners import register_listeners
+from bot.observability.slack_client import share_client
 from bot.services.container import Services
 
 log = logging.getLogger("baton.app")
@@ -31,5 +32,6 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         log.exception("listener failed on %s", (body or {}).get("type"), exc_info=error)
         return BoltResponse(status=200, body="")
 
+    share_client(app, services.client)  # listeners' Web API calls are counted too
     register_listeners(app, services)
     return app

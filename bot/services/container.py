@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
+from bot.observability.faults import FaultLog
+from bot.observability.metrics import Metrics
+from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
@@ -37,6 +39,8 @@ class Services:
     guardrails: GuardrailService
     drafts: DraftService
     deliverer: Deliverer
+    metrics: Metrics = field(default_factory=Metrics)
+    _planning_faults: dict[str, FaultLog] = field(default_factory=dict)
 
     def tick(self) -> int:
         """One sweeper tick: turn state into due messages (blocker escalations, decision
@@ -48,10 +52,15 @@ class Services:
             ("missed act-bys", self.guardrails.plan),
         )
         for name, plan in plans:
+            fault = self._planning_faults.setdefault(
+                name, FaultLog(log, f"planning {name}", now=self.clock.now)
+            )
             try:
                 plan()
-            except Exception:  # planning must never stop delivery of what is already due
-                log.exception("planning %s failed; the next tick retries", name)
+            except Exception as error:  # planning must never stop delivery of what is due
+                fault.failed(error)
+            else:
+                fault.cleared()
         return self.deliverer.sweep()
 
     def close(self) -> None:
@@ -59,28 +68,34 @@ class Services:
         self.db.dispose()
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client that waits out 429s as Slack asks (Retry-After)."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+def web_client(settings: Settings, metrics: Metrics) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted."""
+    client = InstrumentedWebClient(
+        metrics, token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
+    client.retry_handlers.append(CountingRateLimitRetryHandler(metrics, max_retry_count=2))
     return client
 
 
-def delivery_client(client: WebClient) -> WebClient:
+def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
     """The same Web API, without waiting out 429s inside the call: the deliverer does that
     itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
-    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
+    return InstrumentedWebClient(
+        metrics, token=client.token, base_url=client.base_url, timeout=client.timeout
+    )
 
 
 def build_services(
     settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
 ) -> Services:
     db = db or Database(settings.database_url)
-    client = client or web_client(settings)
+    metrics = Metrics()
+    metrics.watch_outbox(db, clock)
+    client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after, working_hours=settings.working_hours
     )
-    guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
+    guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
     return Services(
         settings=settings,
         db=db,
@@ -102,5 +117,12 @@ def build_services(
         ),
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),
-        deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
+        deliverer=Deliverer(
+            db,
+            delivery_client(client, metrics),
+            clock,
+            lease=settings.delivery_lease,
+            metrics=metrics,
+        ),
+        metrics=metrics,
     )
