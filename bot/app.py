@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.listeners import register_listeners
-from bot.observability.slack_client import share_client
+from bot.observability.slack_client import SharedClientApp
 from bot.services.container import Services
 
 log = logging.getLogger("baton.app")
@@ -16,9 +16,9 @@ log = logging.getLogger("baton.app")
 
 def build_app(services: Services, *, socket_mode: bool = False) -> App:
     settings = services.settings
-    app = App(
+    app = SharedClientApp(
         signing_secret=settings.slack_signing_secret,
-        client=services.client,  # carries the bot token and retry handlers
+        client=services.client,  # the bot token, retry handlers, every call counted
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=not socket_mode,
         token_verification_enabled=False,
@@ -32,6 +32,5 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         log.exception("listener failed on %s", (body or {}).get("type"), exc_info=error)
         return BoltResponse(status=200, body="")
 
-    share_client(app, services.client)  # listeners' Web API calls are counted too
     register_listeners(app, services)
     return app

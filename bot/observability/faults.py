@@ -34,7 +34,9 @@ class FaultLog:
     def active(self) -> bool:
         return self._since is not None
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException, *, detail: str = "") -> None:
+        """Another failure; `detail` says which part failed when the fault has several."""
+        what = f"{self.what} ({detail})" if detail else self.what
         now = self.now()
         with self._lock:
             self._count += 1
@@ -44,7 +46,7 @@ class FaultLog:
                 self._unlogged = 0
                 self.log.error(
                     "%s failed: %s; retrying every tick, repeats reported once a minute",
-                    self.what,
+                    what,
                     _one_line(error),
                     exc_info=error,
                 )
@@ -54,7 +56,7 @@ class FaultLog:
                 return
             self.log.error(
                 "%s still failing: %d more times in the last %ds (%d since %s): %s",
-                self.what,
+                what,
                 self._unlogged,
                 round((now - self._last_logged).total_seconds()),
                 self._count,

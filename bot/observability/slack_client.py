@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -71,12 +71,11 @@ class CountingRateLimitRetryHandler(RateLimitErrorRetryHandler):
         )
 
 
-def share_client(app: App, client: WebClient) -> None:
-    """Listeners get Baton's own (instrumented) client instead of the plain one Bolt builds per
-    request; Baton has one bot token and never changes it, so sharing it is safe."""
+class SharedClientApp(App):
+    """A Bolt app whose listeners and middleware (auth.test included) call Baton's own
+    instrumented client instead of the plain one Bolt builds for each request. Baton has one
+    bot token and never changes it, so sharing the client is safe."""
 
-    def use_shared_client(context: BoltContext, next: Any) -> None:
-        context["client"] = client
-        next()
-
-    app.use(use_shared_client)
+    def _init_context(self, req: BoltRequest) -> None:
+        super()._init_context(req)
+        req.context["client"] = self._client

@@ -140,8 +140,8 @@ def work_items(window: Window) -> Select[Any]:
 
 
 def dependencies(window: Window) -> Select[Any]:
-    item = aliased(ITEM, name="item")
-    dependency = aliased(ITEM, name="dependency")
+    item = aliased(ITEM, name="waiting_item")
+    dependency = aliased(ITEM, name="dependency_item")
     return (
         select(
             EDGE.c.id,

@@ -40,7 +40,11 @@ class Services:
     drafts: DraftService
     deliverer: Deliverer
     metrics: Metrics = field(default_factory=Metrics)
-    _planning_faults: dict[str, FaultLog] = field(default_factory=dict)
+    _planning_fault: FaultLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A database outage fails every tick: said once, then once a minute, then cleared.
+        self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
 
     def tick(self) -> int:
         """One sweeper tick: turn state into due messages (blocker escalations, decision
@@ -51,16 +55,16 @@ class Services:
             ("decision prompts", lambda: self.publishing.plan(tz_of)),
             ("missed act-bys", self.guardrails.plan),
         )
+        failed: list[tuple[str, Exception]] = []
         for name, plan in plans:
-            fault = self._planning_faults.setdefault(
-                name, FaultLog(log, f"planning {name}", now=self.clock.now)
-            )
             try:
                 plan()
             except Exception as error:  # planning must never stop delivery of what is due
-                fault.failed(error)
-            else:
-                fault.cleared()
+                failed.append((name, error))
+        if failed:
+            self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
+        else:
+            self._planning_fault.cleared()
         return self.deliverer.sweep()
 
     def close(self) -> None:
