@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.listeners import register_listeners
-from bot.observability.slack_client import SharedClientApp
+from bot.observability.bolt_app import BatonApp
 from bot.services.container import Services
 
 log = logging.getLogger("baton.app")
@@ -16,7 +16,8 @@ log = logging.getLogger("baton.app")
 
 def build_app(services: Services, *, socket_mode: bool = False) -> App:
     settings = services.settings
-    app = SharedClientApp(
+    app = BatonApp(
+        metrics=services.metrics,
         signing_secret=settings.slack_signing_secret,
         client=services.client,  # the bot token, retry handlers, every call counted
         # Socket Mode connections are authenticated by the app token instead of signatures.

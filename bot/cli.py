@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--no-scheduler", action="store_true", help="do not run the sweeper here (see worker)"
     )
-    commands.add_parser("worker", help="run the sweeper alone")
+    worker = commands.add_parser("worker", help="run the sweeper alone")
+    worker.add_argument("--host", default="0.0.0.0", help="interface for /healthz and /metrics")
     commands.add_parser("migrate", help="bring the database to the latest schema")
     commands.add_parser("demo", help="the whole story offline, against a built-in Slack stand-in")
     ops.add_commands(commands)
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "worker":
             from bot.runtime import work
 
-            work(settings)
+            work(settings, host=args.host)
         else:
             from bot.runtime import prepare
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
+import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
+from slack_bolt import BoltRequest
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from bot.app import build_app
+from bot.observability.health import oldest_unsent_due
 from bot.observability.metrics import message_kind
+from bot.slack_standin import payloads
 from store.models import FailureOccurrence, OutboxMessage, OutboxStatus
 from tests.conftest import RunningBaton
 from tests.test_blocked_flow import blocked
@@ -109,18 +116,17 @@ def test_metrics_count_what_happened(baton_factory: Any) -> None:
     headers["X-Slack-Signature"] = "v0=" + "0" * 64
     assert slack.post(body, headers).status_code == 401
 
-    with baton.services.db.read() as session:
-        rows = list(session.exec(select(OutboxMessage)).all())
-        by_class = dict(
-            session.exec(
-                select(col(FailureOccurrence.class_id), func.count()).group_by(
-                    col(FailureOccurrence.class_id)
-                )
-            ).all()
-        )
-    sent = [row for row in rows if row.status == OutboxStatus.SENT]
-
     def all_counted() -> None:
+        with baton.services.db.read() as session:
+            rows = list(session.exec(select(OutboxMessage)).all())
+            by_class = dict(
+                session.exec(
+                    select(col(FailureOccurrence.class_id), func.count()).group_by(
+                        col(FailureOccurrence.class_id)
+                    )
+                ).all()
+            )
+        sent = [row for row in rows if row.status == OutboxStatus.SENT]
         samples = scrape(baton)
         # Requests by surface and outcome; one ack observation per Slack request.
         requests_seen = {
@@ -172,7 +178,12 @@ def test_healthz_reports_the_oldest_unsent_message_and_fails_past_the_limit(
     assert healthy.status_code == 200 and healthy.json()["oldest_unsent_seconds"] == 0
     view = open_modal(baton)
     assert "errors" not in baton.slack.submit(view, GOOD_FORM, user="U0CAI").text
-    wait_for(lambda: baton.standin.dms("U0ANA"))
+
+    def nothing_due_unsent() -> None:
+        due = oldest_unsent_due(baton.services.db)
+        assert due is None or due > baton.clock.now()  # the post and DM are marked sent
+
+    eventually(nothing_due_unsent)
     # The nudge falls due at act-by; nobody sweeps.
     baton.clock.advance(timedelta(hours=1, minutes=4))
     waiting = requests.get(url, timeout=5)
@@ -189,3 +200,23 @@ def test_healthz_reports_the_oldest_unsent_message_and_fails_past_the_limit(
     assert value(scrape(baton), "baton_outbox_oldest_unsent_seconds") == 360
     baton.sweep()
     assert requests.get(url, timeout=5).status_code == 200
+
+
+def test_socket_mode_requests_are_counted_and_logged(
+    baton: RunningBaton, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = build_app(baton.services, socket_mode=True)
+    body = dict(
+        parse_qsl(
+            payloads.command_body(baton.standin, "/blocked", "", user="U0CAI", channel="C0LAUNCH")
+        )
+    )
+    with caplog.at_level(logging.INFO, logger="baton.access"):
+        response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+    assert response.status == 200
+    samples = scrape(baton)  # this scrape is an HTTP probe: not a Slack request
+    assert by_label(samples, "baton_requests_total", "surface") == {"command": 1}
+    assert value(samples, "baton_ack_seconds_count", surface="command") == 1
+    (line,) = [r for r in caplog.records if r.name == "baton.access"]
+    assert line.getMessage().startswith("SOCKET socket_mode command /blocked 200 ")
+    assert line.getMessage().endswith(f" team={payloads.TEAM['id']} user=U0CAI")

@@ -57,43 +57,53 @@ def _id(value: Any) -> str:
 
 
 def describe(body: bytes, content_type: str) -> SlackRequest:
-    """What a Slack request is about, from its body (never kept beyond these ids)."""
+    """What a Slack request is about, from its raw body (never kept beyond these ids)."""
     try:
         if "json" in content_type:
             payload = json.loads(body)
-            if not isinstance(payload, dict):
-                return SlackRequest()
-            event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
-            assert isinstance(event, dict)
-            return SlackRequest(
-                "event",
-                _id(event.get("type") or payload.get("type")),
-                _id(payload.get("team_id")),
-                _id(event.get("user")),
+        else:
+            form = parse_qs(body.decode("utf-8", "replace"))
+            payload = (
+                json.loads(form["payload"][0])
+                if "payload" in form
+                else {key: values[0] for key, values in form.items()}
             )
-        form = parse_qs(body.decode("utf-8", "replace"))
-        if "payload" in form:
-            payload = json.loads(form["payload"][0])
-            if not isinstance(payload, dict):
-                return SlackRequest()
-            kind = str(payload.get("type", ""))
-            surface = INTERACTIVE_SURFACES.get(kind, "other")
-            team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
-            user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
-            assert isinstance(team, dict) and isinstance(user, dict)
-            return SlackRequest(
-                surface, _callback(surface, payload), _id(team.get("id")), _id(user.get("id"))
-            )
-        if "command" in form:
-            return SlackRequest(
-                "command",
-                _id(form["command"][0]),
-                _id(form.get("team_id", [""])[0]),
-                _id(form.get("user_id", [""])[0]),
-            )
-    except (ValueError, KeyError, IndexError, TypeError, AssertionError):
-        pass
-    return SlackRequest()
+    except (ValueError, KeyError, IndexError):
+        return SlackRequest()
+    return describe_payload(payload)
+
+
+def describe_payload(payload: Any) -> SlackRequest:
+    """The same from a parsed body: a slash command's fields, an interaction payload, or an
+    Events API envelope (as HTTP carries them, and as Socket Mode hands them to Bolt)."""
+    if not isinstance(payload, dict):
+        return SlackRequest()
+    if "command" in payload:
+        return SlackRequest(
+            "command",
+            _id(payload.get("command")),
+            _id(payload.get("team_id")),
+            _id(payload.get("user_id")),
+        )
+    kind = str(payload.get("type", ""))
+    if kind in ("event_callback", "url_verification", "app_rate_limited"):
+        event = payload.get("event")
+        event = event if isinstance(event, dict) else {}
+        return SlackRequest(
+            "event",
+            _id(event.get("type") or kind),
+            _id(payload.get("team_id")),
+            _id(event.get("user")),
+        )
+    surface = INTERACTIVE_SURFACES.get(kind, "other")
+    team = payload.get("team")
+    user = payload.get("user")
+    return SlackRequest(
+        surface,
+        _callback(surface, payload),
+        _id(team.get("id")) if isinstance(team, dict) else "",
+        _id(user.get("id")) if isinstance(user, dict) else "",
+    )
 
 
 def _callback(surface: str, payload: dict[str, Any]) -> str:
@@ -155,37 +165,29 @@ class ObservedApp:
             answered.append(int(status.split(" ", 1)[0]))
             return start_response(status, headers, exc_info)
 
-        result = self.app(environ, recording_start_response)
-        answer = result if isinstance(result, list) else list(result)
+        try:
+            result = self.app(environ, recording_start_response)
+            answer = result if isinstance(result, list) else list(result)
+        except Exception:
+            self._record(method, path, request, 500, [], started)
+            raise
+        self._record(method, path, request, answered[-1] if answered else 500, answer, started)
+        return answer
+
+    def _record(
+        self,
+        method: str,
+        path: str,
+        request: SlackRequest,
+        status: int,
+        answer: list[bytes],
+        started: float,
+    ) -> None:
         elapsed = time.perf_counter() - started
-        status = answered[-1] if answered else 500
         if path in (SLACK_PATH, INGEST_PATH):
             outcome = outcome_of(status, request.surface, b"".join(answer[:1]))
             self.metrics.request(request.surface, outcome, elapsed)
-        level = logging.DEBUG if path in PROBES and status < 400 else logging.INFO
-        log.log(
-            level,
-            "%s %s %s%s %d %.1fms%s%s",
-            method,
-            path,
-            request.surface if request.surface != "other" else "-",
-            f" {request.callback}" if request.callback else "",
-            status,
-            elapsed * 1e3,
-            f" team={request.team}" if request.team else "",
-            f" user={request.user}" if request.user else "",
-            extra={
-                "method": method,
-                "path": path,
-                "surface": request.surface,
-                "callback": request.callback or None,
-                "status": status,
-                "ms": round(elapsed * 1e3, 1),
-                "team": request.team or None,
-                "user": request.user or None,
-            },
-        )
-        return answer
+        access_line(method, path, request, status, elapsed)
 
     def _probe(
         self, start_response: StartResponse, status: str, content_type: str, body: bytes
@@ -194,6 +196,32 @@ class ObservedApp:
         if not status.startswith("2"):
             log.warning("health check answered %s: %s", status, body.decode(errors="replace"))
         return [body]
+
+
+def access_line(method: str, path: str, request: SlackRequest, status: int, elapsed: float) -> None:
+    """One line per request; successful probes only at DEBUG (they come every few seconds)."""
+    log.log(
+        logging.DEBUG if path in PROBES and status < 400 else logging.INFO,
+        "%s %s %s%s %d %.1fms%s%s",
+        method,
+        path,
+        request.surface if request.surface != "other" else "-",
+        f" {request.callback}" if request.callback else "",
+        status,
+        elapsed * 1e3,
+        f" team={request.team}" if request.team else "",
+        f" user={request.user}" if request.user else "",
+        extra={
+            "method": method,
+            "path": path,
+            "surface": request.surface,
+            "callback": request.callback or None,
+            "status": status,
+            "ms": round(elapsed * 1e3, 1),
+            "team": request.team or None,
+            "user": request.user or None,
+        },
+    )
 
 
 def _peek(environ: WSGIEnvironment) -> bytes | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -69,13 +68,3 @@ class CountingRateLimitRetryHandler(RateLimitErrorRetryHandler):
         super().prepare_for_next_attempt(
             state=state, request=request, response=response, error=error
         )
-
-
-class SharedClientApp(App):
-    """A Bolt app whose listeners and middleware (auth.test included) call Baton's own
-    instrumented client instead of the plain one Bolt builds for each request. Baton has one
-    bot token and never changes it, so sharing the client is safe."""
-
-    def _init_context(self, req: BoltRequest) -> None:
-        super()._init_context(req)
-        req.context["client"] = self._client
