@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,11 +21,14 @@ from sqlmodel import col, select
 from bot.app import build_app
 from bot.observability.health import oldest_unsent_due
 from bot.observability.metrics import message_kind
-from bot.slack_standin import payloads
+from bot.slack_standin import SlackStandIn, payloads
 from store.models import FailureOccurrence, OutboxMessage, OutboxStatus
 from tests.conftest import RunningBaton
 from tests.test_blocked_flow import blocked
 from tests.test_handoff_flow import GOOD_FORM, open_modal, wait_for
+from tests.test_processes import Baton, env_for, free_port, live_standin
+
+__all__ = ["live_standin"]  # the fixture, shared with test_processes
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -220,3 +224,21 @@ def test_socket_mode_requests_are_counted_and_logged(
     (line,) = [r for r in caplog.records if r.name == "baton.access"]
     assert line.getMessage().startswith("SOCKET socket_mode command /blocked 200 ")
     assert line.getMessage().endswith(f" team={payloads.TEAM['id']} user=U0CAI")
+
+
+def test_the_worker_serves_healthz_and_metrics_on_its_port(
+    live_standin: SlackStandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = env_for(live_standin, f"sqlite:///{tmp_path / 'baton.db'}", port)
+    worker = Baton(["worker", "--host", "127.0.0.1"], env, port)  # up once /healthz answers
+    try:
+        base = f"http://127.0.0.1:{port}"
+        health = requests.get(f"{base}/healthz", timeout=5)
+        assert health.status_code == 200 and health.json()["database"] == "reachable"
+        metrics = requests.get(f"{base}/metrics", timeout=5)
+        names = {f.name for f in text_string_to_metric_families(metrics.text)}
+        assert {"baton_outbox_messages", "baton_slack_api_calls", "baton_messages_sent"} <= names
+        assert requests.post(f"{base}/slack/events", timeout=5).status_code == 404
+    finally:
+        assert worker.stop() == 0

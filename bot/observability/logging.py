@@ -22,6 +22,18 @@ MASK = "[redacted]"
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
+# APScheduler warns when a tick is skipped because the previous one still runs, or starts late;
+# the sweeper asks for exactly that (one instance, coalesced), so it is routine, not a warning.
+ROUTINE_SCHEDULER_WARNINGS = ("maximum number of running instances reached", "was missed by")
+
+
+def not_routine(record: logging.LogRecord) -> bool:
+    if not record.name.startswith("apscheduler"):
+        return True
+    message = record.getMessage()
+    return not any(phrase in message for phrase in ROUTINE_SCHEDULER_WARNINGS)
+
+
 class Redactor:
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         # Longest first, so a secret containing another is masked whole.
@@ -86,6 +98,8 @@ def configure_logging(
     redact = Redactor(secrets)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(redact) if fmt == "json" else TextFormatter(redact))
+    if level != "DEBUG":
+        handler.addFilter(not_routine)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
