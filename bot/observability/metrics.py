@@ -31,29 +31,39 @@ UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 KNOWN_FAILURE_CLASSES = frozenset(c.value for c in FailureClass)
 
 
+HANDOFF_KINDS = {
+    "post": "handoff_post",
+    "dm": "handoff_dm",
+    "ack": "handoff_update",
+    "nudge": "nudge",
+    "escalate-dm": "escalation",
+    "escalate-thread": "escalation",
+}
+PUBLISH_KINDS = {
+    "post": "publish_post",
+    "prompt": "decision_prompt",
+    "decision": "decision_update",
+    "remind": "decision_reminder",
+    "missing-kpis": "missing_kpis",
+}
+
+
 def message_kind(key: str) -> str:
     """What an outbox message is, from its idempotency key (`handoff:12:nudge`,
-    `blocker:7:U0DEE:2026-11-25`, `publish:3:decision`, `digest:…`): a bounded label."""
+    `blocker:7:U0DEE:2026-11-25`, `publish:3:prompt`, `digest:…`): a bounded label."""
     parts = key.split(":")
     if parts[-1] == "failed":
         return "failure_notice"
     family = parts[0]
-    if family == "handoff" and len(parts) >= 3:
-        return {
-            "nudge": "nudge",
-            "escalate-dm": "escalation",
-            "escalate-thread": "escalation",
-            "post": "handoff_post",
-            "dm": "handoff_dm",
-        }.get(parts[2], "handoff_other")
+    second = parts[2] if len(parts) > 2 else ""
+    if family == "handoff":
+        return HANDOFF_KINDS.get(second, "other")
+    if family == "publish":
+        return PUBLISH_KINDS.get(second, "other")
     if family == "blocker":
         return "blocker_dm"
-    if family == "publish" and len(parts) >= 3:
-        if parts[2] == "remind":
-            return "decision_reminder"
-        return {"decision": "decision_prompt", "missing-kpis": "missing_kpis"}.get(
-            parts[2], "publish_other"
-        )
+    if family == "item" and "notify" in parts:
+        return "unblocked_dm"
     if family in ("digest", "draft", "guardrail"):
         return family
     return "other"
