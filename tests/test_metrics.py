@@ -240,5 +240,9 @@ def test_the_worker_serves_healthz_and_metrics_on_its_port(
         names = {f.name for f in text_string_to_metric_families(metrics.text)}
         assert {"baton_outbox_messages", "baton_slack_api_calls", "baton_messages_sent"} <= names
         assert requests.post(f"{base}/slack/events", timeout=5).status_code == 404
+        second = Baton(["worker", "--host", "127.0.0.1"], env, None)  # the same port
+        assert second.proc.wait(timeout=30) == 2
+        last_line = second.output().strip().splitlines()[-1]
+        assert last_line.startswith(f"baton: PORT: cannot listen on 127.0.0.1:{port}")
     finally:
         assert worker.stop() == 0

@@ -7,6 +7,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from bot.config import SettingsError
 from bot.observability.access import ObservedApp
 from bot.observability.health import HealthCheck
 from bot.services.container import Services
@@ -21,4 +22,7 @@ def probe_server(services: Services, *, host: str) -> BaseWSGIServer | MultiSock
     settings = services.settings
     health = HealthCheck(services.db, services.clock, settings.health_max_lag)
     app = ObservedApp(not_found, services.metrics, health=health)
-    return create_server(app, host=host, port=settings.port, threads=2, ident="baton-worker")
+    try:
+        return create_server(app, host=host, port=settings.port, threads=2, ident="baton-worker")
+    except OSError as error:  # the port is taken (another process on this host uses $PORT)
+        raise SettingsError(f"PORT: cannot listen on {host}:{settings.port} ({error})") from None
