@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -36,6 +37,16 @@ def _api_url(value: object) -> str:
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"expected an http(s) URL, got {url!r}")
     return url if url.endswith("/") else url + "/"
+
+
+def _choice(*allowed: str) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return text
+
+    return parse
 
 
 def _env(name: str) -> AliasChoices:
@@ -86,6 +97,15 @@ class Settings(BaseSettings):
     )
     guardrail_window: Duration = Field(
         default=timedelta(days=30), validation_alias=_env("BATON_GUARDRAIL_WINDOW")
+    )
+    log_level: Annotated[str, PlainValidator(_choice("debug", "info", "warning", "error"))] = Field(
+        default="info", validation_alias=_env("BATON_LOG_LEVEL")
+    )
+    log_format: Annotated[str, PlainValidator(_choice("text", "json"))] = Field(
+        default="text", validation_alias=_env("BATON_LOG_FORMAT")
+    )
+    health_max_lag: Duration = Field(
+        default=timedelta(minutes=5), validation_alias=_env("BATON_HEALTH_MAX_LAG")
     )
 
 

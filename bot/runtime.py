@@ -13,7 +13,9 @@ from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
 from bot.delivery.sweeper import Sweeper
+from bot.observability.endpoints import probe_server
 from bot.services.container import Services, build_services
+from bot.slack_standin import serving
 from bot.web import handler_for
 from store.db import Database
 from store.migrate import upgrade
@@ -82,19 +84,23 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
         log.info("stopped")
 
 
-def work(settings: Settings) -> None:
+def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
     require(settings, "slack_bot_token")
     services = prepare(settings)
     sweeper = Sweeper(services.tick, settings.sweep_interval)
+    probes = probe_server(services, host=host)  # GET /healthz and /metrics on $PORT
     stop = threading.Event()
     install_signal_handlers()
     try:
         sweeper.start()
+        serving.start(probes)
+        log.info("sweeper running; /healthz and /metrics on port %s", settings.port)
         while not stop.wait(3600):
             pass
     except Shutdown:
         pass
     finally:
+        serving.close(probes)
         sweeper.shutdown()
         services.close()
         log.info("stopped")

@@ -1,11 +1,13 @@
-"""HTTP: Slack's events at POST /slack/events (through Bolt) and GET /healthz."""
+"""HTTP: Slack's events at POST /slack/events (through Bolt), GET /healthz and GET /metrics."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -15,7 +17,10 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.clock import SystemClock
 from bot.ingest import KpiIngest
+from bot.observability.access import ObservedApp
+from bot.observability.health import HealthCheck
 from bot.services.container import Services
 from store.db import Database
 
@@ -34,9 +39,12 @@ class BatonRequestHandler(SlackRequestHandler):
         db: Database,
         signing_secret: str | None,
         ingest: KpiIngest | None = None,
+        *,
+        health: HealthCheck | None = None,
     ) -> None:
         super().__init__(app, path="/slack/events")
         self.db = db
+        self.health = health or HealthCheck(db, SystemClock(), timedelta(minutes=5))
         self.ingest = ingest
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
@@ -59,11 +67,8 @@ class BatonRequestHandler(SlackRequestHandler):
 
     def _get_http_response(self, request: WsgiHttpRequest) -> WsgiHttpResponse:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
-            healthy = self.db.ping()
-            body = json.dumps(
-                {"ok": healthy, "database": "reachable" if healthy else "unreachable"}
-            )
-            return WsgiHttpResponse(status=200 if healthy else 503, headers=JSON, body=body)
+            status, body = self.health.body()
+            return WsgiHttpResponse(status=status, headers=JSON, body=body)
         if request.path == "/kpi" and self.ingest is not None:
             if request.method != "POST":
                 return WsgiHttpResponse(status=405, headers=TEXT, body="Method Not Allowed")
@@ -77,9 +82,15 @@ class BatonRequestHandler(SlackRequestHandler):
         return super()._get_http_response(request)
 
 
-def handler_for(app: App, services: Services) -> BatonRequestHandler:
-    ingest = KpiIngest(services.settings.ingest_token, services.publishing, services.clock)
-    return BatonRequestHandler(app, services.db, services.settings.slack_signing_secret, ingest)
+def handler_for(app: App, services: Services) -> WSGIApplication:
+    """Baton's HTTP app, with the access log and request metrics around it."""
+    settings = services.settings
+    ingest = KpiIngest(settings.ingest_token, services.publishing, services.clock)
+    health = HealthCheck(services.db, services.clock, settings.health_max_lag)
+    handler = BatonRequestHandler(
+        app, services.db, settings.slack_signing_secret, ingest, health=health
+    )
+    return ObservedApp(handler, services.metrics)
 
 
 def _flat(headers: dict[str, Any]) -> dict[str, str]:

@@ -133,20 +133,22 @@ def claim_due(
     return sorted(rows, key=lambda row: (row.due_at, row.id or 0))
 
 
-def _finish(db: Database, row_id: int, now: datetime, **values: Any) -> None:
+def _finish(db: Database, row_id: int, now: datetime, **values: Any) -> bool:
+    """Settle a row this sweeper is sending; False when it was not ours to settle any more."""
     with db.write() as session:
-        session.execute(
+        result = session.execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id)
             .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
             .values(updated_at=now, lease_until=None, **values)
         )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_sent(
     db: Database, row_id: int, *, channel: str | None, ts: str | None, now: datetime
-) -> None:
-    _finish(db, row_id, now, status=OutboxStatus.SENT, sent_channel=channel, sent_ts=ts)
+) -> bool:
+    return _finish(db, row_id, now, status=OutboxStatus.SENT, sent_channel=channel, sent_ts=ts)
 
 
 def mark_failed(db: Database, row_id: int, *, error: str, now: datetime) -> None:

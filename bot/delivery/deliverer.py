@@ -17,6 +17,7 @@ from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.ids import MetadataEvent
+from bot.observability.metrics import Metrics
 from bot.views.mrkdwn import Mrkdwn, channel, clip, code, md, mention
 from store import outbox
 from store.db import Database
@@ -64,7 +65,9 @@ class Deliverer:
         max_backoff: timedelta = timedelta(minutes=10),
         parent_wait: timedelta = timedelta(seconds=2),
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.client = client
         self.clock = clock
@@ -165,13 +168,7 @@ class Deliverer:
                 self.client.chat_update(
                     channel=parent.sent_channel, ts=parent.sent_ts, text=row.text, blocks=row.blocks
                 )
-                outbox.mark_sent(
-                    self.db,
-                    row.id,
-                    channel=parent.sent_channel,
-                    ts=parent.sent_ts,
-                    now=self.clock.now(),
-                )
+                self._mark_sent(row, parent.sent_channel, parent.sent_ts)
                 return
             self._post(row, parent)
         except ParentNotReady:
@@ -222,9 +219,7 @@ class Deliverer:
             found = self._find_sent(row, channel, thread_ts)
             if found is not None:
                 log.info("%s was already in Slack; not posting again", row.idempotency_key)
-                outbox.mark_sent(
-                    self.db, row.id, channel=found[0], ts=found[1], now=self.clock.now()
-                )
+                self._mark_sent(row, found[0], found[1])
                 return
         with self.pacer.turn(channel):
             if row.lease_until is not None and self.clock.now() >= as_utc(row.lease_until):
@@ -245,15 +240,15 @@ class Deliverer:
                 },
                 unfurl_links=False,
             )
-        outbox.mark_sent(
-            self.db,
-            row.id,
-            channel=response.get("channel"),
-            ts=response.get("ts"),
-            now=self.clock.now(),
-        )
+        self._mark_sent(row, response.get("channel"), response.get("ts"))
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _mark_sent(self, row: OutboxMessage, channel: str | None, ts: str | None) -> None:
+        assert row.id is not None
+        now = self.clock.now()
+        if outbox.mark_sent(self.db, row.id, channel=channel, ts=ts, now=now):
+            self.metrics.message_sent(row.idempotency_key, row.due_at, now)
 
     def _acknowledged(self, handoff_id: int | None) -> bool:
         if handoff_id is None:

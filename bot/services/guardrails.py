@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.domain.failures import Occurrence, label_of, second_occurrence
 from bot.domain.guardrails import GUARDRAIL_FOR, Guardrail
+from bot.observability.metrics import Metrics
 from bot.views import guardrails as views
 from bot.views.mrkdwn import Mrkdwn, clip, md, mention, stored
 from store import guardrails, outbox
@@ -64,10 +65,13 @@ def _permalink(session: Session, key: str | None) -> str | None:
 
 
 class GuardrailService:
-    def __init__(self, db: Database, clock: Clock, *, window: timedelta) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, window: timedelta, metrics: Metrics | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.window = window
+        self.metrics = metrics or Metrics()
 
     # -- occurrences ------------------------------------------------------------------
 
@@ -86,6 +90,8 @@ class GuardrailService:
                 at=failure.at,
             ),
         )
+        if stored is not None:
+            self.metrics.failure_recorded(failure.class_id)
         guardrail = GUARDRAIL_FOR.get(failure.class_id)
         if stored is None or guardrail is None:
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -28,10 +29,26 @@ class PeopleUnavailable(Exception):
 
 
 class People:
-    def __init__(self, db: Database, client: WebClient, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        clock: Clock,
+        *,
+        quick_client: Callable[[float], WebClient] | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
+        # For the ack path: a client that gives up after the given seconds and never retries.
+        self.quick_client = quick_client or (
+            lambda timeout: WebClient(
+                token=client.token,
+                base_url=client.base_url,
+                timeout=timeout,  # type: ignore[arg-type]
+                retry_handlers=[],
+            )
+        )
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Person | None:
         """The person, or None when Slack does not know the id."""
@@ -76,15 +93,8 @@ class People:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PeopleUnavailable(user_id)
-            # No retry handlers: on the ack path a second try is a late answer.
-            quick = WebClient(
-                token=self.client.token,
-                base_url=self.client.base_url,
-                timeout=left,  # type: ignore[arg-type]
-                retry_handlers=[],
-            )
             try:
-                person = self._fetch(user_id, quick)
+                person = self._fetch(user_id, self.quick_client(left))
             except (SlackApiError, OSError, TimeoutError) as error:
                 raise PeopleUnavailable(user_id) from error
             if person is not None:
