@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.event_retries import SeenEvents, drop_repeated_events
 from bot.listeners import register_listeners
 from bot.services.container import Services
 
@@ -31,5 +32,6 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         log.exception("listener failed on %s", (body or {}).get("type"), exc_info=error)
         return BoltResponse(status=200, body="")
 
+    app.use(drop_repeated_events(SeenEvents()))
     register_listeners(app, services)
     return app
