@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # chatty on import
+    # Alembic narrates every start ("Context impl…", "Running upgrade…"); Baton logs the
+    # revision it reached once it is up, so a start-up that fails says one line only.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     if args.command == "demo":
         from bot.demo import run_demo
 

@@ -120,6 +120,10 @@ class SlackStandIn:
         self._failures: list[_Failure] = []
         self._delays: dict[str, float] = {}
         self._last_post: dict[str, float] = {}
+        # Tokens besides the bot's: "user" (xoxp-) or "app" (xapp-) kinds; revoked ones.
+        self._other_tokens: dict[str, str] = {}
+        self._revoked: dict[str, str] = {}
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._server: Any = None
@@ -172,6 +176,18 @@ class SlackStandIn:
         """The next `times` calls to `method` fail: 429 with Retry-After, 5xx, or ok:false."""
         with self._lock:
             self._failures.append(_Failure(method, status, error, retry_after, times))
+
+    def add_token(self, token: str, kind: str) -> None:
+        """Another token of this workspace: `user` (auth.test answers without a bot_id, as
+        Slack does for user tokens) or `app` (app-level: only apps.connections.open)."""
+        with self._lock:
+            self._other_tokens[token] = kind
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """From now on every call with `token` fails with `error` (token_revoked,
+        account_inactive, invalid_auth…)."""
+        with self._lock:
+            self._revoked[token] = error
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
@@ -252,7 +268,7 @@ class SlackStandIn:
         at = self.clock()
         status, headers = 200, {}
         try:
-            self._check_token(params, environ)
+            token_kind = self._check_token(params, environ, method)
             failure = self._take_failure(method)
             if failure is not None:
                 raise failure
@@ -261,6 +277,8 @@ class SlackStandIn:
                 raise SlackError("unknown_method")
             with self._lock:
                 payload = {"ok": True, **handler(self, params)}
+                if method == "auth.test" and token_kind != "bot":
+                    payload.pop("bot_id", None)  # Slack names a bot only for bot tokens
         except SlackError as error:
             status, headers = error.status, error.headers
             payload = {"ok": False, "error": error.error}
@@ -273,13 +291,22 @@ class SlackStandIn:
             self.calls.append(RecordedCall(method, params, payload, status, at))
         return status, headers, payload
 
-    def _check_token(self, params: Payload, environ: Payload) -> None:
+    def _check_token(self, params: Payload, environ: Payload, method: str) -> str:
+        """The kind of token the call carries (bot, user, app), or the error Slack gives."""
         auth = str(environ.get("HTTP_AUTHORIZATION", ""))
         token = auth.removeprefix("Bearer ").strip() if auth else str(params.get("token", ""))
         if not token:
             raise SlackError("not_authed")
-        if token != self.bot_token:
+        if token in self._revoked:
+            raise SlackError(self._revoked[token])
+        kind = "bot" if token == self.bot_token else self._other_tokens.get(token)
+        if kind is None:
             raise SlackError("invalid_auth")
+        if (method == "apps.connections.open") != (kind == "app") and method != "auth.test":
+            raise SlackError("not_allowed_token_type")
+        if kind == "user" and method != "auth.test":
+            raise SlackError("invalid_auth")  # the stand-in models a bot's calls only
+        return kind
 
     def _take_failure(self, method: str) -> SlackError | None:
         with self._lock:
@@ -444,6 +471,11 @@ class SlackStandIn:
             "bot_id": "B_BATON",
         }
 
+    def apps_connections_open(self, params: Payload) -> Payload:
+        # A WebSocket URL; by default one where nothing speaks WebSocket (this server's 404),
+        # so a Socket Mode connection fails the way an unreachable one does.
+        return {"url": self.socket_mode_url or self.url.replace("http", "ws", 1) + "socket"}
+
     def users_info(self, params: Payload) -> Payload:
         return {"user": self._user(params.get("user")).as_slack()}
 
@@ -565,6 +597,7 @@ class SlackStandIn:
 
 _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "auth.test": SlackStandIn.auth_test,
+    "apps.connections.open": SlackStandIn.apps_connections_open,
     "users.info": SlackStandIn.users_info,
     "conversations.open": SlackStandIn.conversations_open,
     "conversations.history": SlackStandIn.conversations_history,
