@@ -70,7 +70,7 @@ class _ElementState(_Shape):
     selected_channel: str | None = None
     selected_date: str | None = None
     selected_time: str | None = None
-    selected_date_time: int | None = None
+    selected_date_time: Annotated[int, Field(ge=0, lt=2**32)] | None = None  # Unix seconds
     selected_option: _Option | None = None
     selected_options: list[_Option] | None = None
 

@@ -121,8 +121,14 @@ def test_slack_failing_at_start_is_not_blamed_on_the_token(
     refused(COMMANDS[0], env, tmp_path, "SLACK_API_URL")
 
 
-@pytest.mark.parametrize("args", [*COMMANDS, ["migrate"]])
-@pytest.mark.parametrize("url", ["mysql://baton:secret@127.0.0.1/baton", "mongodb://x", "::"])
+MYSQL = "mysql://baton:secret@127.0.0.1/baton"
+
+
+@pytest.mark.parametrize(
+    ("args", "url"),
+    [(COMMANDS[0], MYSQL), (COMMANDS[1], MYSQL), (["migrate"], MYSQL)]
+    + [(COMMANDS[0], url) for url in ("mongodb://x", "::", "postgresql+asyncpg://h/db")],
+)
 def test_an_unsupported_database_url_stops_it(
     env: dict[str, str], tmp_path: Path, args: list[str], url: str
 ) -> None:
@@ -216,8 +222,9 @@ def test_four_migrations_at_once_on_a_fresh_postgresql_database(
 
 
 def test_serve_and_workers_started_together_all_come_up(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], tmp_path: Path, database_url: str
 ) -> None:
+    env = {**env, "DATABASE_URL": database_url}  # fresh, as every database_url is
     port = int(env["PORT"])
     started = [
         subprocess.Popen(
