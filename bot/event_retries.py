@@ -1,11 +1,14 @@
-"""Slack retries an event it thinks was not received (X-Slack-Retry-Num 1-3, within about an
-hour); Baton acts on each `event_id` once and answers the repeats 200.
+"""Slack retries an event it thinks was not received (no 2xx within 3 s, or an error): up to
+three times, at once, after a minute and after five, with X-Slack-Retry-Num 1-3 and
+X-Slack-Retry-Reason. A retry for a timeout may come while the first delivery is still being
+handled, so an `event_id` counts as seen when it arrives; Baton acts on it once and answers the
+repeats 200.
 
 The seen ids live in a bounded in-process cache rather than the database: Bolt acks an event
-before its listener runs, so a retry only comes when the first 200 was lost or late, and Slack
-sends it to the same request URL within the hour; Baton's event work (publishing App Home) is
-idempotent besides, so a retry that reaches another process costs one extra views.publish, not
-a wrong result. A table would cost a write on every event to save that.
+before its listener runs, so retries are rare and come within minutes; Baton's event work
+(publishing App Home) is idempotent besides, so a retry that reaches another process behind a
+load balancer costs one extra views.publish, not a wrong result. A table would cost a write on
+every event to save that.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from slack_bolt import BoltResponse
 
 log = logging.getLogger("baton.events")
 
-REMEMBER_FOR = 2 * 3600.0  # seconds; Slack's last retry comes about an hour after the first
+REMEMBER_FOR = 3600.0  # seconds; Slack's last retry comes about five minutes after the first
 MAX_REMEMBERED = 10_000  # ids; beyond this the oldest are forgotten first
 
 
