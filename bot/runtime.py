@@ -214,10 +214,10 @@ def serve_until(
             wasyncore.dispatcher.close(listener)  # the listening socket only
         deadline = time.monotonic() + drain
         while time.monotonic() < deadline:
+            turn()  # first: read what connections already accepted have sent
             channels = [d for d in sockets.values() if isinstance(d, HTTPChannel)]
             if not any(_busy(channel) for channel in channels):
                 break
-            turn()
         else:
             log.warning("requests still in flight after %.0f s; closing anyway", drain)
     finally:
