@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.event_retries import SeenEvents, drop_repeated_events
 from bot.listeners import register_listeners
 from bot.listeners.failure import failure_response
 from bot.listeners.nul_bytes import refuse_nul_bytes
@@ -41,5 +42,6 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         return failure_response(body)
 
     app.middleware(refuse_nul_bytes)
+    app.use(drop_repeated_events(SeenEvents()))
     register_listeners(app, services)
     return app

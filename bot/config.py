@@ -6,13 +6,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, PlainValidator, ValidationError
+from pydantic import AfterValidator, AliasChoices, Field, PlainValidator, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from bot.domain.durations import Duration
 from bot.domain.schedule import Weekly, parse_weekly
 from bot.domain.working_hours import WorkingHours
+from store.db import check_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
     slack_api_url: Annotated[str, PlainValidator(_api_url)] = Field(
         default=SLACK_API_DEFAULT, validation_alias=_env("SLACK_API_URL")
     )
-    database_url: str = Field(
+    database_url: Annotated[str, AfterValidator(check_url)] = Field(
         default="sqlite:///baton.db", min_length=1, validation_alias=_env("DATABASE_URL")
     )
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))

@@ -9,7 +9,6 @@ a message body.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import re
 import time
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from bot import safe_json
 from bot.observability.health import HealthCheck
 from bot.observability.metrics import CONTENT_TYPE, Metrics
 
@@ -56,15 +56,18 @@ def _id(value: Any) -> str:
     return SAFE_ID.sub("", value)[:80]
 
 
+LOG_DEPTH = 20  # Slack's payloads nest a few levels; a log line needs no deeper look
+
+
 def describe(body: bytes, content_type: str) -> SlackRequest:
     """What a Slack request is about, from its raw body (never kept beyond these ids)."""
     try:
         if "json" in content_type:
-            payload = json.loads(body)
+            payload = safe_json.loads(body, max_depth=LOG_DEPTH)
         else:
             form = parse_qs(body.decode("utf-8", "replace"))
             payload = (
-                json.loads(form["payload"][0])
+                safe_json.loads(form["payload"][0], max_depth=LOG_DEPTH)
                 if "payload" in form
                 else {key: values[0] for key, values in form.items()}
             )

@@ -75,7 +75,9 @@ class GraphService:
         self.clock = clock
         self.escalate_after = escalate_after
         self.hours = hours
-        self._planned_at: datetime | None = None
+        # When planning last ran, on the monotonic clock: a wall clock stepped back must not
+        # make "planned a minute ago" last for hours.
+        self._planned_at: float | None = None
 
     # -- declaring ----------------------------------------------------------------------
 
@@ -278,9 +280,13 @@ class GraphService:
         owner's local date). A wait whose blocker is now blocked itself escalates to the new
         root's owner; a root without an owner, to whoever declared the edge onto it."""
         now = self.clock.now()
-        if self._planned_at is not None and now - self._planned_at < PLAN_EVERY:
+        checked_at = self.clock.monotonic()
+        if (
+            self._planned_at is not None
+            and checked_at - self._planned_at < PLAN_EVERY.total_seconds()
+        ):
             return 0  # idempotent anyway (outbox keys); this only spares the database
-        self._planned_at = now
+        self._planned_at = checked_at
         plans: list[tuple[ItemRef, str, datetime, list[list[str]]]] = []
         with self.db.read() as session:
             since_by_root: dict[int, datetime] = {}

@@ -119,6 +119,10 @@ class SlackStandIn:
         self._failures: list[_Failure] = []
         self._delays: dict[str, float] = {}
         self._last_post: dict[str, float] = {}
+        # Tokens besides the bot's: "user" (xoxp-) or "app" (xapp-) kinds; revoked ones.
+        self._other_tokens: dict[str, str] = {}
+        self._revoked: dict[str, str] = {}
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._server: Any = None
@@ -229,6 +233,18 @@ class SlackStandIn:
         with self._lock:
             self.per_channel_post_limit = per_second
 
+    def add_token(self, token: str, kind: str) -> None:
+        """Another token of this workspace: `user` (auth.test answers without a bot_id, as
+        Slack does for user tokens) or `app` (app-level: only apps.connections.open)."""
+        with self._lock:
+            self._other_tokens[token] = kind
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """From now on every call with `token` fails with `error` (token_revoked,
+        account_inactive, invalid_auth…)."""
+        with self._lock:
+            self._revoked[token] = error
+
     def set_delay(self, method: str, seconds: float) -> None:
         """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
         with self._lock:
@@ -320,7 +336,7 @@ class SlackStandIn:
         at = self.clock()
         status, headers = 200, {}
         try:
-            self._check_token(params, environ)
+            token_kind = self._check_token(params, environ, method)
             failure = self._take_failure(method, params)
             if failure is not None:
                 raise failure
@@ -330,6 +346,8 @@ class SlackStandIn:
             with self._lock:
                 self._require_scope(scopes.METHOD_SCOPES.get(method, ()))
                 payload = {"ok": True, **handler(self, params)}
+                if method == "auth.test" and token_kind != "bot":
+                    payload.pop("bot_id", None)  # Slack names a bot only for bot tokens
         except SlackError as error:
             status, headers = error.status, error.headers
             payload = {"ok": False, "error": error.error, **error.extra}
@@ -342,13 +360,22 @@ class SlackStandIn:
             self.calls.append(RecordedCall(method, params, payload, status, at))
         return status, headers, payload
 
-    def _check_token(self, params: Payload, environ: Payload) -> None:
+    def _check_token(self, params: Payload, environ: Payload, method: str) -> str:
+        """The kind of token the call carries (bot, user, app), or the error Slack gives."""
         auth = str(environ.get("HTTP_AUTHORIZATION", ""))
         token = auth.removeprefix("Bearer ").strip() if auth else str(params.get("token", ""))
         if not token:
             raise SlackError("not_authed")
-        if token != self.bot_token:
+        if token in self._revoked:
+            raise SlackError(self._revoked[token])
+        kind = "bot" if token == self.bot_token else self._other_tokens.get(token)
+        if kind is None:
             raise SlackError("invalid_auth")
+        if (method == "apps.connections.open") != (kind == "app") and method != "auth.test":
+            raise SlackError("not_allowed_token_type")
+        if kind == "user" and method != "auth.test":
+            raise SlackError("invalid_auth")  # the stand-in models a bot's calls only
+        return kind
 
     def _take_failure(self, method: str, params: Payload) -> SlackError | None:
         with self._lock:
@@ -550,6 +577,11 @@ class SlackStandIn:
             "bot_id": "B_BATON",
         }
 
+    def apps_connections_open(self, params: Payload) -> Payload:
+        # A WebSocket URL; by default one where nothing speaks WebSocket (this server's 404),
+        # so a Socket Mode connection fails the way an unreachable one does.
+        return {"url": self.socket_mode_url or self.url.replace("http", "ws", 1) + "socket"}
+
     def users_info(self, params: Payload) -> Payload:
         return {"user": self._user(params.get("user")).as_slack()}
 
@@ -686,6 +718,7 @@ class SlackStandIn:
 
 _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "auth.test": SlackStandIn.auth_test,
+    "apps.connections.open": SlackStandIn.apps_connections_open,
     "users.info": SlackStandIn.users_info,
     "conversations.open": SlackStandIn.conversations_open,
     "conversations.join": SlackStandIn.conversations_join,
