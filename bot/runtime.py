@@ -53,7 +53,11 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
         require(settings, "slack_signing_secret")
     services = prepare(settings)
     app = build_app(services, socket_mode=socket_mode)
-    sweeper = Sweeper(services.tick, settings.sweep_interval) if scheduler else None
+    sweeper = (
+        Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
+        if scheduler
+        else None
+    )
     handler = handler_for(app, services)
     server = create_server(handler, host=host, port=settings.port, threads=8, ident="baton")
     socket_handler = None
@@ -85,7 +89,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
 def work(settings: Settings) -> None:
     require(settings, "slack_bot_token")
     services = prepare(settings)
-    sweeper = Sweeper(services.tick, settings.sweep_interval)
+    sweeper = Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
     stop = threading.Event()
     install_signal_handlers()
     try:

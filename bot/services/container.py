@@ -39,8 +39,13 @@ class Services:
     deliverer: Deliverer
 
     def tick(self) -> int:
-        """One sweeper tick: turn state into due messages (blocker escalations, decision
-        prompts, reminders, the digest), then deliver."""
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        self.plan()
+        return self.deliverer.sweep()
+
+    def plan(self) -> None:
+        """Turn state into due messages (blocker escalations, decision prompts, reminders,
+        the digest); the sweeper delivers them."""
         tz_of = self.people.tz_of
         plans: tuple[tuple[str, Callable[[], int]], ...] = (
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
@@ -52,7 +57,6 @@ class Services:
                 plan()
             except Exception:  # planning must never stop delivery of what is already due
                 log.exception("planning %s failed; the next tick retries", name)
-        return self.deliverer.sweep()
 
     def close(self) -> None:
         self.deliverer.close()
