@@ -187,13 +187,14 @@ def _candidates(
     pending = (
         select(o.id, o.target, o.due_at)
         .where(col(o.status) == OutboxStatus.PENDING, col(o.due_at) <= now)
-        .order_by(col(o.due_at), col(o.id))
+        # due_at alone: the order of ix_outbox_status_due_at, so nothing is sorted
+        .order_by(col(o.due_at))
         .limit(limit)
     )
     expired = (
         select(o.id, o.target, o.due_at)
         .where(col(o.status) == OutboxStatus.SENDING, col(o.lease_until) <= now)
-        .order_by(col(o.due_at), col(o.id))
+        .order_by(col(o.due_at))
         .limit(limit)
     )
     found: list[tuple[int, str, datetime]] = []
