@@ -262,8 +262,10 @@ def report_claims(results: list[ClaimResult], *, reps: int) -> bool:
         )
         for line in result.plan:
             print(f"    {line}")
-        print(f"  full table scan: {'YES' if scans_table(result.plan) else 'no'}; sort: "
-              f"{'YES' if sorts(result.plan) else 'no'}")
+        print(
+            f"  full table scan: {'YES' if scans_table(result.plan) else 'no'}; sort: "
+            f"{'YES' if sorts(result.plan) else 'no'}"
+        )
         print(f"  and with {_count(result.small_due)} due:")
         for line in result.small_plan:
             print(f"    {line.strip()}")
@@ -314,9 +316,7 @@ class FairResult:
         """Each quiet channel's time against its ideal (n posts at 1/s take n seconds)."""
         busiest = max(self.counts.values())
         return {
-            c: self.done.get(c, float("inf")) / n
-            for c, n in self.counts.items()
-            if n < busiest
+            c: self.done.get(c, float("inf")) / n for c, n in self.counts.items() if n < busiest
         }
 
     @property

@@ -56,7 +56,8 @@ def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Mes
     if not reports:
         text = "Nothing in this channel is blocked."
         return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
-    blocks: list[Block] = [SectionBlock(text=f"*Blocked in this channel* ({total})")]
+    count = f"{len(reports)} of {total}" if total > len(reports) else str(total)
+    blocks: list[Block] = [SectionBlock(text=f"*Blocked in this channel* ({count})")]
     for report in reports:
         blocks.append(SectionBlock(text=report_text(report, now=now)[:SECTION_TEXT_LIMIT]))
     if total > len(reports):
