@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, event, func, update
+from sqlalchemy import case, event, func, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
@@ -30,14 +31,23 @@ def edge(session: Session, item_id: int, dependency_id: int) -> Dependency | Non
 
 
 def reachable(
-    session: Session, start: int, *, hard_open_only: bool, limit: int = REACH_LIMIT
+    session: Session,
+    start: int | Iterable[int],
+    *,
+    hard_open_only: bool,
+    limit: int = REACH_LIMIT,
 ) -> dict[int, list[Edge]]:
-    """Every edge reachable from `start`, as an adjacency map (a recursive query, so the
-    cost follows the reachable part of the graph, not the channel's size)."""
+    """Every edge reachable from `start` (one item, or several at once), as an adjacency
+    map: one recursive query, so the cost follows the reachable part of the graph, not the
+    channel's size. What one of several starts reaches in the map is exactly what it
+    reaches in the graph, so the map serves each of them."""
+    starts = [start] if isinstance(start, int) else sorted(set(start))
+    if not starts:
+        return {}
     d = Dependency.__table__  # type: ignore[attr-defined]
     dep_item = WorkItem.__table__.alias("dep_item")  # type: ignore[attr-defined]
 
-    def step(source: object) -> object:
+    def step() -> Any:
         query = sa_select(d.c.item_id, d.c.dependency_id, d.c.kind, d.c.created_at)
         if hard_open_only:
             query = query.join(dep_item, dep_item.c.id == d.c.dependency_id).where(
@@ -45,15 +55,33 @@ def reachable(
             )
         return query
 
-    base = step(None).where(d.c.item_id == start)  # type: ignore[attr-defined]
+    base = step().where(d.c.item_id.in_(starts))
     reach = base.cte("reach", recursive=True)
-    recursive = step(None).join(reach, d.c.item_id == reach.c.dependency_id)  # type: ignore[attr-defined]
+    recursive = step().join(reach, d.c.item_id == reach.c.dependency_id)
     reach = reach.union(recursive)
-    rows = session.execute(sa_select(reach).limit(limit)).all()
+    with _walking(session):
+        rows = session.execute(sa_select(reach).limit(limit)).all()
     graph: dict[int, list[Edge]] = defaultdict(list)
     for item_id, dependency_id, kind, created_at in rows:
         graph[item_id].append(Edge(item_id, dependency_id, EdgeKind(kind), as_utc(created_at)))
     return graph
+
+
+@contextmanager
+def _walking(session: Session) -> Iterator[None]:
+    """PostgreSQL cannot estimate how far a recursive query goes and, on a big table, hashes
+    the whole edge table at each step; a walk is index lookups from the few rows reached,
+    so for this one query (SET LOCAL, then back) it gets nested loops."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
+    try:
+        yield
+    finally:
+        session.execute(text("SET LOCAL enable_hashjoin = DEFAULT"))
+        session.execute(text("SET LOCAL enable_mergejoin = DEFAULT"))
 
 
 def items(session: Session, ids: Iterable[int]) -> dict[int, WorkItem]:
@@ -91,37 +119,6 @@ def blocked_items(
         .limit(limit)
     ).all()
     return [(item, as_utc(item.blocked_since)) for item in rows if item.blocked_since], int(total)
-
-
-def reachable_from(
-    session: Session, starts: Iterable[int], *, limit: int = REACH_LIMIT
-) -> dict[int, dict[int, list[Edge]]]:
-    """For each start, every open hard edge reachable from it, as an adjacency map: one
-    recursive query for all of them, costing what they reach, not the channel's size."""
-    wanted = sorted(set(starts))
-    if not wanted:
-        return {}
-    d = Dependency.__table__  # type: ignore[attr-defined]
-    dep_item = WorkItem.__table__.alias("dep_item")  # type: ignore[attr-defined]
-
-    def step(start: Any) -> Any:
-        return (
-            sa_select(start, d.c.item_id, d.c.dependency_id, d.c.created_at)
-            .join(dep_item, dep_item.c.id == d.c.dependency_id)
-            .where(d.c.kind == EdgeKind.HARD, dep_item.c.state == ItemState.OPEN)
-        )
-
-    base = step(d.c.item_id.label("start")).where(d.c.item_id.in_(wanted))
-    reach = base.cte("reach_many", recursive=True)
-    recursive = step(reach.c.start).join(reach, d.c.item_id == reach.c.dependency_id)
-    reach = reach.union(recursive)
-    rows = session.execute(sa_select(reach).limit(limit * len(wanted))).all()
-    graphs: dict[int, dict[int, list[Edge]]] = {start: defaultdict(list) for start in wanted}
-    for start, item_id, dependency_id, created_at in rows:
-        graphs[start][item_id].append(
-            Edge(item_id, dependency_id, EdgeKind.HARD, as_utc(created_at))
-        )
-    return graphs
 
 
 def direct_dependencies_of(

@@ -140,18 +140,19 @@ class GraphService:
         assert item.id is not None
         hard = graph.reachable(session, item.id, hard_open_only=True)
         direct = graph.direct_dependencies(session, item.id)
-        return self._reports(session, [item], {item.id: hard}, {item.id: direct})[0]
+        return self._reports(session, [item], hard, {item.id: direct})[0]
 
     def _reports(
         self,
         session: Session,
         items: list[WorkItem],
-        hard: dict[int, dict[int, list[Edge]]],
+        hard: dict[int, list[Edge]],
         direct: dict[int, list[Dependency]],
     ) -> list[ItemReport]:
-        """Reports for these items from what was loaded for them: one names query for all."""
+        """Reports for these items from the open hard edges they reach (one map for all)
+        and their direct edges: one names query for all."""
         blockers = {
-            item.id: root_blockers(item.id, hard.get(item.id, {}), done=set())
+            item.id: root_blockers(item.id, hard, done=set())
             for item in items
             if item.id is not None
         }
@@ -186,7 +187,7 @@ class GraphService:
             rows, total = graph.blocked_items(session, channel_id, limit=LIST_PAGE)
             items = [item for item, _ in rows]
             ids = [item.id for item in items if item.id is not None]
-            hard = graph.reachable_from(session, ids)
+            hard = graph.reachable(session, ids, hard_open_only=True)
             direct = graph.direct_dependencies_of(session, ids)
             return self._reports(session, items, hard, direct), total
 
