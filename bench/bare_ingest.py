@@ -27,9 +27,7 @@ READINGS: Table = KpiReading.__table__  # type: ignore[attr-defined]
 
 def make_app(db: Database, token: str) -> Callable[..., Iterable[bytes]]:
     with db.read() as session:
-        publishes = {
-            (p.channel_id, p.name_key): p.id for p in session.exec(select(Publish)).all()
-        }
+        publishes = {(p.channel_id, p.name_key): p.id for p in session.exec(select(Publish)).all()}
     expected = f"Bearer {token}"
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
