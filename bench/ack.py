@@ -231,7 +231,7 @@ def main() -> int:
         f"target (p50 <= {P50_TARGET}x, p99 <= {P99_TARGET}x the no-op app):",
         verdict(ok),
     )
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
