@@ -23,6 +23,9 @@ from store import outbox
 log = logging.getLogger("baton.sweeper")
 
 BUSY_RETRY = 0.25  # seconds: something is due but another sweeper holds its conversation
+# Woken by the write of a row due at once, wait this long before claiming: rows a use case sends
+# itself (deliver_keys) are gone by then, and a burst of writes costs one claim, not one each.
+COALESCE = 0.1
 LISTEN_POLL = 2.0  # seconds between checks for shutdown while listening
 RECONNECT_AFTER = 5.0
 
@@ -43,6 +46,7 @@ class Sweeper:
         self._scheduler = BackgroundScheduler(timezone=UTC)
         self._sleeping_until = datetime.max.replace(tzinfo=UTC)  # wake for anything sooner
         self._unsubscribe: Callable[[], None] | None = None
+        self._written_due_now = False
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -91,28 +95,46 @@ class Sweeper:
     def _deliver_forever(self) -> None:
         while not self._stop.is_set():
             self._sleeping_until = datetime.max.replace(tzinfo=UTC)
-            delivered = 0
+            self._written_due_now = False  # this sweep takes whatever was written so far
             try:
                 delivered = self.deliverer.sweep(continuous=True)
-                sleep = self._until_next_due(delivered)
             except Exception:
                 log.exception("sweep failed; retrying in %ss", self.interval)
-                sleep = self.interval
-            self._sleeping_until = self.deliverer.clock.now() + timedelta(seconds=sleep)
-            self.deliverer.wait_for_work(sleep)
+                self._stop.wait(self.interval)
+                continue
+            self._sleep_until_due(delivered)
 
-    def _until_next_due(self, delivered: int) -> float:
-        due = outbox.next_due(self.deliverer.db)
-        if due is None:
-            return self.interval
-        wait = (due - self.deliverer.clock.now()).total_seconds()
-        if wait <= 0:
-            # Due but not claimed: another sweeper is sending to its conversation.
-            return 0.0 if delivered else BUSY_RETRY
-        return min(wait, self.interval)
+    def _sleep_until_due(self, delivered: int) -> None:
+        """Until the next row falls due (at most `interval`), or a write brings one due now."""
+        wait = self._seconds_to_next_due()
+        if wait is not None and wait <= 0:
+            if delivered:
+                return
+            wait = BUSY_RETRY  # due, but another sweeper is sending to its conversation
+        while not self._stop.is_set():
+            wait = self.interval if wait is None else min(wait, self.interval)
+            self._sleeping_until = self.deliverer.clock.now() + timedelta(seconds=wait)
+            if not self.deliverer.wait_for_work(wait):
+                return  # its time came
+            wait = self._seconds_to_next_due()
+            if wait is not None and wait <= 0:
+                if self._written_due_now:  # let the writer's own deliver_keys go first
+                    self._written_due_now = False
+                    self._stop.wait(COALESCE)
+                return
+
+    def _seconds_to_next_due(self) -> float | None:
+        try:
+            due = outbox.next_due(self.deliverer.db)
+        except Exception:
+            log.exception("could not read when the next message is due")
+            return None
+        return None if due is None else (due - self.deliverer.clock.now()).total_seconds()
 
     def _row_written(self, due_at: datetime) -> None:
         if due_at < self._sleeping_until:
+            if due_at <= self.deliverer.clock.now():
+                self._written_due_now = True
             self.deliverer.wake()
 
     def _listen_forever(self) -> None:
