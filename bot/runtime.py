@@ -260,7 +260,11 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
         else:
             log.info("listening on http://%s:%s/slack/events", host, settings.port)
         with stop_on_signals() as stop:
-            sweeper = Sweeper(services.tick, settings.sweep_interval) if scheduler else None
+            sweeper = (
+                Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
+                if scheduler
+                else None
+            )
             if sweeper:
                 sweeper.start()
                 cleanup.insert(0, sweeper.shutdown)
@@ -279,7 +283,7 @@ def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
     check_bot_token(settings)
     db, revision = open_database(settings)
     services = build_services(settings, SystemClock(), db=db)
-    sweeper = Sweeper(services.tick, settings.sweep_interval)
+    sweeper = Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
     probes = probe_server(services, host=host)  # GET /healthz and /metrics on $PORT
     log.info("database at revision %s (%s)", revision, redacted(settings.database_url))
     try:

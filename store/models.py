@@ -33,7 +33,11 @@ class ItemState(StrEnum):
 
 class WorkItem(SQLModel, table=True):
     __tablename__ = "work_item"
-    __table_args__ = (UniqueConstraint("channel_id", "name_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "name_key"),
+        # The channel's blocked items, longest-waiting first, as one index range.
+        Index("ix_work_item_channel_blocked", "channel_id", "blocked_since", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: str = Field(max_length=32)
@@ -44,6 +48,9 @@ class WorkItem(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
     done_at: datetime | None = utc_column()
     done_by: str | None = Field(default=None, max_length=32)
+    # When its oldest hard edge onto an open item was declared, while it is open itself;
+    # None when nothing blocks it. Kept by store.graph whenever items or edges change.
+    blocked_since: datetime | None = utc_column()
 
 
 class Handoff(SQLModel, table=True):

@@ -112,7 +112,7 @@ class Flaky:
     def __init__(self) -> None:
         self.failing = True
 
-    def __call__(self) -> int:
+    def sweep(self, *, continuous: bool = False) -> int:
         if self.failing:
             raise OperationalError("SELECT 1", {}, Exception("connection refused"))
         return 0
@@ -127,7 +127,7 @@ def test_a_fault_repeating_every_tick_is_logged_at_start_each_minute_and_when_it
 ) -> None:
     clock = ManualClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
     work = Flaky()
-    sweeper = Sweeper(work, timedelta(seconds=15), now=clock.now)
+    sweeper = Sweeper(work, timedelta(seconds=15), now=clock.now)  # type: ignore[arg-type]
     with caplog.at_level(logging.INFO, logger="baton"):
         for _ in range(4):  # 0 s .. 45 s
             sweeper.tick()
@@ -160,7 +160,9 @@ def test_an_unreachable_database_does_not_flood_the_log(
     )
     clock = ManualClock(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
     services = build_services(settings, clock, db=Database(settings.database_url))
-    sweeper = Sweeper(services.tick, settings.sweep_interval, now=clock.now)
+    sweeper = Sweeper(
+        services.deliverer, settings.sweep_interval, plan=services.plan, now=clock.now
+    )
     try:
         with caplog.at_level(logging.INFO):
             for _ in range(20):

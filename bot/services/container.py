@@ -50,8 +50,13 @@ class Services:
         self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
 
     def tick(self) -> int:
-        """One sweeper tick: turn state into due messages (blocker escalations, decision
-        prompts, reminders, the digest), then deliver."""
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        self.plan()
+        return self.deliverer.sweep()
+
+    def plan(self) -> None:
+        """Turn state into due messages (blocker escalations, decision prompts, reminders,
+        the digest); the sweeper delivers them."""
         tz_of = self.people.tz_of
         plans: tuple[tuple[str, Callable[[], int]], ...] = (
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
@@ -68,7 +73,6 @@ class Services:
             self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
         else:
             self._planning_fault.cleared()
-        return self.deliverer.sweep()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work owed after acks and the deliveries it started are done (tests,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.domain.graph import (
     BlockerLine,
+    Edge,
     EdgeKind,
     ItemRef,
     ItemReport,
@@ -149,30 +150,57 @@ class GraphService:
     def _report(self, session: Session, item: WorkItem) -> ItemReport:
         assert item.id is not None
         hard = graph.reachable(session, item.id, hard_open_only=True)
-        blockers = root_blockers(item.id, hard, done=set())
         direct = graph.direct_dependencies(session, item.id)
+        return self._reports(session, [item], hard, {item.id: direct})[0]
+
+    def _reports(
+        self,
+        session: Session,
+        items: list[WorkItem],
+        hard: dict[int, list[Edge]],
+        direct: dict[int, list[Dependency]],
+    ) -> list[ItemReport]:
+        """Reports for these items from the open hard edges they reach (one map for all)
+        and their direct edges: one names query for all."""
+        blockers = {
+            item.id: root_blockers(item.id, hard, done=set())
+            for item in items
+            if item.id is not None
+        }
         named = graph.items(
-            session, [i for b in blockers for i in b.chain] + [d.dependency_id for d in direct]
+            session,
+            [i for found in blockers.values() for b in found for i in b.chain]
+            + [d.dependency_id for rows in direct.values() for d in rows],
         )
-        report = ItemReport(item=_ref(item))
-        for blocker in blockers:
-            report.blockers.append(
-                BlockerLine(
-                    root=_ref(named[blocker.root]),
-                    chain=[named[i].name for i in blocker.chain],
-                    since=blocker.since,
+        reports = []
+        for item in items:
+            assert item.id is not None
+            report = ItemReport(item=_ref(item))
+            for blocker in blockers[item.id]:
+                report.blockers.append(
+                    BlockerLine(
+                        root=_ref(named[blocker.root]),
+                        chain=[named[i].name for i in blocker.chain],
+                        since=blocker.since,
+                    )
                 )
-            )
-        for row in direct:
-            dependency = named[row.dependency_id]
-            if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
-                report.soft.append((_ref(dependency), row.reason))
-        return report
+            for row in direct.get(item.id, []):
+                dependency = named[row.dependency_id]
+                if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
+                    report.soft.append((_ref(dependency), row.reason))
+            reports.append(report)
+        return reports
 
     def blocked_in_channel(self, channel_id: str) -> tuple[list[ItemReport], int]:
+        """The channel's longest-waiting blocked items (a page) and how many there are: a
+        fixed number of queries, whatever the size of the channel."""
         with self.db.read() as session:
             rows, total = graph.blocked_items(session, channel_id, limit=LIST_PAGE)
-            return [self._report(session, item) for item, _ in rows], total
+            items = [item for item, _ in rows]
+            ids = [item.id for item in items if item.id is not None]
+            hard = graph.reachable(session, ids, hard_open_only=True)
+            direct = graph.direct_dependencies_of(session, ids)
+            return self._reports(session, items, hard, direct), total
 
     def home_for(
         self, user_id: str

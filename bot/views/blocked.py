@@ -74,7 +74,8 @@ def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Mes
     if not reports:
         text = md("Nothing in this channel is blocked.")
         return Message(text=text, blocks=blocks_of(section(text)))
-    blocks: list[Block] = [section(md(bold("Blocked in this channel"), f" ({total})"))]
+    count = f"{len(reports)} of {total}" if total > len(reports) else str(total)
+    blocks: list[Block] = [section(md(bold("Blocked in this channel"), f" ({count})"))]
     for report in reports:
         blocks.append(section(report_text(report, now=now)))
     if total > len(reports):
