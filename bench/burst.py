@@ -50,7 +50,7 @@ def submission_bodies(standin: Any, channels: list[str], count: int, tag: str) -
     for n in range(count):
         channel = channels[n % len(channels)]
         view = handoff_modal(
-            context=ModalContext(channel_id=channel), work_item="", default_act_by=act_by
+            context=ModalContext(channel_id=channel), work_item="", hint=f"Left empty: {act_by}"
         )
         view = {**view, "id": f"V{tag}{n:05d}", "hash": f"h{n}"}
         author = PEOPLE[n % len(PEOPLE)]

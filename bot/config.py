@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     guardrail_window: Duration = Field(
         default=timedelta(days=30), validation_alias=_env("BATON_GUARDRAIL_WINDOW")
     )
+    reminder_limit: int = Field(
+        default=3, ge=1, le=365, validation_alias=_env("BATON_REMINDER_LIMIT")
+    )
 
 
 ENV_NAMES: dict[str, str] = {

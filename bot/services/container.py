@@ -19,6 +19,7 @@ from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
 from bot.services.handoffs import EscalationPolicy, HandoffService
+from bot.services.home import HomeService
 from bot.services.people import People
 from bot.services.publishing import PublishService
 from store.db import Database
@@ -38,6 +39,7 @@ class Services:
     publishing: PublishService
     guardrails: GuardrailService
     drafts: DraftService
+    home: HomeService
     deliverer: Deliverer
     after_ack: AfterAck
 
@@ -100,19 +102,28 @@ def build_services(
     db = db or Database(settings.database_url)
     client = client or web_client(settings)
     policy = EscalationPolicy(
-        escalate_after=settings.escalate_after, working_hours=settings.working_hours
+        escalate_after=settings.escalate_after,
+        working_hours=settings.working_hours,
+        act_within=settings.act_within,
     )
     guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
+    handoffs = HandoffService(db, clock, policy)
+    graph = GraphService(
+        db,
+        clock,
+        escalate_after=settings.escalate_after,
+        hours=settings.working_hours,
+        reminder_limit=settings.reminder_limit,
+        on_item_done=handoffs.finish_item,
+    )
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         client=client,
         people=People(db, client, clock),
-        handoffs=HandoffService(db, clock, policy),
-        graph=GraphService(
-            db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
-        ),
+        handoffs=handoffs,
+        graph=graph,
         publishing=PublishService(
             db,
             clock,
@@ -124,6 +135,7 @@ def build_services(
         ),
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),
+        home=HomeService(db, clock, graph),
         deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
         after_ack=AfterAck(),
     )

@@ -1,19 +1,49 @@
-"""Handoffs: store the accepted contract and owe Slack its messages, in one transaction."""
+"""Handoffs from made to done: store each change with who and when, edit every message that
+shows the handoff in place, and owe Slack exactly the reminders still due, in one transaction."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlmodel import Session
+
 from bot.clock import Clock
-from bot.domain.handoff import HandoffDraft, can_acknowledge
+from bot.domain.graph import root_blockers
+from bot.domain.handoff import HandoffDraft
+from bot.domain.lifecycle import (
+    Button,
+    HandoffPeople,
+    HandoffState,
+    Refused,
+    Urgency,
+    allowed,
+    default_act_by,
+    escalation_recipient,
+    hands_on,
+    is_live,
+    plan_reminders,
+    snooze_limit,
+    state_refusal,
+)
 from bot.domain.people import Person
-from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.domain.working_hours import WorkingHours, zone_or_utc
 from bot.views import handoff_messages as views
-from store import handoffs, outbox, submissions, work_items
+from bot.views.text import escape, local_time
+from store import graph, handoffs, outbox, submissions, work_items
 from store.db import Database
-from store.models import Handoff, OutboxOp, WorkItem
+from store.models import (
+    Handoff,
+    HandoffStateChange,
+    OutboxMessage,
+    OutboxOp,
+    OutboxStatus,
+    SlackUser,
+    WorkItem,
+)
+from store.types import as_utc
 
 
 def post_key(handoff_id: int) -> str:
@@ -24,7 +54,80 @@ def dm_key(handoff_id: int) -> str:
     return f"handoff:{handoff_id}:dm"
 
 
-def card(handoff: Handoff, item: WorkItem) -> views.HandoffCard:
+class Role(StrEnum):
+    """What an outbox row about a handoff shows, read from its key."""
+
+    POST = "post"
+    DM = "dm"
+    NUDGE = "nudge"
+    ESCALATION = "escalate-dm"
+
+
+_ROLE_KEY = re.compile(r"^handoff:\d+:(post|dm|nudge|escalate-dm)(?::r\d+)?$")
+
+
+def role_of(key: str) -> Role | None:
+    match = _ROLE_KEY.match(key)
+    return Role(match.group(1)) if match else None
+
+
+def _scheduled_key(handoff_id: int, what: str, revision: int) -> str:
+    """The first schedule keeps the original keys; a reschedule adds its revision."""
+    base = f"handoff:{handoff_id}:{what}"
+    return base if revision == 0 else f"{base}:r{revision}"
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    escalate_after: timedelta
+    working_hours: WorkingHours
+    act_within: timedelta = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class Created:
+    handoff_id: int
+    send_now: list[str]
+
+
+class Outcome(StrEnum):
+    CHANGED = "changed"
+    NOT_ALLOWED = "not_allowed"  # `allowed` says who may
+    NOT_NOW = "not_now"  # `refused` says why (done already, acknowledged already…)
+    INVALID = "invalid"  # `problem` says what to fix (a modal field)
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Change:
+    outcome: Outcome
+    card: views.HandoffCard | None = None
+    send_now: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    refused: Refused | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What an Edit may change."""
+
+    status: str
+    done: list[str]
+    open: list[str]
+    next_action: str
+    backup_owner_id: str | None
+    act_by: datetime
+    urgency: Urgency
+
+
+def card(
+    handoff: Handoff,
+    item: WorkItem,
+    *,
+    blocked_by: tuple[views.Blocker, ...] = (),
+    transfer: str | None = None,
+) -> views.HandoffCard:
     assert handoff.id is not None
     return views.HandoffCard(
         id=handoff.id,
@@ -36,37 +139,23 @@ def card(handoff: Handoff, item: WorkItem) -> views.HandoffCard:
         next_owner_id=handoff.next_owner_id,
         next_action=handoff.next_action,
         backup_owner_id=handoff.backup_owner_id,
-        act_by=handoff.act_by,
-        created_at=handoff.created_at,
+        act_by=as_utc(handoff.act_by),
+        created_at=as_utc(handoff.created_at),
         acknowledged_by=handoff.acknowledged_by,
-        acknowledged_at=handoff.acknowledged_at,
+        acknowledged_at=as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
+        channel_id=handoff.channel_id,
+        state=HandoffState(handoff.state),
+        urgency=Urgency(handoff.urgency),
+        previous_owner_id=handoff.previous_owner_id,
+        state_changed_by=handoff.state_changed_by,
+        state_changed_at=as_utc(handoff.state_changed_at) if handoff.state_changed_at else None,
+        blocked_by=blocked_by,
+        transfer=transfer,
     )
 
 
-@dataclass(frozen=True)
-class EscalationPolicy:
-    escalate_after: timedelta
-    working_hours: WorkingHours
-
-
-@dataclass(frozen=True)
-class Created:
-    handoff_id: int
-    send_now: list[str]
-
-
-class AckOutcome(StrEnum):
-    ACKNOWLEDGED = "acknowledged"
-    ALREADY = "already"
-    NOT_YOURS = "not_yours"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Acknowledgement:
-    outcome: AckOutcome
-    card: views.HandoffCard | None = None
-    send_now: tuple[str, ...] = ()
+def people_of(handoff: Handoff) -> HandoffPeople:
+    return HandoffPeople(handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id)
 
 
 class HandoffService:
@@ -74,6 +163,8 @@ class HandoffService:
         self.db = db
         self.clock = clock
         self.policy = policy
+
+    # -- making -------------------------------------------------------------------------
 
     def create(
         self,
@@ -85,7 +176,8 @@ class HandoffService:
         view_id: str | None = None,
     ) -> Created | None:
         """Store the handoff and owe Slack its messages; None when this view (Submit pressed
-        twice) already created it."""
+        twice) already created it. A live handoff of the same item that this author was the
+        next owner (or backup) of is handed on."""
         now = self.clock.now()
         try:
             return self._create(draft, author_id, channel_id, people, view_id, now)
@@ -101,6 +193,7 @@ class HandoffService:
         view_id: str | None,
         now: datetime,
     ) -> Created:
+        send_now: list[str] = []
         with self.db.write() as session:
             if view_id is not None:
                 submissions.claim(session, view_id, "handoff", now=now)
@@ -108,6 +201,17 @@ class HandoffService:
             item.owner_id = draft.next_owner_id
             session.add(item)
             assert item.id is not None
+            for earlier in handoffs.live_of_item(session, item.id):
+                if hands_on(people_of(earlier), earlier.state, author_id):
+                    send_now += self._change(
+                        session,
+                        earlier,
+                        item,
+                        HandoffState.HANDED_ON,
+                        by=author_id,
+                        now=now,
+                        note="a new handoff of the same item",
+                    )
             handoff = Handoff(
                 work_item_id=item.id,
                 channel_id=channel_id,
@@ -120,124 +224,575 @@ class HandoffService:
                 backup_owner_id=draft.backup_owner_id,
                 act_by=draft.act_by,
                 created_at=now,
+                urgency=draft.urgency,
+                state=HandoffState.OPEN,
+                state_changed_at=now,
+                state_changed_by=author_id,
             )
             session.add(handoff)
             session.flush()
             assert handoff.id is not None
-            the_card = card(handoff, item)
-            for message in self._messages(the_card, channel_id, people, now):
-                outbox.enqueue(session, message, now=now)
-        return Created(handoff_id=handoff.id, send_now=[post_key(handoff.id), dm_key(handoff.id)])
-
-    def _messages(
-        self,
-        the_card: views.HandoffCard,
-        channel_id: str,
-        people: dict[str, Person],
-        now: datetime,
-    ) -> list[outbox.NewMessage]:
-        hid = the_card.id
-        post = views.channel_post(the_card)
-        dm = views.next_owner_dm(the_card)
-        hours = self.policy.working_hours
-
-        def tz_of(user_id: str) -> str | None:
-            person = people.get(user_id)
-            return person.tz if person else None
-
-        nudge_at = deliver_at(the_card.act_by, hours, zone_or_utc(tz_of(the_card.next_owner_id)))
-        escalate_due = nudge_at + self.policy.escalate_after
-        escalate_to = the_card.backup_owner_id or the_card.author_id
-        escalate_dm_at = deliver_at(escalate_due, hours, zone_or_utc(tz_of(escalate_to)))
-        nudge = views.nudge_dm(the_card)
-        escalation = views.escalation_dm(the_card, late_by=escalate_dm_at)
-        thread = views.escalation_thread_reply(the_card, late_by=escalate_due)
-        author = the_card.author_id
-        return [
-            outbox.NewMessage(
-                key=post_key(hid),
-                target=channel_id,
-                text=post.text,
-                blocks=post.blocks,
-                due_at=now,
-                handoff_id=hid,
-                notify_on_failure=author,
-            ),
-            outbox.NewMessage(
-                key=dm_key(hid),
-                target=the_card.next_owner_id,
-                text=dm.text,
-                blocks=dm.blocks,
-                due_at=now,
-                handoff_id=hid,
-                notify_on_failure=author,
-            ),
-            outbox.NewMessage(
-                key=f"handoff:{hid}:nudge",
-                target=the_card.next_owner_id,
-                text=nudge.text,
-                blocks=nudge.blocks,
-                due_at=nudge_at,
-                handoff_id=hid,
-                needs_unacknowledged=True,
-                notify_on_failure=author,
-            ),
-            outbox.NewMessage(
-                key=f"handoff:{hid}:escalate-dm",
-                target=escalate_to,
-                text=escalation.text,
-                blocks=escalation.blocks,
-                due_at=escalate_dm_at,
-                handoff_id=hid,
-                needs_unacknowledged=True,
-                notify_on_failure=author,
-            ),
-            outbox.NewMessage(
-                key=f"handoff:{hid}:escalate-thread",
-                target=channel_id,
-                text=thread.text,
-                blocks=thread.blocks,
-                due_at=escalate_due,
-                parent_key=post_key(hid),
-                handoff_id=hid,
-                needs_unacknowledged=True,
-                notify_on_failure=author,
-            ),
-        ]
-
-    def acknowledge(self, handoff_id: int, user_id: str) -> Acknowledgement:
-        now = self.clock.now()
-        with self.db.write() as session:
-            found = handoffs.get_with_item(session, handoff_id)
-            if found is None:
-                return Acknowledgement(AckOutcome.UNKNOWN)
-            handoff, item = found
-            if not can_acknowledge(user_id, handoff.next_owner_id, handoff.backup_owner_id):
-                return Acknowledgement(AckOutcome.NOT_YOURS, card(handoff, item))
-            if not handoffs.acknowledge(session, handoff_id, user_id, now=now):
-                session.refresh(handoff)
-                return Acknowledgement(AckOutcome.ALREADY, card(handoff, item))
-            session.refresh(handoff)
-            outbox.cancel_pending_for_handoff(session, handoff_id, now=now)
-            acked = card(handoff, item)
-            post = views.channel_post(acked)
-            dm = views.next_owner_dm(acked)
-            keys = (f"handoff:{handoff_id}:ack:post", f"handoff:{handoff_id}:ack:dm")
-            for key, message, parent in zip(
-                keys, (post, dm), (post_key(handoff_id), dm_key(handoff_id)), strict=True
+            handoffs.record_change(
+                session,
+                HandoffStateChange(
+                    handoff_id=handoff.id,
+                    from_state=HandoffState.OPEN,
+                    to_state=HandoffState.OPEN,
+                    changed_by=author_id,
+                    changed_at=now,
+                    next_owner_id=handoff.next_owner_id,
+                    note="handed off",
+                ),
+            )
+            the_card = self._card(session, handoff, item)
+            post = views.channel_post(the_card)
+            dm = views.next_owner_dm(the_card)
+            hid = handoff.id
+            for key, target, message, after in (
+                (post_key(hid), channel_id, post, None),
+                (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
             ):
                 outbox.enqueue(
                     session,
                     outbox.NewMessage(
                         key=key,
-                        target=handoff.channel_id,
+                        target=target,
                         text=message.text,
                         blocks=message.blocks,
                         due_at=now,
-                        op=OutboxOp.UPDATE,
-                        parent_key=parent,
-                        handoff_id=handoff_id,
+                        handoff_id=hid,
+                        notify_on_failure=author_id,
+                        after_key=after,
                     ),
                     now=now,
                 )
-        return Acknowledgement(AckOutcome.ACKNOWLEDGED, acked, keys)
+            self._schedule(session, handoff, the_card, now, people)
+        return Created(handoff_id=hid, send_now=[post_key(hid), dm_key(hid), *send_now])
+
+    # -- the buttons --------------------------------------------------------------------
+
+    def check(self, handoff_id: int, button: Button, user_id: str) -> Change:
+        """Whether `user_id` may press `button` now (before a modal opens)."""
+        with self.db.read() as session:
+            found = handoffs.get_with_item(session, handoff_id)
+            if found is None:
+                return Change(Outcome.UNKNOWN)
+            handoff, item = found
+            return self._refusal(session, handoff, item, button, user_id) or Change(
+                Outcome.CHANGED, self._card(session, handoff, item)
+            )
+
+    def _refusal(
+        self, session: Session, handoff: Handoff, item: WorkItem, button: Button, user_id: str
+    ) -> Change | None:
+        who = allowed(button, people_of(handoff))
+        if user_id not in who:
+            return Change(
+                Outcome.NOT_ALLOWED, self._card(session, handoff, item), allowed=tuple(who)
+            )
+        refused = state_refusal(button, handoff.state)
+        if refused is not None:
+            return Change(Outcome.NOT_NOW, self._card(session, handoff, item), refused=refused)
+        return None
+
+    def press(
+        self, handoff_id: int, button: Button, user_id: str, *, note: str | None = None
+    ) -> Change:
+        """Acknowledge, Done, Take over, Reach them, Withdraw."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            found = handoffs.get_with_item(session, handoff_id, lock=True)
+            if found is None:
+                return Change(Outcome.UNKNOWN)
+            handoff, item = found
+            if refusal := self._refusal(session, handoff, item, button, user_id):
+                return refusal
+            keys: list[str] = []
+            if button is Button.ACKNOWLEDGE or button is Button.REACH_THEM:
+                handoff.acknowledged_by, handoff.acknowledged_at = user_id, now
+                note = "reaching the next owner" if button is Button.REACH_THEM else note
+                keys += self._change(
+                    session,
+                    handoff,
+                    item,
+                    HandoffState.ACKNOWLEDGED,
+                    by=user_id,
+                    now=now,
+                    note=note,
+                )
+            elif button is Button.DONE:
+                keys += self._change(session, handoff, item, HandoffState.DONE, by=user_id, now=now)
+                if handoff.author_id != user_id:
+                    keys.append(
+                        self._notice(
+                            session,
+                            handoff,
+                            item,
+                            handoff.author_id,
+                            f"{_m(user_id)} marked done",
+                            now,
+                        )
+                    )
+            elif button is Button.WITHDRAW:
+                keys += self._change(
+                    session, handoff, item, HandoffState.WITHDRAWN, by=user_id, now=now
+                )
+            elif button is Button.TAKE_OVER:
+                previous = handoff.next_owner_id
+                keys += self._transfer(
+                    session,
+                    handoff,
+                    item,
+                    to=user_id,
+                    by=user_id,
+                    now=now,
+                    state=HandoffState.TAKEN_OVER,
+                    note=note,
+                )
+                for told in dict.fromkeys((previous, handoff.author_id)):
+                    if told != user_id:
+                        keys.append(
+                            self._notice(
+                                session,
+                                handoff,
+                                item,
+                                told,
+                                f":raised_hand: {_m(user_id)} took over from {_m(previous)}:",
+                                now,
+                            )
+                        )
+            else:
+                raise ValueError(f"{button} is not pressed directly")
+            return Change(Outcome.CHANGED, self._card(session, handoff, item), tuple(keys))
+
+    def reassign(self, handoff_id: int, by: str, new_owner: Person, note: str | None) -> Change:
+        now = self.clock.now()
+        with self.db.write() as session:
+            found = handoffs.get_with_item(session, handoff_id, lock=True)
+            if found is None:
+                return Change(Outcome.UNKNOWN)
+            handoff, item = found
+            if refusal := self._refusal(session, handoff, item, Button.REASSIGN, by):
+                return refusal
+            if new_owner.id == handoff.next_owner_id:
+                return Change(
+                    Outcome.INVALID, problem="They are the next owner already: pick someone else."
+                )
+            if not new_owner.can_act:
+                return Change(
+                    Outcome.INVALID,
+                    problem="Pick a person who can act (not a bot or a deactivated account).",
+                )
+            previous = handoff.next_owner_id
+            keys = self._transfer(
+                session,
+                handoff,
+                item,
+                to=new_owner.id,
+                by=by,
+                now=now,
+                state=HandoffState.REASSIGNED,
+                note=note,
+                people={new_owner.id: new_owner},
+            )
+            because = f" ({note.strip()})" if note and note.strip() else ""
+            for told in dict.fromkeys((previous, handoff.author_id)):
+                if told != by:
+                    keys.append(
+                        self._notice(
+                            session,
+                            handoff,
+                            item,
+                            told,
+                            f":arrows_counterclockwise: {_m(by)} reassigned to "
+                            f"{_m(new_owner.id)}{escape(because)}:",
+                            now,
+                        )
+                    )
+            return Change(Outcome.CHANGED, self._card(session, handoff, item), tuple(keys))
+
+    def snooze_bounds(self, handoff_id: int) -> tuple[datetime, datetime] | None:
+        """A snooze's earliest and latest act-by, in the next owner's working time."""
+        with self.db.read() as session:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None:
+                return None
+            zone = zone_or_utc(self._tz(session, handoff.next_owner_id, None))
+        now = self.clock.now()
+        return now, snooze_limit(now, self.policy.working_hours, zone)
+
+    def snooze(self, handoff_id: int, by: str, act_by: datetime) -> Change:
+        now = self.clock.now()
+        with self.db.write() as session:
+            found = handoffs.get_with_item(session, handoff_id, lock=True)
+            if found is None:
+                return Change(Outcome.UNKNOWN)
+            handoff, item = found
+            if refusal := self._refusal(session, handoff, item, Button.SNOOZE, by):
+                return refusal
+            zone = zone_or_utc(self._tz(session, handoff.next_owner_id, None))
+            latest = snooze_limit(now, self.policy.working_hours, zone)
+            if act_by <= now:
+                return Change(Outcome.INVALID, problem="That is in the past: pick a later time.")
+            if act_by > latest:
+                return Change(
+                    Outcome.INVALID,
+                    problem="Snooze within your next 3 working days, until "
+                    f"{latest.astimezone(zone):%a %d %b %H:%M} your time at the latest.",
+                )
+            handoff.act_by = act_by
+            keys = self._change(
+                session,
+                handoff,
+                item,
+                HandoffState(handoff.state),
+                by=by,
+                now=now,
+                note=f"snoozed to {act_by:%Y-%m-%d %H:%M} UTC",
+            )
+            if handoff.author_id != by:
+                keys.append(
+                    self._notice(
+                        session,
+                        handoff,
+                        item,
+                        handoff.author_id,
+                        f":zzz: {_m(by)} snoozed to {local_time(act_by)}:",
+                        now,
+                    )
+                )
+            return Change(Outcome.CHANGED, self._card(session, handoff, item), tuple(keys))
+
+    def edit(self, handoff_id: int, by: str, edits: Edits) -> Change:
+        now = self.clock.now()
+        with self.db.write() as session:
+            found = handoffs.get_with_item(session, handoff_id, lock=True)
+            if found is None:
+                return Change(Outcome.UNKNOWN)
+            handoff, item = found
+            if refusal := self._refusal(session, handoff, item, Button.EDIT, by):
+                return refusal
+            handoff.status, handoff.done, handoff.open = edits.status, edits.done, edits.open
+            handoff.next_action = edits.next_action
+            handoff.backup_owner_id = edits.backup_owner_id
+            handoff.act_by, handoff.urgency = edits.act_by, edits.urgency
+            keys = self._change(
+                session, handoff, item, HandoffState.OPEN, by=by, now=now, note="edited"
+            )
+            return Change(Outcome.CHANGED, self._card(session, handoff, item), tuple(keys))
+
+    def finish_item(self, session: Session, item_id: int, *, by: str, now: datetime) -> list[str]:
+        """The work item is done (`/blocked <item> done`): so are its live handoffs."""
+        keys: list[str] = []
+        item = session.get(WorkItem, item_id)
+        if item is None:
+            return keys
+        for handoff in handoffs.live_of_item(session, item_id):
+            keys += self._change(
+                session,
+                handoff,
+                item,
+                HandoffState.DONE,
+                by=by,
+                now=now,
+                note="the work item was marked done",
+            )
+        return keys
+
+    # -- one change ---------------------------------------------------------------------
+
+    def _transfer(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        *,
+        to: str,
+        by: str,
+        now: datetime,
+        state: HandoffState,
+        note: str | None,
+        people: dict[str, Person] | None = None,
+    ) -> list[str]:
+        """A new next owner: a fresh act-by in their working time (unless the current one is
+        still ahead), the item's owner follows, and they get the handoff DM."""
+        handoff.previous_owner_id = handoff.next_owner_id
+        handoff.next_owner_id = to
+        if state == HandoffState.TAKEN_OVER:
+            handoff.acknowledged_by, handoff.acknowledged_at = to, now
+        else:
+            handoff.acknowledged_by, handoff.acknowledged_at = None, None
+        zone = zone_or_utc(self._tz(session, to, people))
+        if as_utc(handoff.act_by) <= now:
+            handoff.act_by = default_act_by(
+                now, self.policy.act_within, self.policy.working_hours, zone
+            )
+        item.owner_id = to
+        session.add(item)
+        keys = self._change(session, handoff, item, state, by=by, now=now, note=note, people=people)
+        assert handoff.id is not None
+        fresh = self._card(session, handoff, item)
+        dm = views.next_owner_dm(fresh)
+        key = f"{dm_key(handoff.id)}:r{handoff.revision}"
+        outbox.enqueue(
+            session,
+            outbox.NewMessage(
+                key=key,
+                target=to,
+                text=dm.text,
+                blocks=dm.blocks,
+                due_at=now,
+                handoff_id=handoff.id,
+                notify_on_failure=by,
+                after_key=post_key(handoff.id),
+            ),
+            now=now,
+        )
+        return [*keys, key]
+
+    def _change(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        to: HandoffState,
+        *,
+        by: str,
+        now: datetime,
+        note: str | None = None,
+        people: dict[str, Person] | None = None,
+    ) -> list[str]:
+        """Record the change, cancel the reminders planned for the old state, edit every
+        message that shows the handoff, and plan what the new state is owed."""
+        assert handoff.id is not None
+        from_state = handoff.state
+        handoff.state = to
+        handoff.state_changed_at, handoff.state_changed_by = now, by
+        handoff.revision += 1
+        session.add(handoff)
+        handoffs.record_change(
+            session,
+            HandoffStateChange(
+                handoff_id=handoff.id,
+                from_state=from_state,
+                to_state=to,
+                changed_by=by,
+                changed_at=now,
+                next_owner_id=handoff.next_owner_id,
+                note=(note or "").strip()[:500] or None,
+            ),
+        )
+        outbox.cancel_pending_for_handoff(session, handoff.id, now=now, reason=f"now {to}")
+        session.flush()
+        fresh = self._card(session, handoff, item)
+        keys = self._update_messages(session, handoff, fresh, now)
+        if is_live(to):
+            self._schedule(session, handoff, fresh, now, people or {})
+        return keys
+
+    def _update_messages(
+        self, session: Session, handoff: Handoff, the_card: views.HandoffCard, now: datetime
+    ) -> list[str]:
+        """chat.update of every message that shows this handoff, never a repost."""
+        keys: list[str] = []
+        for row in outbox.of_handoff(session, the_card.id):
+            role = role_of(row.idempotency_key)
+            if role is None or row.op != OutboxOp.POST:
+                continue
+            if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
+                continue
+            message = self._render(role, row, the_card)
+            key = f"{row.idempotency_key}:u{handoff.revision}"
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=key,
+                    target=row.target,
+                    text=message.text,
+                    blocks=message.blocks,
+                    due_at=now,
+                    op=OutboxOp.UPDATE,
+                    parent_key=row.idempotency_key,
+                    handoff_id=the_card.id,
+                    after_key=None if role is Role.POST else post_key(the_card.id),
+                ),
+                now=now,
+            )
+            keys.append(key)
+        return keys
+
+    @staticmethod
+    def _render(role: Role, row: OutboxMessage, the_card: views.HandoffCard) -> views.Message:
+        if role is Role.POST:
+            return views.channel_post(the_card)
+        if role is Role.DM:
+            return views.next_owner_dm(the_card, row.target)
+        if role is Role.NUDGE:
+            return views.nudge_dm(the_card, row.target)
+        return views.escalation_dm(
+            the_card, late_by=as_utc(row.due_at), to=row.target, active=False
+        )
+
+    def _schedule(
+        self,
+        session: Session,
+        handoff: Handoff,
+        the_card: views.HandoffCard,
+        now: datetime,
+        people: dict[str, Person],
+    ) -> None:
+        """The nudge at act-by, then the escalation DM and its thread reply: whichever of
+        them this act-by has not had yet."""
+        assert handoff.id is not None
+        hid, revision = handoff.id, handoff.revision
+        owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
+        escalate_to = escalation_recipient(people_of(handoff), owners)
+        hours = self.policy.working_hours
+        plan = plan_reminders(
+            act_by=the_card.act_by,
+            urgency=the_card.urgency,
+            escalate_after=self.policy.escalate_after,
+            hours=hours,
+            owner_zone=zone_or_utc(self._tz(session, handoff.next_owner_id, people)),
+            escalate_to=escalate_to,
+            escalate_zone=zone_or_utc(self._tz(session, escalate_to, people)),
+        )
+        sent = [
+            row
+            for row in outbox.of_handoff(session, hid)
+            if row.status in (OutboxStatus.SENT, OutboxStatus.SENDING)
+            and as_utc(row.due_at) >= the_card.act_by
+        ]
+        nudged = any(role_of(r.idempotency_key) is Role.NUDGE for r in sent)
+        escalated = any(role_of(r.idempotency_key) is Role.ESCALATION for r in sent)
+        author = handoff.author_id
+        messages: list[outbox.NewMessage] = []
+        if not nudged:
+            nudge = views.nudge_dm(the_card)
+            messages.append(
+                outbox.NewMessage(
+                    key=_scheduled_key(hid, "nudge", revision),
+                    target=the_card.next_owner_id,
+                    text=nudge.text,
+                    blocks=nudge.blocks,
+                    due_at=max(plan.nudge_at, now),
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=post_key(hid),
+                )
+            )
+        if plan.escalate_to and plan.escalate_due and plan.escalate_dm_at and not escalated:
+            dm_at = max(plan.escalate_dm_at, now)
+            escalation = views.escalation_dm(the_card, late_by=dm_at, to=plan.escalate_to)
+            thread = views.escalation_thread_reply(
+                the_card, late_by=max(plan.escalate_due, now), asked=plan.escalate_to
+            )
+            dm = _scheduled_key(hid, "escalate-dm", revision)
+            messages += [
+                outbox.NewMessage(
+                    key=dm,
+                    target=plan.escalate_to,
+                    text=escalation.text,
+                    blocks=escalation.blocks,
+                    due_at=dm_at,
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=post_key(hid),
+                ),
+                # Never in the thread before the DM has actually gone: it waits with it.
+                outbox.NewMessage(
+                    key=_scheduled_key(hid, "escalate-thread", revision),
+                    target=handoff.channel_id,
+                    text=thread.text,
+                    blocks=thread.blocks,
+                    due_at=dm_at,
+                    parent_key=post_key(hid),
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=dm,
+                ),
+            ]
+        for message in messages:
+            outbox.enqueue(session, message, now=now)
+
+    def _notice(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        user_id: str,
+        line: str,
+        now: datetime,
+    ) -> str:
+        assert handoff.id is not None
+        message = views.notice(self._card(session, handoff, item), line)
+        key = f"handoff:{handoff.id}:notice:r{handoff.revision}:{user_id}"
+        outbox.enqueue(
+            session,
+            outbox.NewMessage(
+                key=key,
+                target=user_id,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+                handoff_id=handoff.id,
+                after_key=post_key(handoff.id),
+            ),
+            now=now,
+        )
+        return key
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
+        return card(
+            handoff,
+            item,
+            blocked_by=blockers_of(session, item),
+            transfer=_transfer_of(session, handoff),
+        )
+
+    def card_of(self, handoff_id: int) -> views.HandoffCard | None:
+        with self.db.read() as session:
+            found = handoffs.get_with_item(session, handoff_id)
+            return self._card(session, *found) if found else None
+
+    @staticmethod
+    def _tz(session: Session, user_id: str, people: dict[str, Person] | None) -> str | None:
+        """A zone Baton knows already: from the form's people, else the users cache."""
+        if people and user_id in people:
+            return people[user_id].tz
+        known = session.get(SlackUser, user_id)
+        return known.tz if known else None
+
+
+def blockers_of(session: Session, item: WorkItem) -> tuple[views.Blocker, ...]:
+    """The root blockers (hard, open) the item waits on, as `/blocked <item>` names them."""
+    if item.id is None or item.state != "open":
+        return ()
+    hard = graph.reachable(session, item.id, hard_open_only=True)
+    if not hard:
+        return ()
+    roots = root_blockers(item.id, hard, done=set())
+    named = graph.items(session, [r.root for r in roots])
+    return tuple(
+        views.Blocker(named[r.root].name, named[r.root].owner_id) for r in roots if r.root in named
+    )
+
+
+def _transfer_of(session: Session, handoff: Handoff) -> str | None:
+    if handoff.id is None or not handoff.previous_owner_id:
+        return None
+    for change in reversed(handoffs.history(session, handoff.id)):
+        if change.to_state == HandoffState.TAKEN_OVER:
+            return views.TOOK_OVER
+        if change.to_state == HandoffState.REASSIGNED:
+            return views.REASSIGNED_FROM
+    return None
+
+
+def _m(user_id: str) -> str:
+    return f"<@{user_id}>"

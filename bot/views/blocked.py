@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
@@ -11,7 +12,7 @@ from bot.domain.durations import format_duration
 from bot.domain.graph import ItemRef, ItemReport
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
+from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
 
 
 def _owner(ref: ItemRef) -> str:
@@ -70,29 +71,77 @@ def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Mes
     return Message(text=text, blocks=[b.to_dict() for b in blocks])
 
 
+@dataclass(frozen=True)
+class Wait:
+    """One chain of work waiting on a blocker: names from the waiting item down to the
+    blocker, whose the waiting item is, and the `because` given for the edge onto the blocker."""
+
+    chain: list[str]
+    owner_id: str | None
+    reason: str | None
+
+
+def _wait_line(wait: Wait) -> str:
+    who = f"{mention(wait.owner_id)} waits" if wait.owner_id else "nobody named waits"
+    because = f", because {escape(wait.reason)}" if wait.reason else ""
+    return f"• {_chain(wait.chain)} ({who}{because})"
+
+
 def blocker_dm(
-    root: ItemRef, chains: list[list[str]], *, since: datetime, now: datetime
+    root: ItemRef, waits: list[Wait], *, since: datetime, now: datetime, channel_id: str
 ) -> Message:
     waited = format_duration(now - since)
+    command = f'`/blocked "{escape(root.name)}" done`'
     if root.owner_id:
-        opening = f"*{escape(root.name)}* is blocking other work, for {waited} now:"
-        closing = "When it is done, press *Resolved* (or `/blocked <item> done`)."
+        opening = (
+            f"*{escape(root.name)}* is blocking other work in <#{channel_id}>, for {waited} now:"
+        )
+        closing = (
+            f"When it is done, press *Resolved* (or type {command} in <#{channel_id}>); "
+            "*Snooze 1 day* to hear of it tomorrow."
+        )
     else:
-        opening = f"*{escape(root.name)}* has no owner and is blocking other work for {waited}:"
+        opening = (
+            f"*{escape(root.name)}* in <#{channel_id}> has no owner and is blocking other work "
+            f"for {waited}:"
+        )
         closing = (
             "You declared this dependency: please name an owner with "
-            f'`/blocked <item> on "{root.name}" @owner`.'
+            f'`/blocked <item> on "{escape(root.name)}" @owner` in <#{channel_id}>.'
         )
-    lines = [f"• {_chain(chain)}" for chain in chains] or [f"• *{escape(root.name)}*"]
+    lines = [_wait_line(w) for w in waits] or [f"• *{escape(root.name)}*"]
     body = "\n".join([opening, *lines, closing])[:SECTION_TEXT_LIMIT]
     blocks: list[Block] = [
         SectionBlock(text=body),
         ActionsBlock(
-            elements=[ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id))]
+            elements=[
+                ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id)),
+                ButtonElement(
+                    text="Snooze 1 day", action_id=Action.BLOCKER_SNOOZE, value=str(root.id)
+                ),
+            ]
         ),
     ]
-    text = f"{root.name} is blocking: " + "; ".join(" → ".join(c) for c in chains)
+    text = f"{root.name} is blocking: " + "; ".join(" → ".join(w.chain) for w in waits)
     return Message(text=text[:3000], blocks=[b.to_dict() for b in blocks])
+
+
+def blocker_last_word(
+    root: ItemRef, waits: list[Wait], *, days: int, since: datetime, now: datetime
+) -> Message:
+    """After the reminder limit: said once in the channel, then Baton stops reminding."""
+    owner = mention(root.owner_id) if root.owner_id else "its declarer"
+    waiting = "; ".join(_chain(w.chain) for w in waits) or f"*{escape(root.name)}*"
+    text = (
+        f":warning: *{escape(root.name)}* has blocked {waiting} for "
+        f"{format_duration(now - since)}. {owner} had a reminder on {days} working days; "
+        f'Baton stops reminding now. When it is done: `/blocked "{escape(root.name)}" done`.'
+    )[:SECTION_TEXT_LIMIT]
+    return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+
+
+def snoozed(root: ItemRef, until: datetime) -> str:
+    return f":zzz: *{escape(root.name)}*: no reminder before {local_time(until)}."
 
 
 def unblocked_dm(done: ItemRef, waiting: ItemReport, *, by: str) -> Message:

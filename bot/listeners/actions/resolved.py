@@ -1,4 +1,4 @@
-"""The Resolved button on a blocker DM: the item is done."""
+"""The buttons on a blocker DM: Resolved (the item is done) and Snooze 1 day."""
 
 from __future__ import annotations
 
@@ -28,4 +28,18 @@ def register(app: App, services: Services) -> None:
             resolved.report, len(resolved.notify_keys)
         )
         respond(replace_original=True, text=text)
-        services.deliverer.deliver_keys(resolved.notify_keys)
+        services.deliverer.deliver_keys(resolved.send_now)
+
+    @app.action(Action.BLOCKER_SNOOZE)
+    @acked_first(services)
+    def snooze(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        try:
+            item_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        snoozed = services.graph.snooze_blocker(item_id, by=body["user"]["id"])
+        if snoozed is None:
+            respond(response_type="ephemeral", replace_original=False, text="That item is gone.")
+            return
+        ref, until = snoozed
+        respond(replace_original=True, text=views.snoozed(ref, until))

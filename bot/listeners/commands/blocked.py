@@ -54,7 +54,7 @@ def register(app: App, services: Services) -> None:
                 say(f"No item called “{request.item}” in this channel.")
             else:
                 say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
-                services.deliverer.deliver_keys(resolved.notify_keys)
+                services.deliverer.deliver_keys(resolved.send_now)
         elif isinstance(request, DeclareEdge):
             result = services.graph.declare(
                 channel,
