@@ -115,6 +115,7 @@ def build_services(
         hours=settings.working_hours,
         reminder_limit=settings.reminder_limit,
         on_item_done=handoffs.finish_item,
+        on_item_blockers=handoffs.refresh_item,
     )
     return Services(
         settings=settings,

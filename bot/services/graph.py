@@ -46,6 +46,7 @@ class Declared:
     dependency: str
     kind: EdgeKind
     updated: bool
+    send_now: list[str] = field(default_factory=list)  # its handoffs' messages, edited
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,6 @@ class Resolved:
     @property
     def send_now(self) -> list[str]:
         return [*self.notify_keys, *self.handoff_keys]
-
-
-# Told in the caller's transaction that an item is done: its live handoffs are done too.
-ItemDone = Callable[[Session, int], list[str]]
 
 
 def _ref(item: WorkItem) -> ItemRef:
@@ -85,6 +82,7 @@ class GraphService:
         hours: WorkingHours,
         reminder_limit: int = 3,
         on_item_done: Callable[..., list[str]] | None = None,
+        on_item_blockers: Callable[..., list[str]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -92,6 +90,7 @@ class GraphService:
         self.hours = hours
         self.reminder_limit = reminder_limit
         self.on_item_done = on_item_done
+        self.on_item_blockers = on_item_blockers
         self._planned_at: datetime | None = None
 
     # -- declaring ----------------------------------------------------------------------
@@ -150,7 +149,9 @@ class GraphService:
                 outbox.cancel_pending_with_prefix(
                     session, _blocker_key(item.id), reason="blocked itself", now=now
                 )
-        return Declared(item.name, dependency.name, kind, updated=existing is not None)
+            session.flush()
+            keys = self.on_item_blockers(session, item.id, now=now) if self.on_item_blockers else []
+        return Declared(item.name, dependency.name, kind, existing is not None, keys)
 
     # -- asking -------------------------------------------------------------------------
 
@@ -245,6 +246,8 @@ class GraphService:
                     if waiting is None or waiting.state == ItemState.DONE:
                         continue
                     still = self._report(session, waiting)
+                    if self.on_item_blockers is not None and waiting.id is not None:
+                        handoff_keys += self.on_item_blockers(session, waiting.id, now=now)
                     recipient = waiting.owner_id or waiting_edge.declared_by
                     message = views.unblocked_dm(_ref(item), still, by=by)
                     keys.append(f"item:{item_id}:done:notify:{waiting.id}")

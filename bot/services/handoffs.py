@@ -499,6 +499,24 @@ class HandoffService:
             )
         return keys
 
+    def refresh_item(self, session: Session, item_id: int, *, now: datetime) -> list[str]:
+        """The item got blocked or unblocked: its live handoffs' messages say so, and their
+        escalation goes to whoever can move it now (the root blocker's owner, or the backup)."""
+        keys: list[str] = []
+        item = session.get(WorkItem, item_id)
+        if item is None:
+            return keys
+        for handoff in handoffs.live_of_item(session, item_id):
+            assert handoff.id is not None
+            handoff.revision += 1
+            session.add(handoff)
+            outbox.cancel_pending_for_handoff(session, handoff.id, now=now, reason="blockers")
+            session.flush()
+            fresh = self._card(session, handoff, item)
+            keys += self._update_messages(session, handoff, fresh, now)
+            self._schedule(session, handoff, fresh, now, {})
+        return keys
+
     # -- one change ---------------------------------------------------------------------
 
     def _transfer(

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.kpis import METRICS
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
-from bot.ids import Action
+from bot.ids import AFTER_LINK, Action
 from bot.views.handoff_messages import Message
 from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
 
@@ -43,6 +43,7 @@ class PublishCard:
     window: Window
     rules: tuple[Rule, ...]
     created_by: str
+    channel_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime)
     )
     text = (
         f"{who}*{escape(card.name)}* needs a Repeat / Revise / Stop decision "
-        f"(prompted {local_time(since)}). The buttons are in the publish thread."
+        f"(prompted {local_time(since)}) in <#{card.channel_id}>. The buttons are in "
+        f"<{AFTER_LINK}|the publish thread>."
     )
     return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))

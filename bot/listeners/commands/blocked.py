@@ -72,6 +72,7 @@ def register(app: App, services: Services) -> None:
                     + ". Nothing was changed."
                 )
             else:
+                services.deliverer.deliver_keys(result.send_now)
                 verb = "Updated" if result.updated else "Noted"
                 how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
                 owner = f" (owner <@{request.owner_id}>)" if request.owner_id else ""
