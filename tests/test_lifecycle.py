@@ -89,6 +89,7 @@ def test_done_edits_the_post_and_dm_in_place_tells_the_author_and_is_stored(
     made(baton)
     dm = dms(baton, "U0ANA")[0]
     assert "[ Acknowledge ]  [ Done ]  [ Reassign ]  [ Snooze ]" in shown(baton, dm)
+    assert "Legal review passed" in shown(baton, dm)  # the Done bullets, not only the Open
     click(baton, dm, "Acknowledge", "U0ANA")
     posted_before = len(baton.standin.messages(CHANNEL))
     click(baton, dms(baton, "U0ANA")[0], "Done", "U0ANA")

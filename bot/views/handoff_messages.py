@@ -220,8 +220,9 @@ def next_owner_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
     if blocked := blocked_line(card):
         lines.append(blocked)
     blocks: list[Block] = [SectionBlock(text="\n".join(lines))]
-    if card.open:
-        blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Open", card.open)]
+    # What is done as well as what is open: the next owner starts from the whole picture.
+    blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Done", card.done)]
+    blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Open", card.open)]
     if state := _state_block(card):
         blocks.append(state)
     if theirs:
