@@ -311,6 +311,17 @@ class HandoffService:
             if button is Button.ACKNOWLEDGE or button is Button.REACH_THEM:
                 handoff.acknowledged_by, handoff.acknowledged_at = user_id, now
                 note = "reaching the next owner" if button is Button.REACH_THEM else note
+                if button is Button.REACH_THEM:
+                    keys.append(
+                        self._notice(
+                            session,
+                            handoff,
+                            item,
+                            handoff.next_owner_id,
+                            f":wave: {_m(user_id)} is reaching you about",
+                            now,
+                        )
+                    )
                 keys += self._change(
                     session,
                     handoff,
@@ -703,9 +714,7 @@ class HandoffService:
         if plan.escalate_to and plan.escalate_due and plan.escalate_dm_at and not escalated:
             dm_at = max(plan.escalate_dm_at, now)
             escalation = views.escalation_dm(the_card, late_by=dm_at, to=plan.escalate_to)
-            thread = views.escalation_thread_reply(
-                the_card, late_by=max(plan.escalate_due, now), asked=plan.escalate_to
-            )
+            thread = views.escalation_thread_reply(the_card, late_by=dm_at, asked=plan.escalate_to)
             dm = _scheduled_key(hid, "escalate-dm", revision)
             messages += [
                 outbox.NewMessage(

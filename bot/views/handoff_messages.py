@@ -256,10 +256,13 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool
     blocker the handoff waits on. `active`: the escalation still stands (buttons shown)."""
     late = format_duration(late_by - card.act_by)
     what = "has not acknowledged" if card.unacknowledged else "has not marked done"
+    if active:
+        opening = f"{mention(card.next_owner_id)} {what} *{escape(card.work_item)}*"
+    else:  # edited after a change: what it asked then, the state line says what happened
+        opening = f"You were asked to step in on *{escape(card.work_item)}*"
     head = (
-        f":rotating_light: {mention(card.next_owner_id)} {what} *{escape(card.work_item)}*, "
-        f"{late} past its act-by ({local_time(card.act_by)}) {where(card)}\n"
-        f"*Next action:* {escape(card.next_action)}\n"
+        f":rotating_light: {opening}, {late} past its act-by ({local_time(card.act_by)}) "
+        f"{where(card)}\n*Next action:* {escape(card.next_action)}\n"
     )
     blocker = next((b for b in card.blocked_by if b.owner_id == to), None)
     contact = to in (card.backup_owner_id, card.author_id) and blocker is None
