@@ -18,7 +18,8 @@ from bot.domain.surfaces import load_surfaces
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
-from bot.services.handoffs import EscalationPolicy, HandoffService
+from bot.services.handoff_outbox import EscalationPolicy
+from bot.services.handoffs import HandoffService
 from bot.services.home import HomeService
 from bot.services.people import People
 from bot.services.publishing import PublishService

@@ -10,7 +10,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.domain.graph import ItemRef, ItemReport
 from bot.services.graph import GraphService
-from bot.services.handoffs import blockers_of, card
+from bot.services.handoff_outbox import blockers_of, card
 from bot.views import home as views
 from bot.views.handoff_messages import HandoffCard
 from store import handoffs
