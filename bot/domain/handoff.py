@@ -209,7 +209,3 @@ def validate_handoff(
         act_by=act_by,
         urgency=urgency,
     )
-
-
-def can_acknowledge(user_id: str, next_owner_id: str, backup_owner_id: str | None) -> bool:
-    return user_id in (next_owner_id, backup_owner_id)

@@ -119,7 +119,6 @@ class Refused(StrEnum):
 
     FINISHED = "finished"  # done, handed on or withdrawn
     ACKNOWLEDGED = "acknowledged"  # Edit after acknowledgement; a second Acknowledge
-    NOT_ESCALATED = "not_escalated"  # Take over / Reach them while it is still the owner's
 
 
 def state_refusal(button: Button, state: str) -> Refused | None:
