@@ -37,5 +37,3 @@ def register(app: App, services: Services) -> None:
             ),
         )
         open_modal(client, respond, command, view)
-        # Learn the submitter's zone (after the modal is open) for the next form's hint.
-        services.people.refresh([command["user_id"]])
