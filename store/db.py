@@ -9,9 +9,31 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SUPPORTED = "sqlite:///path/to/baton.db or postgresql://user@host:5432/baton"
+
+
+def check_url(url: str) -> str:
+    """The URL when Baton can use it (SQLite, or PostgreSQL through psycopg 3), else
+    ValueError saying what it takes; the URL itself is not repeated (it may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL; expected {SUPPORTED}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if (backend == "sqlite" and driver in ("", "pysqlite")) or (
+        backend in ("postgresql", "postgres") and driver in ("", "psycopg")
+    ):
+        return url
+    raise ValueError(f"{parsed.drivername!r} databases are not supported; expected {SUPPORTED}")
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def normalise_url(url: str) -> str:

@@ -251,7 +251,7 @@ class FailureOccurrence(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     class_id: str = Field(max_length=80)
     ref: str = Field(max_length=200)
-    where: str = Field(max_length=500)
+    where: str = Field(max_length=500)  # mrkdwn, user text escaped (bot.views.mrkdwn)
     link: str | None = Field(default=None, max_length=500)
     at: datetime = utc_column(nullable=False)
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -32,30 +34,42 @@ class NewMessage:
 
 def enqueue(session: Session, message: NewMessage, *, now: datetime) -> bool:
     """Add a message unless one with the same key exists (then it is the same message)."""
-    existing = session.exec(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == message.key)
-    ).first()
-    if existing is not None:
-        return False
-    session.add(
-        OutboxMessage(
-            idempotency_key=message.key,
-            op=message.op,
-            target=message.target,
-            parent_key=message.parent_key,
-            text=message.text,
-            blocks=message.blocks,
-            handoff_id=message.handoff_id,
-            needs_unacknowledged=message.needs_unacknowledged,
-            notify_on_failure=message.notify_on_failure,
-            after_key=message.after_key,
-            status=OutboxStatus.PENDING,
-            due_at=message.due_at,
-            created_at=now,
-            updated_at=now,
-        )
+    return enqueue_many(session, [message], now=now) == 1
+
+
+def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> int:
+    """Add these messages in one statement, skipping keys that exist; how many were added.
+    (One INSERT instead of a look-up and an ORM insert each: it is on the 3-second path.)"""
+    if not messages:
+        return 0
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(col(OutboxMessage.id))
     )
-    return True
+    rows = [
+        {
+            "idempotency_key": m.key,
+            "op": m.op,
+            "target": m.target,
+            "parent_key": m.parent_key,
+            "text": m.text,
+            "blocks": m.blocks,
+            "handoff_id": m.handoff_id,
+            "needs_unacknowledged": m.needs_unacknowledged,
+            "notify_on_failure": m.notify_on_failure,
+            "after_key": m.after_key,
+            "status": OutboxStatus.PENDING,
+            "due_at": m.due_at,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for m in messages
+    ]
+    # Many parameter sets, one statement compiled once (SQLAlchemy's insertmanyvalues).
+    return len(session.execute(statement, rows).all())
 
 
 def _claimable(now: datetime) -> Any:
@@ -121,20 +135,22 @@ def claim_due(
     return sorted(rows, key=lambda row: (row.due_at, row.id or 0))
 
 
-def _finish(db: Database, row_id: int, now: datetime, **values: Any) -> None:
+def _finish(db: Database, row_id: int, now: datetime, **values: Any) -> bool:
+    """Settle a row this sweeper is sending; False when it was not ours to settle any more."""
     with db.write() as session:
-        session.execute(
+        result = session.execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id)
             .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
             .values(updated_at=now, lease_until=None, **values)
         )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_sent(
     db: Database, row_id: int, *, channel: str | None, ts: str | None, now: datetime
-) -> None:
-    _finish(db, row_id, now, status=OutboxStatus.SENT, sent_channel=channel, sent_ts=ts)
+) -> bool:
+    return _finish(db, row_id, now, status=OutboxStatus.SENT, sent_channel=channel, sent_ts=ts)
 
 
 def mark_failed(db: Database, row_id: int, *, error: str, now: datetime) -> None:

@@ -21,6 +21,8 @@ from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.domain.lifecycle import is_live
 from bot.ids import AFTER_LINK, MetadataEvent
+from bot.observability.metrics import Metrics
+from bot.views.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
@@ -69,7 +71,9 @@ class Deliverer:
         max_backoff: timedelta = timedelta(minutes=10),
         parent_wait: timedelta = timedelta(seconds=2),
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.client = client
         self.clock = clock
@@ -171,13 +175,7 @@ class Deliverer:
                 self.client.chat_update(
                     channel=parent.sent_channel, ts=parent.sent_ts, text=row.text, blocks=row.blocks
                 )
-                outbox.mark_sent(
-                    self.db,
-                    row.id,
-                    channel=parent.sent_channel,
-                    ts=parent.sent_ts,
-                    now=self.clock.now(),
-                )
+                self._mark_sent(row, parent.sent_channel, parent.sent_ts)
                 return
             self._post(row, parent)
         except ParentNotReady:
@@ -228,9 +226,7 @@ class Deliverer:
             found = self._find_sent(row, channel, thread_ts)
             if found is not None:
                 log.info("%s was already in Slack; not posting again", row.idempotency_key)
-                outbox.mark_sent(
-                    self.db, row.id, channel=found[0], ts=found[1], now=self.clock.now()
-                )
+                self._mark_sent(row, found[0], found[1])
                 return
         with self.pacer.turn(channel):
             if row.lease_until is not None and self.clock.now() >= as_utc(row.lease_until):
@@ -251,15 +247,15 @@ class Deliverer:
                 },
                 unfurl_links=False,
             )
-        outbox.mark_sent(
-            self.db,
-            row.id,
-            channel=response.get("channel"),
-            ts=response.get("ts"),
-            now=self.clock.now(),
-        )
+        self._mark_sent(row, response.get("channel"), response.get("ts"))
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _mark_sent(self, row: OutboxMessage, channel: str | None, ts: str | None) -> None:
+        assert row.id is not None
+        now = self.clock.now()
+        if outbox.mark_sent(self.db, row.id, channel=channel, ts=ts, now=now):
+            self.metrics.message_sent(row.idempotency_key, row.due_at, now)
 
     def _still_live(self, handoff_id: int | None) -> bool:
         """A reminder goes only while its handoff still waits on someone."""
@@ -285,7 +281,8 @@ class Deliverer:
         link = self._permalink(after) if after is not None else None
 
         def replace(match: re.Match[str]) -> str:
-            return f"<{link}|{match.group(1)}>" if link else match.group(1)
+            # The label is mrkdwn already; the URL is Slack's (a thread's has `&cid=`).
+            return f"<{escape(link)}|{match.group(1)}>" if link else match.group(1)
 
         row.text = _LINK.sub(replace, row.text)
         row.blocks = _substitute(row.blocks, lambda text: _LINK.sub(replace, text))
@@ -445,9 +442,14 @@ class Deliverer:
                     outbox.NewMessage(
                         key=f"{row.idempotency_key}:failed",
                         target=row.notify_on_failure,
-                        text=(
-                            f"Baton could not deliver a message to <{_mention_target(row.target)}>"
-                            f" ({row.text[:200]}): Slack said `{error}`."
+                        text=md(
+                            "Baton could not deliver a message to ",
+                            _target(row.target),
+                            " (",
+                            clip(Mrkdwn(row.text), 200),  # Baton's own mrkdwn, as it was sent
+                            "): Slack said ",
+                            code(error),
+                            ".",
                         ),
                         blocks=[],
                         due_at=now,
@@ -479,5 +481,5 @@ def _raise_unreadable(error: SlackApiError) -> NoReturn:
     raise HistoryUnreadable(code, transient=transient) from error
 
 
-def _mention_target(target: str) -> str:
-    return f"@{target}" if _is_user(target) else f"#{target}"
+def _target(target: str) -> Mrkdwn:
+    return mention(target) if _is_user(target) else channel(target)

@@ -8,21 +8,32 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.observability.faults import FaultLog
+
 log = logging.getLogger("baton.sweeper")
 
 
 class Sweeper:
-    def __init__(self, work: Callable[[], int], interval: timedelta) -> None:
+    def __init__(
+        self,
+        work: Callable[[], int],
+        interval: timedelta,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.work = work  # plan what is due, then deliver it; returns how many were sent
         self.interval = interval
+        self.fault = FaultLog(log, "sweep", now=now)
         self._scheduler = BackgroundScheduler(timezone=UTC)
 
     def tick(self) -> int:
         try:
-            return self.work()
-        except Exception:
-            log.exception("sweep failed; the next tick retries")
+            sent = self.work()
+        except Exception as error:
+            self.fault.failed(error)
             return 0
+        self.fault.cleared()
+        return sent
 
     def start(self) -> None:
         self._scheduler.add_job(

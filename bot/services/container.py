@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.after_ack import AfterAck
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
+from bot.observability.faults import FaultLog
+from bot.observability.metrics import Metrics
+from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
@@ -43,6 +45,12 @@ class Services:
     home: HomeService
     deliverer: Deliverer
     after_ack: AfterAck
+    metrics: Metrics = field(default_factory=Metrics)
+    _planning_fault: FaultLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A database outage fails every tick: said once, then once a minute, then cleared.
+        self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
 
     def tick(self) -> int:
         """One sweeper tick: turn state into due messages (blocker escalations, decision
@@ -53,11 +61,16 @@ class Services:
             ("decision prompts", lambda: self.publishing.plan(tz_of)),
             ("missed act-bys", self.guardrails.plan),
         )
+        failed: list[tuple[str, Exception]] = []
         for name, plan in plans:
             try:
                 plan()
-            except Exception:  # planning must never stop delivery of what is already due
-                log.exception("planning %s failed; the next tick retries", name)
+            except Exception as error:  # planning must never stop delivery of what is due
+                failed.append((name, error))
+        if failed:
+            self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
+        else:
+            self._planning_fault.cleared()
         return self.deliverer.sweep()
 
     def settle(self, timeout: float = 10.0) -> bool:
@@ -84,30 +97,51 @@ class Services:
         self.db.dispose()
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client that waits out 429s as Slack asks (Retry-After)."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+def web_client(settings: Settings, metrics: Metrics) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted."""
+    client = InstrumentedWebClient(
+        metrics, token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
+    client.retry_handlers.append(CountingRateLimitRetryHandler(metrics, max_retry_count=2))
     return client
 
 
-def delivery_client(client: WebClient) -> WebClient:
+def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
     """The same Web API, without waiting out 429s inside the call: the deliverer does that
     itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
-    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
+    return InstrumentedWebClient(
+        metrics, token=client.token, base_url=client.base_url, timeout=client.timeout
+    )
+
+
+def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebClient]:
+    """Clients for lookups on the ack path: one try, giving up after the seconds left."""
+
+    def make(timeout: float) -> WebClient:
+        return InstrumentedWebClient(
+            metrics,
+            token=client.token,
+            base_url=client.base_url,
+            timeout=timeout,
+            retry_handlers=[],
+        )
+
+    return make
 
 
 def build_services(
     settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
 ) -> Services:
     db = db or Database(settings.database_url)
-    client = client or web_client(settings)
+    metrics = Metrics()
+    metrics.watch_outbox(db, clock)
+    client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after,
         working_hours=settings.working_hours,
         act_within=settings.act_within,
     )
-    guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
+    guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
     handoffs = HandoffService(db, clock, policy)
     graph = GraphService(
         db,
@@ -123,7 +157,7 @@ def build_services(
         db=db,
         clock=clock,
         client=client,
-        people=People(db, client, clock),
+        people=People(db, client, clock, quick_client=quick_client(client, metrics)),
         handoffs=handoffs,
         graph=graph,
         publishing=PublishService(
@@ -138,6 +172,13 @@ def build_services(
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),
         home=HomeService(db, clock, graph),
-        deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
+        deliverer=Deliverer(
+            db,
+            delivery_client(client, metrics),
+            clock,
+            lease=settings.delivery_lease,
+            metrics=metrics,
+        ),
         after_ack=AfterAck(),
+        metrics=metrics,
     )

@@ -18,6 +18,7 @@ from bot.domain.graph import (
     root_blockers,
 )
 from bot.domain.lifecycle import BlockerStep, blocker_step
+from bot.domain.rights import DoneRights, may_mark_done
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.views import blocked as views
 from store import graph, outbox, work_items
@@ -65,6 +66,14 @@ class Resolved:
         return [*self.notify_keys, *self.handoff_keys]
 
 
+@dataclass(frozen=True)
+class DoneRefused:
+    """The person may not mark this item done; `rights` names who may."""
+
+    item: str
+    rights: DoneRights
+
+
 def _ref(item: WorkItem) -> ItemRef:
     assert item.id is not None
     return ItemRef(
@@ -91,7 +100,9 @@ class GraphService:
         self.reminder_limit = reminder_limit
         self.on_item_done = on_item_done
         self.on_item_blockers = on_item_blockers
-        self._planned_at: datetime | None = None
+        # When planning last ran, on the monotonic clock: a wall clock stepped back must not
+        # make "planned a minute ago" last for hours.
+        self._planned_at: float | None = None
 
     # -- declaring ----------------------------------------------------------------------
 
@@ -210,22 +221,51 @@ class GraphService:
 
     # -- resolving ----------------------------------------------------------------------
 
-    def mark_done(self, channel_id: str, item_name: str, *, by: str) -> Resolved | None:
+    def mark_done(
+        self, channel_id: str, item_name: str, *, by: str, is_admin: Callable[[str], bool]
+    ) -> Resolved | DoneRefused | None:
         """Mark an item done; owners of what waited on it hear what is unblocked now."""
         with self.db.read() as session:
             item = work_items.find(session, channel_id, item_name)
         if item is None:
             return None
         assert item.id is not None
-        return self.resolve(item.id, by=by)
+        return self.resolve(item.id, by=by, is_admin=is_admin)
 
-    def resolve(self, item_id: int, *, by: str) -> Resolved | None:
+    @staticmethod
+    def _rights(session: Session, item: WorkItem) -> DoneRights:
+        assert item.id is not None
+        edges = sorted(graph.dependents(session, item.id), key=lambda e: e.created_at)
+        waiting = graph.items(session, [e.item_id for e in edges])
+        return DoneRights.of(
+            item.owner_id,
+            [e.declared_by for e in edges],
+            [waiting[e.item_id].owner_id for e in edges if e.item_id in waiting],
+        )
+
+    def resolve(
+        self, item_id: int, *, by: str, is_admin: Callable[[str], bool]
+    ) -> Resolved | DoneRefused | None:
+        """Mark the item done if `by` may (see `domain.rights`); admin status is asked for only
+        when no role allows it, and never while holding the database."""
+        with self.db.read() as session:
+            item = session.get(WorkItem, item_id)
+            if item is None:
+                return None
+            rights = self._rights(session, item)
+        if not may_mark_done(by, rights, is_admin=is_admin):
+            return DoneRefused(item.name, rights)
+        by_role = bool(rights.roles_of(by))
         now = self.clock.now()
         keys: list[str] = []
         with self.db.write() as session:
             item = session.get(WorkItem, item_id)
             if item is None:
                 return None
+            rights = self._rights(session, item)
+            if by_role and not rights.roles_of(by):  # the role was lost meanwhile
+                session.rollback()
+                return DoneRefused(item.name, rights)
             first_time = item.state != ItemState.DONE
             item.state, item.done_at, item.done_by = (
                 ItemState.DONE,
@@ -288,9 +328,13 @@ class GraphService:
         in the channel, and silence. A wait whose blocker is now blocked itself escalates to the
         new root's owner; a root without an owner, to whoever declared the edge onto it."""
         now = self.clock.now()
-        if self._planned_at is not None and now - self._planned_at < PLAN_EVERY:
+        checked_at = self.clock.monotonic()
+        if (
+            self._planned_at is not None
+            and checked_at - self._planned_at < PLAN_EVERY.total_seconds()
+        ):
             return 0  # idempotent anyway (outbox keys); this only spares the database
-        self._planned_at = now
+        self._planned_at = checked_at
         plans: list[tuple[ItemRef, str, datetime, list[views.Wait]]] = []
         with self.db.read() as session:
             since_by_root: dict[int, datetime] = {}

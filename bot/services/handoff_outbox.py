@@ -22,6 +22,7 @@ from bot.domain.lifecycle import (
 from bot.domain.people import Person
 from bot.domain.working_hours import WorkingHours, zone_or_utc
 from bot.views import handoff_messages as views
+from bot.views.mrkdwn import Mrkdwn
 from store import graph, handoffs, outbox
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
@@ -165,6 +166,19 @@ class HandoffOutbox:
         now: datetime,
         people: dict[str, Person],
     ) -> None:
+        """Owe Slack the reminders `reminders` plans."""
+        outbox.enqueue_many(
+            session, self.reminders(session, handoff, the_card, now, people), now=now
+        )
+
+    def reminders(
+        self,
+        session: Session,
+        handoff: Handoff,
+        the_card: views.HandoffCard,
+        now: datetime,
+        people: dict[str, Person],
+    ) -> list[outbox.NewMessage]:
         """The nudge at act-by, then the escalation DM and its thread reply: whichever of
         them this act-by has not had yet."""
         assert handoff.id is not None
@@ -237,8 +251,7 @@ class HandoffOutbox:
                     after_key=dm,
                 ),
             ]
-        for message in messages:
-            outbox.enqueue(session, message, now=now)
+        return messages
 
     def notice(
         self,
@@ -246,7 +259,7 @@ class HandoffOutbox:
         handoff: Handoff,
         item: WorkItem,
         user_id: str,
-        line: str,
+        line: Mrkdwn,
         now: datetime,
     ) -> str:
         assert handoff.id is not None

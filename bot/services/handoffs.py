@@ -35,7 +35,7 @@ from bot.services.handoff_outbox import (
     zone_known,
 )
 from bot.views import handoff_messages as views
-from bot.views.text import escape, local_time
+from bot.views.mrkdwn import local_time, md, mention
 from store import handoffs, outbox, submissions, work_items
 from store.db import Database
 from store.models import (
@@ -174,25 +174,25 @@ class HandoffService:
             post = views.channel_post(the_card)
             dm = views.next_owner_dm(the_card)
             hid = handoff.id
-            for key, target, message, after in (
-                (post_key(hid), channel_id, post, None),
-                (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
-            ):
-                outbox.enqueue(
-                    session,
-                    outbox.NewMessage(
-                        key=key,
-                        target=target,
-                        text=message.text,
-                        blocks=message.blocks,
-                        due_at=now,
-                        handoff_id=hid,
-                        notify_on_failure=author_id,
-                        after_key=after,
-                    ),
-                    now=now,
+            first = [
+                outbox.NewMessage(
+                    key=key,
+                    target=target,
+                    text=message.text,
+                    blocks=message.blocks,
+                    due_at=now,
+                    handoff_id=hid,
+                    notify_on_failure=author_id,
+                    after_key=after,
                 )
-            self.messages.schedule(session, handoff, the_card, now, people)
+                for key, target, message, after in (
+                    (post_key(hid), channel_id, post, None),
+                    (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
+                )
+            ]
+            # One INSERT for the post, the DM and the reminders: this is on the ack path.
+            reminders = self.messages.reminders(session, handoff, the_card, now, people)
+            outbox.enqueue_many(session, [*first, *reminders], now=now)
         return Created(handoff_id=hid, send_now=[post_key(hid), dm_key(hid), *send_now])
 
     # -- the buttons --------------------------------------------------------------------
@@ -246,7 +246,7 @@ class HandoffService:
                             handoff,
                             item,
                             handoff.next_owner_id,
-                            f":wave: {_m(user_id)} is reaching you about",
+                            md(":wave: ", mention(user_id), " is reaching you about"),
                             now,
                         )
                     )
@@ -268,7 +268,7 @@ class HandoffService:
                             handoff,
                             item,
                             handoff.author_id,
-                            f"{_m(user_id)} marked done",
+                            md(mention(user_id), " marked done"),
                             now,
                         )
                     )
@@ -296,7 +296,13 @@ class HandoffService:
                                 handoff,
                                 item,
                                 told,
-                                f":raised_hand: {_m(user_id)} took over from {_m(previous)}:",
+                                md(
+                                    ":raised_hand: ",
+                                    mention(user_id),
+                                    " took over from ",
+                                    mention(previous),
+                                    ":",
+                                ),
                                 now,
                             )
                         )
@@ -343,8 +349,14 @@ class HandoffService:
                             handoff,
                             item,
                             told,
-                            f":arrows_counterclockwise: {_m(by)} reassigned to "
-                            f"{_m(new_owner.id)}{escape(because)}:",
+                            md(
+                                ":arrows_counterclockwise: ",
+                                mention(by),
+                                " reassigned to ",
+                                mention(new_owner.id),
+                                because,
+                                ":",
+                            ),
                             now,
                         )
                     )
@@ -396,7 +408,7 @@ class HandoffService:
                         handoff,
                         item,
                         handoff.author_id,
-                        f":zzz: {_m(by)} snoozed to {local_time(act_by)}:",
+                        md(":zzz: ", mention(by), " snoozed to ", local_time(act_by), ":"),
                         now,
                     )
                 )
@@ -553,7 +565,3 @@ class HandoffService:
         with self.db.read() as session:
             found = handoffs.get_with_item(session, handoff_id)
             return self.messages.card(session, *found) if found else None
-
-
-def _m(user_id: str) -> str:
-    return f"<@{user_id}>"

@@ -13,6 +13,7 @@ from bot.services.graph import GraphService
 from bot.services.handoff_outbox import blockers_of, card
 from bot.views import home as views
 from bot.views.handoff_messages import HandoffCard
+from bot.views.mrkdwn import Mrkdwn
 from store import handoffs
 from store.db import Database
 
@@ -62,5 +63,5 @@ class HomeService:
         blocking, waiting = self.graph.home_for(user_id)
         return Desk(waiting_on_you, handed_off, done, blocking, waiting)
 
-    def view_for(self, user_id: str, *, notice: str | None = None) -> dict[str, Any]:
+    def view_for(self, user_id: str, *, notice: Mrkdwn | None = None) -> dict[str, Any]:
         return views.home_view(self.desk(user_id), now=self.clock.now(), notice=notice)

@@ -17,6 +17,7 @@ from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.services.guardrails import Failure, GuardrailService
 from bot.views import digest as digest_views
 from bot.views import publish_messages as views
+from bot.views.mrkdwn import md, mention
 from bot.views.publish_messages import Decision, PublishCard
 from store import outbox, publishes, submissions
 from store.db import Database
@@ -162,8 +163,15 @@ class PublishService:
                         channel_id=channel_id,
                         class_id="duplicated_publish_window",
                         ref=f"publish-attempt:{attempt}",
-                        where=f"/publish “{draft.name}” by <@{author_id}> refused: its "
-                        f"{draft.surface} window overlaps “{clash.name}”",
+                        where=md(
+                            "/publish “",
+                            draft.name,
+                            "” by ",
+                            mention(author_id),
+                            f" refused: its {draft.surface} window overlaps “",
+                            clash.name,
+                            "”",
+                        ),
                         at=now,
                         source_key=post_key(clash.id) if clash.id else None,
                     ),
@@ -331,8 +339,12 @@ class PublishService:
                             channel_id=publish.channel_id,
                             class_id="missing_kpi",
                             ref=f"publish:{publish.id}:missing-kpis",
-                            where=f"decision prompt for “{publish.name}” had no "
-                            f"{', '.join(missing)}",
+                            where=md(
+                                "decision prompt for “",
+                                publish.name,
+                                "” had no ",
+                                ", ".join(missing),
+                            ),
                             at=now,
                             source_key=post_key(publish.id),
                         ),

@@ -3,72 +3,92 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from bot.domain.blocked_command import USAGE
 from bot.domain.durations import format_duration
 from bot.domain.graph import ItemRef, ItemReport
+from bot.domain.rights import DoneRights, Role
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import Mrkdwn, bold, channel, code, join, lines, local_time, md, mention
+from bot.views.text import blocks_of, section
+
+MAX_NAMED = 8  # who may mark an item done: a handful, then "and N more"
 
 
-def _owner(ref: ItemRef) -> str:
-    return f"owner {mention(ref.owner_id)}" if ref.owner_id else "no owner yet"
+def _owner(ref: ItemRef) -> Mrkdwn:
+    return md("owner ", mention(ref.owner_id)) if ref.owner_id else md("no owner yet")
 
 
-def _chain(names: list[str]) -> str:
-    return " → ".join(f"*{escape(n)}*" for n in names)
+def _chain(names: Sequence[str]) -> Mrkdwn:
+    return join(" → ", [bold(n) for n in names])
 
 
-def report_text(report: ItemReport, *, now: datetime) -> str:
+def report_text(report: ItemReport, *, now: datetime) -> Mrkdwn:
     """`*KPI capture* is blocked by *instrumentation metadata* (owner @dee, hard, waiting 26h)`"""
-    name = f"*{escape(report.item.name)}*"
+    name = bold(report.item.name)
+    found: list[Mrkdwn] = []
     if report.item.done:
-        lines = [f"{name} is done."]
+        found.append(md(name, " is done."))
     elif not report.blockers:
-        lines = [f"{name} is not blocked: nothing hard it waits on is open."]
+        found.append(md(name, " is not blocked: nothing hard it waits on is open."))
     else:
-        lines = []
         for blocker in report.blockers:
-            line = (
-                f"{name} is blocked by *{escape(blocker.root.name)}* "
-                f"({_owner(blocker.root)}, hard, waiting {format_duration(now - blocker.since)})"
+            line = md(
+                name,
+                " is blocked by ",
+                bold(blocker.root.name),
+                " (",
+                _owner(blocker.root),
+                f", hard, waiting {format_duration(now - blocker.since)})",
             )
             if len(blocker.chain) > 2:
-                line += f"\n      via {_chain(blocker.chain)}"
-            lines.append(line)
+                line = md(line, "\n      via ", _chain(blocker.chain))
+            found.append(line)
     for ref, reason in report.soft:
-        because = f", assuming: {escape(reason)}" if reason else ""
-        lines.append(
-            f"Proceeding on an assumption: *{escape(ref.name)}* ({_owner(ref)}, soft{because})"
+        because = md(", assuming: ", reason) if reason else md("")
+        found.append(
+            md(
+                "Proceeding on an assumption: ",
+                bold(ref.name),
+                " (",
+                _owner(ref),
+                ", soft",
+                because,
+                ")",
+            )
         )
-    return "\n".join(lines)
+    return lines(found)
 
 
 def report_message(report: ItemReport, *, now: datetime) -> Message:
     text = report_text(report, now=now)
-    return Message(text=text, blocks=[SectionBlock(text=text[:SECTION_TEXT_LIMIT]).to_dict()])
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Message:
     if not reports:
-        text = "Nothing in this channel is blocked."
-        return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
-    blocks: list[Block] = [SectionBlock(text=f"*Blocked in this channel* ({total})")]
+        text = md("Nothing in this channel is blocked.")
+        return Message(text=text, blocks=blocks_of(section(text)))
+    blocks: list[Block] = [section(md(bold("Blocked in this channel"), f" ({total})"))]
     for report in reports:
-        blocks.append(SectionBlock(text=report_text(report, now=now)[:SECTION_TEXT_LIMIT]))
+        blocks.append(section(report_text(report, now=now)))
     if total > len(reports):
         blocks.append(
-            SectionBlock(
-                text=f"…and {total - len(reports)} more, waiting less long. "
-                "Ask about one with `/blocked <item>`."
+            section(
+                md(
+                    f"…and {total - len(reports)} more, waiting less long. Ask about one with ",
+                    code("/blocked <item>"),
+                    ".",
+                )
             )
         )
-    text = f"{total} blocked item(s) in this channel"
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=md(f"{total} blocked item(s) in this channel"), blocks=blocks_of(*blocks))
 
 
 @dataclass(frozen=True)
@@ -81,38 +101,47 @@ class Wait:
     reason: str | None
 
 
-def _wait_line(wait: Wait) -> str:
-    who = f"{mention(wait.owner_id)} waits" if wait.owner_id else "nobody named waits"
-    because = f", because {escape(wait.reason)}" if wait.reason else ""
-    return f"• {_chain(wait.chain)} ({who}{because})"
+def _wait_line(wait: Wait) -> Mrkdwn:
+    who = md(mention(wait.owner_id), " waits") if wait.owner_id else md("nobody named waits")
+    because = md(", because ", wait.reason) if wait.reason else md("")
+    return md("• ", _chain(wait.chain), " (", who, because, ")")
 
 
 def blocker_dm(
     root: ItemRef, waits: list[Wait], *, since: datetime, now: datetime, channel_id: str
 ) -> Message:
     waited = format_duration(now - since)
-    command = f'`/blocked "{escape(root.name)}" done`'
+    where = channel(channel_id)
     if root.owner_id:
-        opening = (
-            f"*{escape(root.name)}* is blocking other work in <#{channel_id}>, for {waited} now:"
-        )
-        closing = (
-            f"When it is done, press *Resolved* (or type {command} in <#{channel_id}>); "
-            "*Snooze 1 day* to hear of it tomorrow."
+        opening = md(bold(root.name), " is blocking other work in ", where, f", for {waited} now:")
+        closing = md(
+            "When it is done, press ",
+            bold("Resolved"),
+            " (or type ",
+            code(f'/blocked "{root.name}" done'),
+            " in ",
+            where,
+            "); ",
+            bold("Snooze 1 day"),
+            " to hear of it tomorrow.",
         )
     else:
-        opening = (
-            f"*{escape(root.name)}* in <#{channel_id}> has no owner and is blocking other work "
-            f"for {waited}:"
+        opening = md(
+            bold(root.name),
+            " in ",
+            where,
+            f" has no owner and is blocking other work for {waited}:",
         )
-        closing = (
-            "You declared this dependency: please name an owner with "
-            f'`/blocked <item> on "{escape(root.name)}" @owner` in <#{channel_id}>.'
+        closing = md(
+            "You declared this dependency: please name an owner with ",
+            code(f'/blocked <item> on "{root.name}" @owner'),
+            " in ",
+            where,
+            ".",
         )
-    lines = [_wait_line(w) for w in waits] or [f"• *{escape(root.name)}*"]
-    body = "\n".join([opening, *lines, closing])[:SECTION_TEXT_LIMIT]
+    bullets = [_wait_line(w) for w in waits] or [md("• ", bold(root.name))]
     blocks: list[Block] = [
-        SectionBlock(text=body),
+        section(lines([opening, *bullets, closing])),
         ActionsBlock(
             elements=[
                 ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id)),
@@ -122,41 +151,73 @@ def blocker_dm(
             ]
         ),
     ]
-    text = f"{root.name} is blocking: " + "; ".join(" → ".join(w.chain) for w in waits)
-    return Message(text=text[:3000], blocks=[b.to_dict() for b in blocks])
+    text = md(root.name, " is blocking: ", join("; ", [join(" → ", w.chain) for w in waits]))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def blocker_last_word(
     root: ItemRef, waits: list[Wait], *, days: int, since: datetime, now: datetime
 ) -> Message:
     """After the reminder limit: said once in the channel, then Baton stops reminding."""
-    owner = mention(root.owner_id) if root.owner_id else "its declarer"
-    waiting = "; ".join(_chain(w.chain) for w in waits) or f"*{escape(root.name)}*"
-    text = (
-        f":warning: *{escape(root.name)}* has blocked {waiting} for "
-        f"{format_duration(now - since)}. {owner} had a reminder on {days} working days; "
-        f'Baton stops reminding now. When it is done: `/blocked "{escape(root.name)}" done`.'
-    )[:SECTION_TEXT_LIMIT]
-    return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+    owner = mention(root.owner_id) if root.owner_id else md("its declarer")
+    waiting = join("; ", [_chain(w.chain) for w in waits]) if waits else bold(root.name)
+    text = md(
+        ":warning: ",
+        bold(root.name),
+        " has blocked ",
+        waiting,
+        f" for {format_duration(now - since)}. ",
+        owner,
+        f" had a reminder on {days} working days; Baton stops reminding now. When it is done: ",
+        code(f'/blocked "{root.name}" done'),
+        ".",
+    )
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def snoozed(root: ItemRef, until: datetime) -> str:
-    return f":zzz: *{escape(root.name)}*: no reminder before {local_time(until)}."
+def snoozed(root: ItemRef, until: datetime) -> Mrkdwn:
+    return md(":zzz: ", bold(root.name), ": no reminder before ", local_time(until), ".")
 
 
 def unblocked_dm(done: ItemRef, waiting: ItemReport, *, by: str) -> Message:
-    head = f"*{escape(done.name)}* was marked done by {mention(by)}."
+    head = md(bold(done.name), " was marked done by ", mention(by), ".")
     if waiting.blockers:
-        roots = ", ".join(f"*{escape(b.root.name)}* ({_owner(b.root)})" for b in waiting.blockers)
-        tail = f"*{escape(waiting.item.name)}* is still blocked by {roots}."
+        roots = join(
+            ", ", [md(bold(b.root.name), " (", _owner(b.root), ")") for b in waiting.blockers]
+        )
+        tail = md(bold(waiting.item.name), " is still blocked by ", roots, ".")
     else:
-        tail = f"*{escape(waiting.item.name)}* is now unblocked."
-    text = f"{head} {tail}"
-    return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+        tail = md(bold(waiting.item.name), " is now unblocked.")
+    text = md(head, " ", tail)
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def done_confirmation(report: ItemReport, told: int) -> str:
-    name = f"*{escape(report.item.name)}*"
+def done_confirmation(report: ItemReport, told: int) -> Mrkdwn:
+    name = bold(report.item.name)
     if not told:
-        return f"{name} is done. Nothing was waiting on it."
-    return f"{name} is done. The owners of the {told} item(s) waiting on it have been told."
+        return md(name, " is done. Nothing was waiting on it.")
+    return md(name, f" is done. The owners of the {told} item(s) waiting on it have been told.")
+
+
+ROLE_WORDS = {
+    Role.OWNER: "owner",
+    Role.DECLARER: "declared an edge onto it",
+    Role.WAITING_OWNER: "owns an item waiting on it",
+}
+
+
+def done_refused(item: str, rights: DoneRights) -> Mrkdwn:
+    """`Only @dee (owner), @ana (declared an edge onto it) or a workspace admin can mark …`"""
+    holders = rights.holders()
+    named = [
+        md(mention(user), " (", "; ".join(ROLE_WORDS[r] for r in roles), ")")
+        for user, roles in holders[:MAX_NAMED]
+    ]
+    if len(holders) > MAX_NAMED:
+        named.append(md(f"{len(holders) - MAX_NAMED} more people with an item on it"))
+    who = md(join(", ", named), " or a workspace admin") if named else md("a workspace admin")
+    return md("Only ", who, " can mark ", bold(item), " done. Nothing was changed.")
+
+
+def usage(problem: str) -> Mrkdwn:
+    return md(problem, "\n", USAGE)

@@ -6,17 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from slack_sdk.models.blocks import (
-    Block,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.domain.digest import SurfaceWeek
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape
+from bot.views.mrkdwn import Mrkdwn, bold, join, lines, md
+from bot.views.text import blocks_of, context, section
 
 MAX_SURFACES = 40
 
@@ -29,18 +24,18 @@ def _trend(ratio: float | None) -> str:
     return f"{arrow} {change:+.0f}% vs previous weeks"
 
 
-def _surface_text(week: SurfaceWeek) -> str:
-    lines = [f"*{escape(week.surface)}*: {week.publishes} publish(es)"]
+def _surface_text(week: SurfaceWeek) -> Mrkdwn:
+    found = [md(bold(week.surface), f": {week.publishes} publish(es)")]
     for metric, median in sorted(week.medians.items()):
-        lines.append(f"• {metric} median {median:g} ({_trend(week.trend.get(metric))})")
+        found.append(md(f"• {metric} median {median:g} ({_trend(week.trend.get(metric))})"))
     if week.triggered:
-        fired = ", ".join(f"{escape(a)} ×{n}" for a, n in sorted(week.triggered.items()))
-        lines.append(f"• Rules triggered: {fired}")
+        fired = join(", ", [f"{a} ×{n}" for a, n in sorted(week.triggered.items())])
+        found.append(md("• Rules triggered: ", fired))
     decided = ", ".join(f"{choice.title()} {n}" for choice, n in sorted(week.decisions.items()))
-    lines.append(f"• Decisions: {decided or 'none yet'}")
+    found.append(md(f"• Decisions: {decided or 'none yet'}"))
     if week.decided_actions:
-        lines.append("• Taken up: " + "; ".join(escape(a) for a in week.decided_actions))
-    return "\n".join(lines)[:SECTION_TEXT_LIMIT]
+        found.append(md("• Taken up: ", join("; ", week.decided_actions)))
+    return lines(found)
 
 
 def digest_message(weeks_data: Sequence[SurfaceWeek], *, end: datetime, weeks: int) -> Message:
@@ -48,19 +43,14 @@ def digest_message(weeks_data: Sequence[SurfaceWeek], *, end: datetime, weeks: i
     title = f"Publishing digest {start:%Y-%m-%d} – {end:%Y-%m-%d}"
     blocks: list[Block] = [HeaderBlock(text=title)]
     if not weeks_data:
-        blocks.append(SectionBlock(text="Nothing was published in this period."))
+        blocks.append(section(md("Nothing was published in this period.")))
     for week in list(weeks_data)[:MAX_SURFACES]:
-        blocks.append(SectionBlock(text=_surface_text(week)))
+        blocks.append(section(_surface_text(week)))
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="Medians of the latest reading per publish; trends against the four "
-                    "weeks before."
-                )
-            ]
+        context(
+            md("Medians of the latest reading per publish; trends against the four weeks before.")
         )
     )
     total = sum(w.publishes for w in weeks_data)
-    text = f"{title}: {total} publish(es) on {len(weeks_data)} surface(s)"
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    text = md(f"{title}: {total} publish(es) on {len(weeks_data)} surface(s)")
+    return Message(text=text, blocks=blocks_of(*blocks))

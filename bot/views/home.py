@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.domain.durations import format_duration
@@ -18,7 +18,9 @@ from bot.views.handoff_messages import (
     owner_buttons,
     owner_label,
 )
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import SECTION_TEXT_LIMIT, Mrkdwn, bold, clip, join, local_time, md, mention
+from bot.views.mrkdwn import channel as channel_link
+from bot.views.text import context, section
 
 if TYPE_CHECKING:
     from bot.services.home import Desk, Section
@@ -32,84 +34,105 @@ STATE_WORDS = {
 }
 
 
-def _note(text: str) -> ContextBlock:
-    return ContextBlock(elements=[{"type": "mrkdwn", "text": text}])
+def _more(part: Section) -> list[Block]:
+    return [context(md(f"…and {part.more} more, older."))] if part.more else []
 
 
-def _more(section: Section) -> list[Block]:
-    return [_note(f"…and {section.more} more, older.")] if section.more else []
-
-
-def _lines_in_sections(lines: list[str]) -> list[Block]:
+def _lines_in_sections(rows: list[Mrkdwn]) -> list[Block]:
     """Several lines per section block, each block under Slack's text limit."""
     blocks: list[Block] = []
-    current = ""
-    for line in lines:
-        line = line[: SECTION_TEXT_LIMIT - 1]
-        if current and len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
-            blocks.append(SectionBlock(text=current))
-            current = line
+    current: Mrkdwn | None = None
+    for row in rows:
+        row = clip(row, SECTION_TEXT_LIMIT - 1)
+        if current is not None and len(current) + 1 + len(row) > SECTION_TEXT_LIMIT:
+            blocks.append(section(current))
+            current = row
         else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append(SectionBlock(text=current))
+            current = md(current, "\n", row) if current is not None else row
+    if current is not None:
+        blocks.append(section(current))
     return blocks
 
 
+def _state_words(card: HandoffCard) -> str:
+    return STATE_WORDS.get(card.state, card.state)
+
+
 def _waiting_card(card: HandoffCard) -> list[Block]:
-    lines = [
-        f"*{escape(card.work_item)}* from {mention(card.author_id)} in <#{card.channel_id}>: "
-        f"{escape(card.next_action)}",
-        f"Act by {local_time(card.act_by)} · {STATE_WORDS.get(card.state, card.state)}",
+    rows = [
+        md(
+            bold(card.work_item),
+            " from ",
+            mention(card.author_id),
+            " in ",
+            channel_link(card.channel_id),
+            ": ",
+            card.next_action,
+        ),
+        md("Act by ", local_time(card.act_by), " · ", _state_words(card)),
     ]
     if blocked := blocked_line(card):
-        lines.append(blocked)
-    return [SectionBlock(text="\n".join(lines)), buttons(card, owner_buttons(card))]
+        rows.append(blocked)
+    return [section(join("\n", rows)), buttons(card, owner_buttons(card))]
 
 
-def home_view(desk: Desk, *, now: datetime, notice: str | None = None) -> dict[str, Any]:
+def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dict[str, Any]:
     blocks: list[Block] = []
     if notice:
-        blocks.append(SectionBlock(text=notice[:SECTION_TEXT_LIMIT]))
+        blocks.append(section(notice))
     blocks.append(HeaderBlock(text=f"Waiting on you ({desk.waiting_on_you.total})"))
     if desk.waiting_on_you.cards:
         for card in desk.waiting_on_you.cards[:MAX_PER_SECTION]:
             blocks += _waiting_card(card)
         blocks += _more(desk.waiting_on_you)
     else:
-        blocks.append(_note("Nothing waits on you."))
+        blocks.append(context(md("Nothing waits on you.")))
 
     blocks += [DividerBlock(), HeaderBlock(text=f"Handed off by you ({desk.handed_off.total})")]
-    lines = [
-        f"*{escape(c.work_item)}* → {owner_label(c)} · {STATE_WORDS.get(c.state, c.state)} · "
-        f"{format_duration(now - c.created_at)} old · act by {local_time(c.act_by)}"
+    rows = [
+        md(
+            bold(c.work_item),
+            " → ",
+            owner_label(c),
+            f" · {_state_words(c)} · {format_duration(now - c.created_at)} old · act by ",
+            local_time(c.act_by),
+        )
         for c in desk.handed_off.cards[:MAX_PER_SECTION]
     ]
-    blocks += _lines_in_sections(lines) or [_note("Nothing you handed off is still open.")]
+    blocks += _lines_in_sections(rows) or [context(md("Nothing you handed off is still open."))]
     blocks += _more(desk.handed_off)
 
     blocks += [DividerBlock(), HeaderBlock(text=f"Done in the last 7 days ({desk.done.total})")]
-    lines = [
-        f":heavy_check_mark: *{escape(c.work_item)}*: {escape(c.next_action)} · "
-        f"{mention(c.next_owner_id)}"
-        + (f" · {local_time(c.state_changed_at)}" if c.state_changed_at else "")
+    rows = [
+        md(
+            ":heavy_check_mark: ",
+            bold(c.work_item),
+            ": ",
+            c.next_action,
+            " · ",
+            mention(c.next_owner_id),
+            md(" · ", local_time(c.state_changed_at)) if c.state_changed_at else "",
+        )
         for c in desk.done.cards[:MAX_PER_SECTION]
     ]
-    blocks += _lines_in_sections(lines) or [_note("Nothing done in the last 7 days.")]
+    blocks += _lines_in_sections(rows) or [context(md("Nothing done in the last 7 days."))]
     blocks += _more(desk.done)
 
     blocks += [DividerBlock(), HeaderBlock(text="What your items block")]
-    lines = [
-        f"*{escape(ref.name)}* blocks: "
-        + "; ".join(" → ".join(f"*{escape(n)}*" for n in chain) for chain in chains)
+    rows = [
+        md(
+            bold(ref.name),
+            " blocks: ",
+            join("; ", [join(" → ", [bold(n) for n in chain]) for chain in chains]),
+        )
         for ref, chains in desk.blocking[:MAX_PER_SECTION]
     ]
-    blocks += _lines_in_sections(lines) or [_note("You block nobody.")]
+    blocks += _lines_in_sections(rows) or [context(md("You block nobody."))]
     if len(desk.blocking) > MAX_PER_SECTION:
-        blocks.append(_note(f"…and {len(desk.blocking) - MAX_PER_SECTION} more."))
+        blocks.append(context(md(f"…and {len(desk.blocking) - MAX_PER_SECTION} more.")))
 
     blocks += [DividerBlock(), HeaderBlock(text="What you are waiting on")]
-    lines = [report_text(report, now=now) for report in desk.waiting[:MAX_PER_SECTION]]
-    blocks += _lines_in_sections(lines) or [_note("None of your items is blocked.")]
+    rows = [report_text(report, now=now) for report in desk.waiting[:MAX_PER_SECTION]]
+    blocks += _lines_in_sections(rows) or [context(md("None of your items is blocked."))]
     view: dict[str, Any] = View(type="home", blocks=blocks[:100]).to_dict()
     return view

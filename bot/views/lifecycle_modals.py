@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     DateTimePickerElement,
     InputBlock,
     PlainTextInputElement,
-    SectionBlock,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -19,7 +18,8 @@ from slack_sdk.models.views import View
 from bot.domain.lifecycle import Button, Refused
 from bot.ids import Action, Callback, LifecycleBlock
 from bot.views.handoff_messages import HandoffCard
-from bot.views.text import escape, local_time, mention
+from bot.views.mrkdwn import Mrkdwn, bold, join, local_time, md, mention
+from bot.views.text import section
 
 NOTE_LIMIT = 300
 
@@ -44,10 +44,15 @@ def reassign_modal(card: HandoffCard) -> dict[str, object]:
         close="Cancel",
         private_metadata=_metadata(card),
         blocks=[
-            SectionBlock(
-                text=f"*{escape(card.work_item)}*: {escape(card.next_action)}\n"
-                f"Now with {mention(card.next_owner_id)}. The new owner gets the handoff; "
-                "the current one and the author are told."
+            section(
+                md(
+                    bold(card.work_item),
+                    ": ",
+                    card.next_action,
+                    "\nNow with ",
+                    mention(card.next_owner_id),
+                    ". The new owner gets the handoff; the current one and the author are told.",
+                )
             ),
             InputBlock(
                 block_id=LifecycleBlock.NEW_OWNER,
@@ -79,9 +84,15 @@ def snooze_modal(card: HandoffCard, *, latest: datetime, zone: ZoneInfo) -> dict
         close="Cancel",
         private_metadata=_metadata(card),
         blocks=[
-            SectionBlock(
-                text=f"*{escape(card.work_item)}*: act by was {local_time(card.act_by)}. "
-                f"The author ({mention(card.author_id)}) is told."
+            section(
+                md(
+                    bold(card.work_item),
+                    ": act by was ",
+                    local_time(card.act_by),
+                    ". The author (",
+                    mention(card.author_id),
+                    ") is told.",
+                )
             ),
             InputBlock(
                 block_id=LifecycleBlock.NEW_ACT_BY,
@@ -96,28 +107,37 @@ def snooze_modal(card: HandoffCard, *, latest: datetime, zone: ZoneInfo) -> dict
     return view.to_dict()
 
 
-def _names(user_ids: tuple[str, ...]) -> str:
+def _names(user_ids: tuple[str, ...]) -> Mrkdwn:
     named = [mention(u) for u in user_ids]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return named[0] if len(named) == 1 else md(join(", ", named[:-1]), " or ", named[-1])
 
 
-def not_allowed(button: Button, card: HandoffCard, allowed: tuple[str, ...]) -> str:
+def not_allowed(button: Button, card: HandoffCard, allowed: tuple[str, ...]) -> Mrkdwn:
     """An ephemeral to whoever pressed a button that is not theirs, naming who can."""
     if button in (Button.ACKNOWLEDGE, Button.DONE, Button.SNOOZE, Button.REASSIGN):
-        lead = f"This handoff is for {mention(card.next_owner_id)}: "
+        lead = md("This handoff is for ", mention(card.next_owner_id), ": ")
     else:
-        lead = ""
-    return f"{lead}only {_names(allowed)} can press *{button.value}* on it. Nothing was changed."
+        lead = md("")
+    return md(
+        lead,
+        "only ",
+        _names(allowed),
+        " can press ",
+        bold(button.value),
+        " on it. Nothing was changed.",
+    )
 
 
-def not_now(button: Button, card: HandoffCard, refused: Refused) -> str:
+def not_now(button: Button, card: HandoffCard, refused: Refused) -> Mrkdwn:
     if refused is Refused.ACKNOWLEDGED and button is Button.ACKNOWLEDGE and card.acknowledged_by:
-        when = local_time(card.acknowledged_at) if card.acknowledged_at else ""
-        return f"Already acknowledged by {mention(card.acknowledged_by)} {when}."
+        when = local_time(card.acknowledged_at) if card.acknowledged_at else md("")
+        return md("Already acknowledged by ", mention(card.acknowledged_by), " ", when, ".")
     if refused is Refused.ACKNOWLEDGED:
-        return (
-            f"*{button.value}* is only for a handoff nobody has acknowledged yet; "
-            f"{mention(card.next_owner_id)} has. Nothing was changed."
+        return md(
+            bold(button.value),
+            " is only for a handoff nobody has acknowledged yet; ",
+            mention(card.next_owner_id),
+            " has. Nothing was changed.",
         )
     state = card.state.value.replace("_", " ")
-    return f"*{escape(card.work_item)}* is {state} already: nothing to do."
+    return md(bold(card.work_item), f" is {state} already: nothing to do.")

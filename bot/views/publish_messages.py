@@ -7,22 +7,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock, SectionBlock
 
 from bot.domain.kpis import METRICS
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
 from bot.ids import AFTER_LINK, Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import (
+    Mrkdwn,
+    bold,
+    channel,
+    code,
+    join,
+    lines,
+    link,
+    local_time,
+    md,
+    mention,
+    pending_link,
+)
+from bot.views.text import blocks_of, context, field, section
 
 HEADER_LIMIT = 150
 CHOICES = (
@@ -54,13 +59,9 @@ class Decision:
     actions: tuple[str, ...]
 
 
-def _blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    return [block.to_dict() for block in blocks]
-
-
-def _window(window: Window) -> str:
+def _window(window: Window) -> Mrkdwn:
     start = local_time(window.start, "{date_short_pretty} {time}")
-    return f"{start} – {local_time(window.end, '{time}')}"
+    return md(start, " – ", local_time(window.end, "{time}"))
 
 
 def _number(value: float) -> str:
@@ -68,41 +69,42 @@ def _number(value: float) -> str:
 
 
 def record_post(card: PublishCard) -> Message:
-    rules = "\n".join(f"• `{escape(render_rule(rule))}`" for rule in card.rules)
+    rules = lines(md("• ", code(render_rule(rule))) for rule in card.rules)
     blocks: list[Block] = [
-        HeaderBlock(text=card.name[:HEADER_LIMIT]),
+        HeaderBlock(text=card.name[:HEADER_LIMIT]),  # plain_text: shown as typed
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=f"*Surface:* {escape(card.surface)}"),
-                MarkdownTextObject(text=f"*Link:* <{card.link}|open>"),
-                MarkdownTextObject(text=f"*Owner:* {mention(card.owner_id)}"),
-                MarkdownTextObject(text=f"*Backup owner:* {mention(card.backup_owner_id)}"),
-                MarkdownTextObject(text=f"*Posting window:* {_window(card.window)}"),
+                field(md(bold("Surface:"), " ", card.surface)),
+                field(md(bold("Link:"), " ", link(card.link, "open"))),
+                field(md(bold("Owner:"), " ", mention(card.owner_id))),
+                field(md(bold("Backup owner:"), " ", mention(card.backup_owner_id))),
+                field(md(bold("Posting window:"), " ", _window(card.window))),
             ]
         ),
-        SectionBlock(text=f"*Decision table*\n{rules}"[:SECTION_TEXT_LIMIT]),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"Recorded by {mention(card.created_by)}. The decision prompt comes "
-                    "in this thread; log KPIs with `/kpi`."
-                )
-            ]
+        section(md(bold("Decision table"), "\n", rules)),
+        context(
+            md(
+                "Recorded by ",
+                mention(card.created_by),
+                ". The decision prompt comes in this thread; log KPIs with ",
+                code("/kpi"),
+                ".",
+            )
         ),
     ]
-    text = f"Publish recorded: {card.name} ({card.surface}), owner {mention(card.owner_id)}"
-    return Message(text=text, blocks=_blocks(blocks))
+    text = md("Publish recorded: ", card.name, f" ({card.surface}), owner ", mention(card.owner_id))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
-def _condition_line(result: RuleResult) -> str:
+def _condition_line(result: RuleResult) -> Mrkdwn:
     parts = []
     for outcome in result.conditions:
         c = outcome.condition
         got = "no reading" if outcome.value is None else _number(outcome.value)
         mark = {True: "✓", False: "✗", None: "?"}[outcome.holds]
         parts.append(f"{c.metric} {c.op.value} {_number(c.threshold)} (is {got}) {mark}")
-    verdict = "*triggered*" if result.triggered else "not triggered"
-    return f"• {' and '.join(escape(p) for p in parts)} → {escape(result.rule.action)}: {verdict}"
+    verdict = bold("triggered") if result.triggered else md("not triggered")
+    return md("• ", join(" and ", parts), " → ", result.rule.action, ": ", verdict)
 
 
 def decision_prompt(
@@ -114,35 +116,41 @@ def decision_prompt(
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
     triggered = [r.rule.action for r in results if r.triggered]
-    readings = (
-        ", ".join(
-            f"{escape(metric)} {_number(value)} ({local_time(at, '{date_short} {time}')})"
+    readings = join(
+        ", ",
+        [
+            md(f"{metric} {_number(value)} (", local_time(at, "{date_short} {time}"), ")")
             for metric, (value, at) in sorted(latest.items())
-        )
-        or "none logged"
-    )
-    lines = [
-        f"*Decision time for {escape(card.name)}* ({escape(card.surface)})",
-        f"*Latest KPIs:* {readings}",
-        "*Rules:*",
+        ],
+    ) or md("none logged")
+    found = [
+        md(bold("Decision time for ", card.name), " (", card.surface, ")"),
+        md(bold("Latest KPIs:"), " ", readings),
+        bold("Rules:"),
         *(_condition_line(r) for r in results),
-        "*Triggered:* "
-        + ("; ".join(escape(a) for a in triggered) if triggered else "nothing triggered"),
+        md(bold("Triggered:"), " ", join("; ", triggered) if triggered else "nothing triggered"),
     ]
     if missing:
-        lines.append(
-            f"*Missing KPIs:* {', '.join(missing)}: {mention(card.owner_id)}, log them with `/kpi`."
+        found.append(
+            md(
+                bold("Missing KPIs:"),
+                f" {', '.join(missing)}: ",
+                mention(card.owner_id),
+                ", log them with ",
+                code("/kpi"),
+                ".",
+            )
         )
-    blocks: list[Block] = [SectionBlock(text="\n".join(lines)[:SECTION_TEXT_LIMIT])]
+    blocks: list[Block] = [section(lines(found))]
     if decision is None:
         blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"{mention(card.owner_id)} (or {mention(card.backup_owner_id)}): "
-                        "decide."
-                    )
-                ]
+            context(
+                md(
+                    mention(card.owner_id),
+                    " (or ",
+                    mention(card.backup_owner_id),
+                    "): decide.",
+                )
             )
         )
         blocks.append(
@@ -155,42 +163,59 @@ def decision_prompt(
             )
         )
     else:
-        taken = "; ".join(escape(a) for a in decision.actions) or "no triggered action"
+        taken = join("; ", decision.actions) or md("no triggered action")
         blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f":ballot_box_with_check: *{decision.choice.title()}*, decided by "
-                        f"{mention(decision.by)} {local_time(decision.at)}; takes up: {taken}"
-                    )
-                ]
+            context(
+                md(
+                    ":ballot_box_with_check: ",
+                    bold(decision.choice.title()),
+                    ", decided by ",
+                    mention(decision.by),
+                    " ",
+                    local_time(decision.at),
+                    "; takes up: ",
+                    taken,
+                )
             )
         )
-    text = f"Decision time for {card.name}: " + (
-        f"triggered {'; '.join(triggered)}" if triggered else "nothing triggered"
+    text = md(
+        "Decision time for ",
+        card.name,
+        ": ",
+        md("triggered ", join("; ", triggered)) if triggered else "nothing triggered",
     )
-    return Message(text=text[:3000], blocks=_blocks(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def missing_kpis_dm(card: PublishCard, missing: Sequence[str]) -> Message:
     examples = " ".join(f"{m}=<{METRICS[m].unit.value}>" for m in missing if m in METRICS)
-    text = (
-        f"The decision prompt for *{escape(card.name)}* is waiting on KPIs nobody logged: "
-        f'{", ".join(missing)}.\nLog them with `/kpi "{escape(card.name)}" {examples}` '
-        "(add `at=<ISO time>` when they were observed earlier)."
+    text = md(
+        "The decision prompt for ",
+        bold(card.name),
+        f" is waiting on KPIs nobody logged: {', '.join(missing)}.\nLog them with ",
+        code(f'/kpi "{card.name}" {examples}'),
+        " (add ",
+        code("at=<ISO time>"),
+        " when they were observed earlier).",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime) -> Message:
     who = (
-        f"{mention(card.owner_id)} has not decided, so it is yours: "
+        md(mention(card.owner_id), " has not decided, so it is yours: ")
         if to_backup
-        else "Still open: "
+        else md("Still open: ")
     )
-    text = (
-        f"{who}*{escape(card.name)}* needs a Repeat / Revise / Stop decision "
-        f"(prompted {local_time(since)}) in <#{card.channel_id}>. The buttons are in "
-        f"<{AFTER_LINK}|the publish thread>."
+    text = md(
+        who,
+        bold(card.name),
+        " needs a Repeat / Revise / Stop decision (prompted ",
+        local_time(since),
+        ") in ",
+        channel(card.channel_id),
+        ". The buttons are in ",
+        pending_link(AFTER_LINK, "the publish thread"),
+        ".",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))

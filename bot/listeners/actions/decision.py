@@ -12,7 +12,7 @@ from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.publishing import Decided
-from bot.views.text import local_time, mention
+from bot.views.mrkdwn import bold, local_time, md, mention
 from store.models import Choice
 
 CHOICE_OF = {
@@ -35,21 +35,33 @@ def register(app: App, services: Services) -> None:
             publish_id = int(action.get("value", ""))
             choice = CHOICE_OF[Action(action["action_id"])]
         except (ValueError, KeyError):
-            tell("That button does not point at a publish any more.")
+            tell(md("That button does not point at a publish any more."))
             return
         result = services.publishing.decide(publish_id, by=user_id, choice=choice)
         if result is None:
-            tell("That publish no longer exists.")
+            tell(md("That publish no longer exists."))
         elif not isinstance(result, Decided):
             tell(
-                f"Only {mention(result.owner_id)} (owner) or {mention(result.backup_owner_id)} "
-                f"(backup owner) decide on {result.name}. Nothing was changed."
+                md(
+                    "Only ",
+                    mention(result.owner_id),
+                    " (owner) or ",
+                    mention(result.backup_owner_id),
+                    " (backup owner) decide on ",
+                    bold(result.name),
+                    ". Nothing was changed.",
+                )
             )
         elif not result.first:
             earlier = result.decision
             tell(
-                f"Already decided: {earlier.choice.title()} by {mention(earlier.by)} "
-                f"{local_time(earlier.at)}."
+                md(
+                    f"Already decided: {earlier.choice.title()} by ",
+                    mention(earlier.by),
+                    " ",
+                    local_time(earlier.at),
+                    ".",
+                )
             )
         else:
             services.deliverer.deliver_keys(result.send_now)

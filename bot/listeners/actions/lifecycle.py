@@ -20,6 +20,7 @@ from bot.services.handoffs import Change, Outcome
 from bot.views import lifecycle_modals as modals
 from bot.views.handoff_messages import BUTTON_OF
 from bot.views.handoff_modal import ModalContext, Prefill, edit_modal
+from bot.views.mrkdwn import Mrkdwn, bold, md
 
 MODAL_BUTTONS = (Button.REASSIGN, Button.SNOOZE, Button.EDIT)
 
@@ -28,10 +29,10 @@ def from_home(body: dict[str, Any]) -> bool:
     return (body.get("container") or {}).get("type") == "view"
 
 
-def answer(change: Change, button: Button) -> str | None:
+def answer(change: Change, button: Button) -> Mrkdwn | None:
     """What to tell the presser when nothing changed; None when it worked."""
     if change.outcome is Outcome.UNKNOWN or change.card is None:
-        return "That handoff no longer exists."
+        return md("That handoff no longer exists.")
     if change.outcome is Outcome.NOT_ALLOWED:
         return modals.not_allowed(button, change.card, change.allowed)
     if change.outcome is Outcome.NOT_NOW and change.refused is not None:
@@ -40,11 +41,11 @@ def answer(change: Change, button: Button) -> str | None:
 
 
 def register(app: App, services: Services) -> None:
-    def publish_home(client: WebClient, user_id: str, notice: str | None = None) -> None:
+    def publish_home(client: WebClient, user_id: str, notice: Mrkdwn | None = None) -> None:
         view = services.home.view_for(user_id, notice=notice)
         client.views_publish(user_id=user_id, view=view)
 
-    def reply_to(body: dict[str, Any], client: WebClient) -> Callable[[str], None]:
+    def reply_to(body: dict[str, Any], client: WebClient) -> Callable[[Mrkdwn], None]:
         if from_home(body):  # App Home has no conversation: the notice goes on the page
             return lambda text: publish_home(client, body["user"]["id"], text)
         return tell_clicker(client, body)
@@ -65,7 +66,7 @@ def register(app: App, services: Services) -> None:
             handoff_id = int(action.get("value", ""))
             button = BUTTON_OF[Action(action["action_id"])]
         except (ValueError, KeyError):
-            tell("That button does not point at a handoff any more.")
+            tell(md("That button does not point at a handoff any more."))
             return
         if button in MODAL_BUTTONS:
             open_form(body, client, tell, handoff_id, button)
@@ -81,7 +82,7 @@ def register(app: App, services: Services) -> None:
     def open_form(
         body: dict[str, Any],
         client: WebClient,
-        tell: Callable[[str], None],
+        tell: Callable[[Mrkdwn], None],
         handoff_id: int,
         button: Button,
     ) -> None:
@@ -115,4 +116,10 @@ def register(app: App, services: Services) -> None:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError:
-            tell(f"Slack closed the window before the form could open: press {button} again.")
+            tell(
+                md(
+                    "Slack closed the window before the form could open: press ",
+                    bold(button.value),
+                    " again.",
+                )
+            )

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.domain.durations import format_duration
 from bot.domain.lifecycle import default_act_by
+from bot.domain.slack_text import plain_text_of
 from bot.domain.working_hours import zone_or_utc
 from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
@@ -28,7 +29,7 @@ def register(app: App, services: Services) -> None:
         )
         view = handoff_modal(
             context=ModalContext(channel_id=command["channel_id"]),
-            work_item=(command.get("text") or "").strip(),
+            work_item=plain_text_of(command.get("text") or "").strip(),
             hint=act_by_hint(
                 format_duration(settings.act_within),
                 for_you.astimezone(zone),
