@@ -60,6 +60,7 @@ def card_of(publish: Publish) -> PublishCard:
         window=Window(as_utc(publish.window_start), as_utc(publish.window_end)),
         rules=tuple(rule_from_json(r) for r in publish.rules),
         created_by=publish.created_by,
+        channel_id=publish.channel_id,
     )
 
 
@@ -396,6 +397,7 @@ class PublishService:
                         text=message.text,
                         blocks=message.blocks,
                         due_at=deliver_at(now, self.hours, zone),
+                        after_key=prompt_key(publish.id),  # linked: the buttons are there
                     ),
                     now=now,
                 )

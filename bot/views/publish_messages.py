@@ -12,9 +12,21 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBl
 from bot.domain.kpis import METRICS
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
-from bot.ids import Action
+from bot.ids import AFTER_LINK, Action
 from bot.views.handoff_messages import Message
-from bot.views.mrkdwn import Mrkdwn, bold, code, join, lines, link, local_time, md, mention
+from bot.views.mrkdwn import (
+    Mrkdwn,
+    bold,
+    channel,
+    code,
+    join,
+    lines,
+    link,
+    local_time,
+    md,
+    mention,
+    pending_link,
+)
 from bot.views.text import blocks_of, context, field, section
 
 HEADER_LIMIT = 150
@@ -36,6 +48,7 @@ class PublishCard:
     window: Window
     rules: tuple[Rule, ...]
     created_by: str
+    channel_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,10 @@ def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime)
         bold(card.name),
         " needs a Repeat / Revise / Stop decision (prompted ",
         local_time(since),
-        "). The buttons are in the publish thread.",
+        ") in ",
+        channel(card.channel_id),
+        ". The buttons are in ",
+        pending_link(AFTER_LINK, "the publish thread"),
+        ".",
     )
     return Message(text=text, blocks=blocks_of(section(text)))
