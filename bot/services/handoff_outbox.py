@@ -178,9 +178,11 @@ class HandoffOutbox:
         the_card: views.HandoffCard,
         now: datetime,
         people: dict[str, Person],
+        *,
+        new: bool = False,
     ) -> list[outbox.NewMessage]:
         """The nudge at act-by, then the escalation DM and its thread reply: whichever of
-        them this act-by has not had yet."""
+        them this act-by has not had yet (a `new` handoff has had none)."""
         assert handoff.id is not None
         hid, revision = handoff.id, handoff.revision
         owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
@@ -197,7 +199,7 @@ class HandoffOutbox:
         )
         sent = [
             row
-            for row in outbox.of_handoff(session, hid)
+            for row in ([] if new else outbox.of_handoff(session, hid))
             if row.status in (OutboxStatus.SENT, OutboxStatus.SENDING)
             and as_utc(row.due_at) >= the_card.act_by
         ]
@@ -291,8 +293,8 @@ def zone_known(session: Session, user_id: str, people: dict[str, Person] | None)
 
 def blockers_of(session: Session, item: WorkItem) -> tuple[views.Blocker, ...]:
     """The root blockers (hard, open) the item waits on, as `/blocked <item>` names them."""
-    if item.id is None or item.state != "open":
-        return ()
+    if item.id is None or item.state != "open" or not graph.waits_on_anything(session, item.id):
+        return ()  # the common case, answered from an index without walking the graph
     hard = graph.reachable(session, item.id, hard_open_only=True)
     if not hard:
         return ()

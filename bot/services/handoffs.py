@@ -191,7 +191,7 @@ class HandoffService:
                 )
             ]
             # One INSERT for the post, the DM and the reminders: this is on the ack path.
-            reminders = self.messages.reminders(session, handoff, the_card, now, people)
+            reminders = self.messages.reminders(session, handoff, the_card, now, people, new=True)
             outbox.enqueue_many(session, [*first, *reminders], now=now)
         return Created(handoff_id=hid, send_now=[post_key(hid), dm_key(hid), *send_now])
 
