@@ -153,10 +153,9 @@ class ObservedApp:
             return self._probe(start_response, line, "application/json", report.encode())
 
         request = SlackRequest()
+        body: bytes | None = None
         if path == SLACK_PATH and method == "POST":
-            body = _peek(environ)
-            if body is not None:
-                request = describe(body, str(environ.get("CONTENT_TYPE", "")))
+            body = _peek(environ)  # the bytes only: described once Baton has answered
         elif path == INGEST_PATH:
             request = SlackRequest(surface="ingest")
 
@@ -168,13 +167,21 @@ class ObservedApp:
             answered.append(int(status.split(" ", 1)[0]))
             return start_response(status, headers, exc_info)
 
+        def described(status: int) -> SlackRequest:
+            # Only a body whose signature Baton accepted is looked into: an unsigned one is
+            # never parsed, and ids in it are nobody's.
+            if body is None or status in (401, 413):
+                return request
+            return describe(body, str(environ.get("CONTENT_TYPE", "")))
+
         try:
             result = self.app(environ, recording_start_response)
             answer = result if isinstance(result, list) else list(result)
         except Exception:
-            self._record(method, path, request, 500, [], started)
+            self._record(method, path, described(500), 500, [], started)
             raise
-        self._record(method, path, request, answered[-1] if answered else 500, answer, started)
+        status = answered[-1] if answered else 500
+        self._record(method, path, described(status), status, answer, started)
         return answer
 
     def _record(
