@@ -26,7 +26,6 @@ highest concurrency >= 0.5x the no-op app's.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import threading
@@ -40,7 +39,7 @@ from typing import Any
 import requests
 from slack_sdk.signature import SignatureVerifier
 
-from bench.common import baton_serve, free_port, process, quantile_ms, tail, verdict
+from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
 from bot.ids import Action
 from bot.slack_standin import SlackStandIn, payloads
 from bot.slack_standin.payloads import command_body
@@ -230,15 +229,7 @@ def main() -> int:
     baton = Target("baton", f"http://127.0.0.1:{baton_port}/slack/events")
     noop = Target("noop", f"http://127.0.0.1:{noop_port}/slack/events")
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": api_url,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
-            "PORT": str(baton_port),
-        }
-        env.pop("SLACK_APP_TOKEN", None)  # HTTP mode, not Socket Mode
+        env = serve_env(tmp, api_url=api_url, port=baton_port, token=TOKEN, secret=SECRET)
         baton_cmd = baton_serve("127.0.0.1")  # with its sweeper, as deployed
         noop_cmd = [
             sys.executable,

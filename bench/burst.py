@@ -16,7 +16,6 @@ is in its channel exactly once and each next owner has exactly one DM per handof
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ import requests
 from slack_sdk.signature import SignatureVerifier
 
 from bench.ack import StandInManager
-from bench.common import baton_serve, free_port, process, quantile_ms, tail, verdict
+from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
 from bot.ids import MetadataEvent
 from bot.slack_standin import payloads
 from bot.views.handoff_modal import ModalContext, handoff_modal
@@ -153,16 +152,14 @@ def main() -> int:
     rows = []
     earlier: set[str] = set()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": api_url,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
-            "PORT": str(baton_port),
-            "BATON_WORKING_HOURS": "always",
-        }
-        env.pop("SLACK_APP_TOKEN", None)
+        env = serve_env(
+            tmp,
+            api_url=api_url,
+            port=baton_port,
+            token=TOKEN,
+            secret=SECRET,
+            BATON_WORKING_HOURS="always",
+        )
         noop_cmd = [
             *(sys.executable, "-m", "bench.noop_app", "--port", str(noop_port)),
             *("--signing-secret", SECRET, "--token", TOKEN, "--api-url", api_url),

@@ -141,6 +141,24 @@ def process(args: list[str], env: dict[str, str], port: int, log: Path) -> Itera
                 proc.wait()
 
 
+def serve_env(
+    scratch: str, *, api_url: str, port: int, token: str, secret: str, **more: str
+) -> dict[str, str]:
+    """The environment `baton serve` gets in a bench: HTTP mode against the stand-in, a
+    scratch SQLite database, and `more` settings (e.g. BATON_WORKING_HOURS)."""
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": token,
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": f"sqlite:///{Path(scratch) / 'bench.db'}",
+        "PORT": str(port),
+        **more,
+    }
+    env.pop("SLACK_APP_TOKEN", None)  # HTTP mode, not Socket Mode
+    return env
+
+
 def baton_serve(host: str = "127.0.0.1", *extra: str) -> list[str]:
     """`baton serve` as this interpreter runs it (the console script is `bot.cli:main`)."""
     return [sys.executable, "-m", "bot.cli", "serve", "--host", host, *extra]

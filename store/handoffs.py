@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -75,23 +76,20 @@ def waiting_on(
     session: Session, user_id: str, *, limit: int = 20
 ) -> tuple[list[tuple[Handoff, WorkItem]], int]:
     """Live handoffs whose next owner is this user, newest first, and how many in all."""
-    where = (Handoff.next_owner_id == user_id, col(Handoff.state).in_(list(LIVE)))
-    return _page(
-        session,
-        select(Handoff, WorkItem)
-        .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
-        .where(*where)
-        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc()),
-        select(func.count()).select_from(Handoff).where(*where),
-        limit,
-    )
+    return _live_page(session, Handoff.next_owner_id == user_id, limit)
 
 
 def handed_off_by(
     session: Session, user_id: str, *, limit: int = 20
 ) -> tuple[list[tuple[Handoff, WorkItem]], int]:
     """Live handoffs this user made, newest first, and how many in all."""
-    where = (Handoff.author_id == user_id, col(Handoff.state).in_(list(LIVE)))
+    return _live_page(session, Handoff.author_id == user_id, limit)
+
+
+def _live_page(
+    session: Session, whose: Any, limit: int
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    where = (whose, col(Handoff.state).in_(list(LIVE)))
     return _page(
         session,
         select(Handoff, WorkItem)

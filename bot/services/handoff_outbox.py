@@ -5,6 +5,7 @@ still due, and short notices to the people involved."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -254,6 +255,24 @@ class HandoffOutbox:
                 ),
             ]
         return messages
+
+    def notices(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        told: Iterable[str],
+        line: Mrkdwn,
+        now: datetime,
+        *,
+        besides: str,
+    ) -> list[str]:
+        """The same notice to each of `told` (once each), except `besides`, who did it."""
+        return [
+            self.notice(session, handoff, item, user_id, line, now)
+            for user_id in dict.fromkeys(told)
+            if user_id != besides
+        ]
 
     def notice(
         self,

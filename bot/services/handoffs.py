@@ -288,24 +288,21 @@ class HandoffService:
                     state=HandoffState.TAKEN_OVER,
                     note=note,
                 )
-                for told in dict.fromkeys((previous, handoff.author_id)):
-                    if told != user_id:
-                        keys.append(
-                            self.messages.notice(
-                                session,
-                                handoff,
-                                item,
-                                told,
-                                md(
-                                    ":raised_hand: ",
-                                    mention(user_id),
-                                    " took over from ",
-                                    mention(previous),
-                                    ":",
-                                ),
-                                now,
-                            )
-                        )
+                keys += self.messages.notices(
+                    session,
+                    handoff,
+                    item,
+                    (previous, handoff.author_id),
+                    md(
+                        ":raised_hand: ",
+                        mention(user_id),
+                        " took over from ",
+                        mention(previous),
+                        ":",
+                    ),
+                    now,
+                    besides=user_id,
+                )
             else:
                 raise ValueError(f"{button} is not pressed directly")
             return Change(Outcome.CHANGED, self.messages.card(session, handoff, item), tuple(keys))
@@ -341,25 +338,22 @@ class HandoffService:
                 people={new_owner.id: new_owner},
             )
             because = f" ({note.strip()})" if note and note.strip() else ""
-            for told in dict.fromkeys((previous, handoff.author_id)):
-                if told != by:
-                    keys.append(
-                        self.messages.notice(
-                            session,
-                            handoff,
-                            item,
-                            told,
-                            md(
-                                ":arrows_counterclockwise: ",
-                                mention(by),
-                                " reassigned to ",
-                                mention(new_owner.id),
-                                because,
-                                ":",
-                            ),
-                            now,
-                        )
-                    )
+            keys += self.messages.notices(
+                session,
+                handoff,
+                item,
+                (previous, handoff.author_id),
+                md(
+                    ":arrows_counterclockwise: ",
+                    mention(by),
+                    " reassigned to ",
+                    mention(new_owner.id),
+                    because,
+                    ":",
+                ),
+                now,
+                besides=by,
+            )
             return Change(Outcome.CHANGED, self.messages.card(session, handoff, item), tuple(keys))
 
     def snooze_bounds(self, handoff_id: int) -> tuple[datetime, datetime] | None:
