@@ -13,6 +13,9 @@ class Callback(StrEnum):
     PUBLISH_MODAL = "publish_modal"
     KPI_MODAL = "kpi_modal"
     DRAFT_MODAL = "draft_modal"
+    REVISE_MODAL = "revise_modal"
+    REQUEST_CHANGES_MODAL = "request_changes_modal"
+    SETTINGS_MODAL = "settings_modal"
 
 
 class Action(StrEnum):
@@ -25,6 +28,8 @@ class Action(StrEnum):
     GUARDRAIL_ENABLE = "guardrail_enable"
     GUARDRAIL_DISMISS = "guardrail_dismiss"
     GUARDRAIL_DISABLE = "guardrail_disable"
+    APPROVE = "publish_approve"
+    REQUEST_CHANGES = "publish_request_changes"
 
 
 class HandoffBlock(StrEnum):
@@ -59,6 +64,8 @@ class PublishBlock(StrEnum):
     WINDOW = "window"
     RULES = "rules"
     TRACKING = "tracking"
+    APPROVERS = "approvers"
+    FOLLOWS = "follows"
 
 
 BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
@@ -70,6 +77,8 @@ BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
     PublishField.WINDOW: PublishBlock.WINDOW,
     PublishField.RULES: PublishBlock.RULES,
     PublishField.TRACKING: PublishBlock.TRACKING,
+    PublishField.APPROVERS: PublishBlock.APPROVERS,
+    PublishField.FOLLOWS: PublishBlock.FOLLOWS,
 }
 
 
@@ -77,6 +86,21 @@ class KpiBlock(StrEnum):
     PUBLISH = "publish"
     READINGS = "readings"
     OBSERVED_AT = "observed_at"
+
+
+class ReviseBlock(StrEnum):
+    PICKED = "picked"
+    WRITTEN = "written"
+
+
+class ChangesBlock(StrEnum):
+    WHAT = "what"
+
+
+class SettingsBlock(StrEnum):
+    OWNERS = "owners"
+    STRATEGY_CHANNEL = "strategy_channel"
+    DECISION_DELAY = "decision_delay"
 
 
 class DraftBlock(StrEnum):

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.clock import Clock
 from bot.domain.kpis import check_observed_at, check_value
-from bot.services.publishing import PublishService, ReadingIn
+from bot.services.publishes import PublishService, ReadingIn
 
 MAX_READINGS = 1000
 

@@ -78,7 +78,7 @@ class BatonRequestHandler(SlackRequestHandler):
 
 
 def handler_for(app: App, services: Services) -> BatonRequestHandler:
-    ingest = KpiIngest(services.settings.ingest_token, services.publishing, services.clock)
+    ingest = KpiIngest(services.settings.ingest_token, services.publishes, services.clock)
     return BatonRequestHandler(app, services.db, services.settings.slack_signing_secret, ingest)
 
 

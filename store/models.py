@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain.decisions import Choice
 from store.types import UTCDateTime
+
+__all__ = ["Choice"]  # re-exported: decisions are stored by their domain name
 
 # A naming convention keeps Alembic's batch migrations on SQLite able to name constraints.
 SQLModel.metadata.naming_convention = {
@@ -141,12 +144,6 @@ class Dependency(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
 
 
-class Choice(StrEnum):
-    REPEAT = "repeat"
-    REVISE = "revise"
-    STOP = "stop"
-
-
 class Publish(SQLModel, table=True):
     """A publish and the decision table committed to before it: metric thresholds, each with
     the candidate action it would trigger."""
@@ -186,6 +183,53 @@ class Publish(SQLModel, table=True):
     tracking_labels: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    # The candidate action a decision takes up (Revise: the one picked; Repeat/Stop: none).
+    decision_action: str | None = Field(default=None, max_length=500)
+    # Earlier decisions, oldest first, when the owner or backup changed their mind:
+    # [{"choice", "action", "by", "at"}].
+    decision_history: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    # The earlier publish this one is the next cycle of.
+    follows_id: int | None = Field(default=None, foreign_key="publish.id")
+    # Bumped on every change the channel post shows (approvals): each edit has its own key.
+    post_revision: int = Field(default=0)
+    # When the approvers still missing 2 hours before the window were chased (once).
+    approvals_chased_at: datetime | None = utc_column()
+
+
+class ApprovalState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class PublishApproval(SQLModel, table=True):
+    """One approver of one publish, and where they stand."""
+
+    __tablename__ = "publish_approval"
+    __table_args__ = (UniqueConstraint("publish_id", "approver_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    publish_id: int = Field(foreign_key="publish.id", index=True)
+    approver_id: str = Field(max_length=32)
+    state: str = Field(default=ApprovalState.PENDING, max_length=24)
+    note: str | None = Field(default=None, max_length=3000)  # what to change
+    decided_at: datetime | None = utc_column()
+
+
+class ChannelSettings(SQLModel, table=True):
+    """Roles per channel (/baton settings): who owns it, where its weekly digest goes, and how
+    long after a window its decision prompt comes. Absent: the workspace defaults."""
+
+    __tablename__ = "channel_settings"
+
+    channel_id: str = Field(primary_key=True, max_length=32)
+    owners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    strategy_channel: str | None = Field(default=None, max_length=32)
+    decision_delay_seconds: float | None = Field(default=None)
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = utc_column(nullable=False)
 
 
 class KpiReading(SQLModel, table=True):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.services.publishing import prompt_key
+from bot.services.publish_cards import prompt_key
 from store import outbox
 from store.models import ChannelGuardrail, Handoff, Publish
 from tests.conftest import RunningBaton

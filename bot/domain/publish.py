@@ -35,6 +35,8 @@ class PublishField(StrEnum):
     WINDOW = "Posting window"
     RULES = "Decision rules"
     TRACKING = "Tracking labels"
+    APPROVERS = "Approvers"
+    FOLLOWS = "Follows"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.listeners.views import draft as draft_view
 from bot.listeners.views import handoff as handoff_view
 from bot.listeners.views import kpi as kpi_view
 from bot.listeners.views import publish as publish_view
+from bot.listeners.views import revise as revise_view
 from bot.services.container import Services
 
 
@@ -32,6 +33,7 @@ def register_listeners(app: App, services: Services) -> None:
         kpi_command,
         kpi_view,
         decision,
+        revise_view,
         digest,
         guardrails,
         guardrail,

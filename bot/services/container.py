@@ -15,12 +15,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
+from bot.services.decisions import DecisionService
+from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
 from bot.services.handoffs import EscalationPolicy, HandoffService
 from bot.services.people import People
-from bot.services.publishing import PublishService
+from bot.services.publishes import PublishService
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -35,7 +37,9 @@ class Services:
     people: People
     handoffs: HandoffService
     graph: GraphService
-    publishing: PublishService
+    publishes: PublishService
+    decisions: DecisionService
+    digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
     deliverer: Deliverer
@@ -47,7 +51,8 @@ class Services:
         tz_of = self.people.tz_of
         plans: tuple[tuple[str, Callable[[], int]], ...] = (
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
-            ("decision prompts", lambda: self.publishing.plan(tz_of)),
+            ("decision prompts", lambda: self.decisions.plan(tz_of)),
+            ("digests", self.digests.plan),
             ("missed act-bys", self.guardrails.plan),
         )
         for name, plan in plans:
@@ -113,14 +118,18 @@ def build_services(
         graph=GraphService(
             db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
         ),
-        publishing=PublishService(
+        publishes=PublishService(
+            db, clock, decision_delay=settings.decision_delay, failures=guardrails
+        ),
+        decisions=DecisionService(
             db,
             clock,
             decision_delay=settings.decision_delay,
             hours=settings.working_hours,
-            digest_at=settings.digest_at,
-            strategy_channel=settings.strategy_channel,
             failures=guardrails,
+        ),
+        digests=DigestService(
+            db, clock, digest_at=settings.digest_at, strategy_channel=settings.strategy_channel
         ),
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.digest import SurfaceWeek
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape
+from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
 
 MAX_SURFACES = 40
 
@@ -31,15 +31,19 @@ def _trend(ratio: float | None) -> str:
 
 def _surface_text(week: SurfaceWeek) -> str:
     lines = [f"*{escape(week.surface)}*: {week.publishes} publish(es)"]
-    for metric, median in sorted(week.medians.items()):
-        lines.append(f"• {metric} median {median:g} ({_trend(week.trend.get(metric))})")
+    for seen in week.observations:
+        lines.append(
+            f"• {seen.metric} median {seen.median:g} ({_trend(seen.trend)}) → "
+            f"{escape(seen.candidate)}"
+        )
     if week.triggered:
         fired = ", ".join(f"{escape(a)} ×{n}" for a, n in sorted(week.triggered.items()))
         lines.append(f"• Rules triggered: {fired}")
-    decided = ", ".join(f"{choice.title()} {n}" for choice, n in sorted(week.decisions.items()))
+    decided = "; ".join(
+        f"{escape(what)}, decided by {mention(by)}" if by else escape(what)
+        for what, by in week.decided
+    )
     lines.append(f"• Decisions: {decided or 'none yet'}")
-    if week.decided_actions:
-        lines.append("• Taken up: " + "; ".join(escape(a) for a in week.decided_actions))
     return "\n".join(lines)[:SECTION_TEXT_LIMIT]
 
 

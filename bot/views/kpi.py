@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.views.text import escape, local_time
 
 if TYPE_CHECKING:
-    from bot.services.publishing import Logged
+    from bot.services.publishes import Logged
 
 
 def logged_text(logged: Logged) -> str:

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.decisions import CountedReadings, Decision
 from bot.domain.kpis import METRICS
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
@@ -43,14 +44,6 @@ class PublishCard:
     window: Window
     rules: tuple[Rule, ...]
     created_by: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    choice: str
-    by: str
-    at: datetime
-    actions: tuple[str, ...]
 
 
 def _blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
@@ -104,25 +97,50 @@ def _condition_line(result: RuleResult) -> str:
     return f"• {' and '.join(escape(p) for p in parts)} → {escape(result.rule.action)}: {verdict}"
 
 
+def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> str:
+    return ", ".join(
+        f"{escape(metric)} {_number(value)} ({local_time(at, '{date_short} {time}')})"
+        for metric, (value, at) in sorted(readings.items())
+    )
+
+
+def decided_line(decision: Decision) -> str:
+    """“Revise: shorter opener, decided by @ana <time>”: what was decided, exactly."""
+    return (
+        f"{escape(decision.summary)}, decided by {mention(decision.by)} {local_time(decision.at)}"
+    )
+
+
+def decision_buttons(card: PublishCard, revision: int) -> ActionsBlock:
+    """The value carries the revision the message shows: a click on an out-of-date message
+    is told what was decided since, instead of overwriting it."""
+    return ActionsBlock(
+        block_id=f"publish-{card.id}-decision",
+        elements=[
+            ButtonElement(text=label, action_id=action, value=f"{card.id}:{revision}", style=style)
+            for label, action, style in CHOICES
+        ],
+    )
+
+
 def decision_prompt(
     card: PublishCard,
     results: Sequence[RuleResult],
-    latest: Mapping[str, tuple[float, datetime]],
+    readings: CountedReadings,
     *,
     decision: Decision | None = None,
+    earlier: Sequence[Decision] = (),
+    revision: int = 0,
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
     triggered = [r.rule.action for r in results if r.triggered]
-    readings = (
-        ", ".join(
-            f"{escape(metric)} {_number(value)} ({local_time(at, '{date_short} {time}')})"
-            for metric, (value, at) in sorted(latest.items())
-        )
-        or "none logged"
-    )
     lines = [
         f"*Decision time for {escape(card.name)}* ({escape(card.surface)})",
-        f"*Latest KPIs:* {readings}",
+        f"*KPIs since the window opened:* {_readings_text(readings.counted) or 'none logged'}",
+    ]
+    if readings.before_window:
+        lines.append(f"*Before the window (ignored):* {_readings_text(readings.before_window)}")
+    lines += [
         "*Rules:*",
         *(_condition_line(r) for r in results),
         "*Triggered:* "
@@ -139,35 +157,33 @@ def decision_prompt(
                 elements=[
                     MarkdownTextObject(
                         text=f"{mention(card.owner_id)} (or {mention(card.backup_owner_id)}): "
-                        "decide."
+                        "decide. Revise asks which action."
                     )
                 ]
             )
         )
-        blocks.append(
-            ActionsBlock(
-                block_id=f"publish-{card.id}-decision",
-                elements=[
-                    ButtonElement(text=label, action_id=action, value=str(card.id), style=style)
-                    for label, action, style in CHOICES
-                ],
-            )
-        )
     else:
-        taken = "; ".join(escape(a) for a in decision.actions) or "no triggered action"
+        said = f":ballot_box_with_check: *Decided:* {decided_line(decision)}"
+        if earlier:
+            said += "\n_Changed from:_ " + "; then ".join(decided_line(d) for d in earlier)
+        blocks.append(SectionBlock(text=said[:SECTION_TEXT_LIMIT]))
         blocks.append(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=f":ballot_box_with_check: *{decision.choice.title()}*, decided by "
-                        f"{mention(decision.by)} {local_time(decision.at)}; takes up: {taken}"
+                        text=f"Only {mention(card.owner_id)} or {mention(card.backup_owner_id)} "
+                        "can change it."
                     )
                 ]
             )
         )
-    text = f"Decision time for {card.name}: " + (
-        f"triggered {'; '.join(triggered)}" if triggered else "nothing triggered"
-    )
+    blocks.append(decision_buttons(card, revision))
+    if decision is None:
+        text = f"Decision time for {card.name}: " + (
+            f"triggered {'; '.join(triggered)}" if triggered else "nothing triggered"
+        )
+    else:
+        text = f"{card.name}: {decision.summary}, decided by {mention(decision.by)}"
     return Message(text=text[:3000], blocks=_blocks(blocks))
 
 

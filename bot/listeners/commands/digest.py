@@ -27,5 +27,5 @@ def register(app: App, services: Services) -> None:
             return
         weeks = int(text) if text else 1
         end = services.clock.now()
-        message = digest_message(services.publishing.digest(end, weeks), end=end, weeks=weeks)
+        message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
         respond(response_type="ephemeral", text=message.text, blocks=message.blocks)

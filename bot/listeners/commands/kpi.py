@@ -31,7 +31,7 @@ def register(app: App, services: Services) -> None:
             problems = "\n".join(f"• {p}" for p in parsed.problems)
             respond(response_type="ephemeral", text=f"Nothing was logged:\n{problems}\n{KPI_USAGE}")
             return
-        logged = services.publishing.log_readings(
+        logged = services.publishes.log_readings(
             channel,
             parsed.publish,
             parsed.values,

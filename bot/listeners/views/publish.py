@@ -73,7 +73,7 @@ def register(app: App, services: Services) -> None:
         if guarded := _guardrail_errors(services, context.channel_id, result):
             _refuse(ack, PublishRefusal(guarded))
             return
-        recorded = services.publishing.create(
+        recorded = services.publishes.create(
             result,
             channel_id=context.channel_id,
             author_id=author,

@@ -1,0 +1,103 @@
+"""The weekly digest for strategy owners: built on demand (/digest) and posted weekly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.domain.digest import PublishOutcome, RuleOutcome, SurfaceWeek, summarise
+from bot.domain.rules import evaluate, render_rule
+from bot.domain.schedule import Weekly, next_occurrence
+from bot.services.publish_cards import card_of, decision_of
+from bot.views import digest as digest_views
+from store import outbox, publishes
+from store.db import Database
+from store.types import as_utc
+
+DIGEST_BASELINE_WEEKS = 4
+DIGEST_GRACE = timedelta(days=1)  # a digest missed by longer than this (Baton down) is skipped
+
+
+class DigestService:
+    def __init__(
+        self, db: Database, clock: Clock, *, digest_at: Weekly, strategy_channel: str | None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.digest_at = digest_at
+        self.strategy_channel = strategy_channel
+
+    def digest(self, end: datetime, weeks: int = 1) -> list[SurfaceWeek]:
+        """Per surface: publishes starting in the `weeks` before `end`, against the
+        DIGEST_BASELINE_WEEKS before those."""
+        start = end - timedelta(weeks=weeks)
+        baseline_start = start - timedelta(weeks=DIGEST_BASELINE_WEEKS)
+        return summarise(self._outcomes(start, end), self._outcomes(baseline_start, start))
+
+    def _outcomes(self, start: datetime, end: datetime) -> list[PublishOutcome]:
+        outcomes = []
+        with self.db.read() as session:
+            for publish in publishes.starting_between(session, start, end):
+                assert publish.id is not None
+                card = card_of(publish)
+                # Only readings from the window on count, as in the decision prompt.
+                latest = {
+                    m: v
+                    for m, (v, _) in publishes.latest_readings(
+                        session, publish.id, since=card.window.start
+                    ).items()
+                }
+                results = evaluate(card.rules, latest)
+                decision = decision_of(publish)
+                outcomes.append(
+                    PublishOutcome(
+                        surface=publish.surface,
+                        name=publish.name,
+                        starts_at=as_utc(publish.window_start),
+                        latest=latest,
+                        triggered_actions=tuple(r.rule.action for r in results if r.triggered),
+                        decision=decision.summary if decision else None,
+                        decision_actions=(decision.action,) if decision and decision.action else (),
+                        decided_by=decision.by if decision else None,
+                        rules=tuple(
+                            RuleOutcome(
+                                metrics=tuple(c.metric for c in r.rule.conditions),
+                                text=render_rule(r.rule).partition(" -> ")[0],
+                                action=r.rule.action,
+                                triggered=r.triggered,
+                            )
+                            for r in results
+                        ),
+                    )
+                )
+        return outcomes
+
+    def plan(self) -> int:
+        if not self.strategy_channel:
+            return 0
+        now = self.clock.now()
+        occurrence = next_occurrence(self.digest_at, now - timedelta(weeks=1))
+        if occurrence > now or now - occurrence > DIGEST_GRACE:
+            return 0
+        key = f"digest:{occurrence:%Y-%m-%dT%H:%M}"
+        with self.db.read() as session:
+            if outbox.find(session, key) is not None:
+                return 0
+        weeks = self.digest(occurrence)
+        if not weeks:
+            return 0  # nothing published that week: no digest
+        message = digest_views.digest_message(weeks, end=occurrence, weeks=1)
+        with self.db.write() as session:
+            return int(
+                outbox.enqueue(
+                    session,
+                    outbox.NewMessage(
+                        key=key,
+                        target=self.strategy_channel,
+                        text=message.text,
+                        blocks=message.blocks,
+                        due_at=now,
+                    ),
+                    now=now,
+                )
+            )
