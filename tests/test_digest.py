@@ -63,7 +63,9 @@ def test_every_observation_carries_a_candidate_action() -> None:
         outcome("LinkedIn", 800, name="spring launch", rules=(low,)),
         outcome("LinkedIn", 900, name="spring launch 2", rules=(low,)),
         outcome("LinkedIn", 700, name="autumn", rules=(low,)),
-        outcome("LinkedIn", 1200, name="winter", rules=(high,), latest={"reach": 1200, "clicks": 4}),
+        outcome(
+            "LinkedIn", 1200, name="winter", rules=(high,), latest={"reach": 1200, "clicks": 4}
+        ),
     ]
     [week] = summarise(this_week, [])
     by_metric = {o.metric: o.candidate for o in week.observations}
