@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain.approvals import ApprovalState
 from bot.domain.decisions import Choice
 from store.types import UTCDateTime
 
-__all__ = ["Choice"]  # re-exported: decisions are stored by their domain name
+__all__ = ["ApprovalState", "Choice"]  # re-exported: decisions are stored by their domain name
 
 # A naming convention keeps Alembic's batch migrations on SQLite able to name constraints.
 SQLModel.metadata.naming_convention = {
@@ -196,12 +197,6 @@ class Publish(SQLModel, table=True):
     post_revision: int = Field(default=0)
     # When the approvers still missing 2 hours before the window were chased (once).
     approvals_chased_at: datetime | None = utc_column()
-
-
-class ApprovalState(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
 
 
 class PublishApproval(SQLModel, table=True):

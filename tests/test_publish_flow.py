@@ -88,6 +88,7 @@ def test_publish_opens_a_modal_with_the_contract_fields(baton: RunningBaton) -> 
         "Surface",
         "Owner",
         "Backup owner",
+        "Approvers",
         "Posting window",
         "Decision rules",
         "Tracking labels",

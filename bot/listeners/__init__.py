@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import acknowledge, decision, guardrail, resolved
+from bot.listeners.actions import acknowledge, approval, decision, guardrail, resolved
 from bot.listeners.commands import blocked, digest, guardrails, invite_first
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
@@ -15,6 +15,7 @@ from bot.listeners.views import draft as draft_view
 from bot.listeners.views import handoff as handoff_view
 from bot.listeners.views import kpi as kpi_view
 from bot.listeners.views import publish as publish_view
+from bot.listeners.views import request_changes as request_changes_view
 from bot.listeners.views import revise as revise_view
 from bot.services.container import Services
 
@@ -34,6 +35,8 @@ def register_listeners(app: App, services: Services) -> None:
         kpi_view,
         decision,
         revise_view,
+        approval,
+        request_changes_view,
         digest,
         guardrails,
         guardrail,

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
+from bot.services.approvals import ApprovalService
 from bot.services.decisions import DecisionService
 from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
@@ -39,6 +40,7 @@ class Services:
     graph: GraphService
     publishes: PublishService
     decisions: DecisionService
+    approvals: ApprovalService
     digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
@@ -53,6 +55,7 @@ class Services:
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
             ("decision prompts", lambda: self.decisions.plan(tz_of)),
             ("digests", self.digests.plan),
+            ("approval chases", self.approvals.plan),
             ("missed act-bys", self.guardrails.plan),
         )
         for name, plan in plans:
@@ -119,8 +122,13 @@ def build_services(
             db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
         ),
         publishes=PublishService(
-            db, clock, decision_delay=settings.decision_delay, failures=guardrails
+            db,
+            clock,
+            decision_delay=settings.decision_delay,
+            failures=guardrails,
+            kpi_lookback=settings.guardrail_window,
         ),
+        approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
         decisions=DecisionService(
             db,
             clock,

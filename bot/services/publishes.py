@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.publish import PublishDraft, PublishField, PublishRefusal, decision_due
+from bot.services.approvals import enqueue_requests
 from bot.services.guardrails import Failure, GuardrailService
-from bot.services.publish_cards import card_of, post_key, rule_to_json
-from bot.views import publish_messages as views
+from bot.services.publish_cards import post_key, rule_to_json
+from bot.services.publish_posts import post_message
 from store import outbox, publishes, submissions
 from store.db import Database
 from store.models import KpiReading, Publish
@@ -54,11 +55,13 @@ class PublishService:
         *,
         decision_delay: timedelta,
         failures: GuardrailService,
+        kpi_lookback: timedelta,
     ) -> None:
         self.db = db
         self.clock = clock
         self.decision_delay = decision_delay
         self.failures = failures
+        self.kpi_lookback = kpi_lookback
 
     # -- recording ----------------------------------------------------------------------
 
@@ -112,6 +115,12 @@ class PublishService:
                         "overlap it."
                     }
                 )
+            if draft.follows_id is not None:
+                earlier = session.get(Publish, draft.follows_id)
+                if earlier is None or earlier.channel_id != channel_id:
+                    return PublishRefusal(
+                        {PublishField.FOLLOWS: "Pick an earlier publish of this channel."}
+                    )
             submissions.claim(session, attempt, "publish", now=now)
             publish = Publish(
                 channel_id=channel_id,
@@ -125,6 +134,7 @@ class PublishService:
                 window_end=draft.window.end,
                 rules=[rule_to_json(rule) for rule in draft.rules],
                 tracking_labels=dict(draft.tracking_labels),
+                follows_id=draft.follows_id,
                 created_by=author_id,
                 created_at=now,
                 decision_due_at=decision_due(draft.window, now, self.decision_delay),
@@ -132,7 +142,8 @@ class PublishService:
             session.add(publish)
             session.flush()
             assert publish.id is not None
-            message = views.record_post(card_of(publish))
+            asked = enqueue_requests(session, publish, draft.approvers, now=now)
+            message = post_message(session, publish, now=now, kpi_lookback=self.kpi_lookback)
             outbox.enqueue(
                 session,
                 outbox.NewMessage(
@@ -145,7 +156,7 @@ class PublishService:
                 ),
                 now=now,
             )
-            return Recorded(publish.id, [post_key(publish.id)])
+            return Recorded(publish.id, [post_key(publish.id), *asked])
 
     # -- KPIs ---------------------------------------------------------------------------
 

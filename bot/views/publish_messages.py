@@ -17,8 +17,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.approvals import Approval, ApprovalState
 from bot.domain.decisions import CountedReadings, Decision
 from bot.domain.kpis import METRICS
+from bot.domain.readiness import PartState
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
 from bot.ids import Action
@@ -59,7 +61,40 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def record_post(card: PublishCard) -> Message:
+APPROVAL_MARK = {
+    ApprovalState.APPROVED: "✓ approved",
+    ApprovalState.PENDING: "… waiting",
+    ApprovalState.CHANGES_REQUESTED: "✗ changes requested",
+}
+
+
+def approval_line(approvals: Sequence[Approval]) -> str:
+    if not approvals:
+        return "*Approvals:* none asked"
+    shown = []
+    for a in approvals:
+        said = f"{mention(a.approver_id)} {APPROVAL_MARK[a.state]}"
+        if a.state is ApprovalState.CHANGES_REQUESTED and a.note:
+            said += f" (“{escape(a.note[:300])}”)"
+        shown.append(said)
+    return "*Approvals:* " + ", ".join(shown)
+
+
+def readiness_lines(parts: Sequence[PartState]) -> list[str]:
+    return [
+        f"{'✓' if p.ready else '✗'} *{p.part.value}:* {escape(p.state)} — "
+        + ", ".join(mention(o) for o in p.owners)
+        for p in parts
+    ]
+
+
+def record_post(
+    card: PublishCard,
+    *,
+    approvals: Sequence[Approval] = (),
+    parts: Sequence[PartState] = (),
+    previous: PreviousCycle | None = None,
+) -> Message:
     rules = "\n".join(f"• `{escape(render_rule(rule))}`" for rule in card.rules)
     blocks: list[Block] = [
         HeaderBlock(text=card.name[:HEADER_LIMIT]),
@@ -73,6 +108,17 @@ def record_post(card: PublishCard) -> Message:
             ]
         ),
         SectionBlock(text=f"*Decision table*\n{rules}"[:SECTION_TEXT_LIMIT]),
+        SectionBlock(text=approval_line(approvals)[:SECTION_TEXT_LIMIT]),
+    ]
+    if parts:
+        ready = sum(1 for p in parts if p.ready)
+        text = f"*Readiness* ({ready} of {len(parts)} parts ready)\n" + "\n".join(
+            readiness_lines(parts)
+        )
+        blocks.append(SectionBlock(text=text[:SECTION_TEXT_LIMIT]))
+    if previous is not None:
+        blocks.append(SectionBlock(text=previous_line(previous)[:SECTION_TEXT_LIMIT]))
+    blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -80,10 +126,97 @@ def record_post(card: PublishCard) -> Message:
                     "in this thread; log KPIs with `/kpi`."
                 )
             ]
-        ),
-    ]
+        )
+    )
     text = f"Publish recorded: {card.name} ({card.surface}), owner {mention(card.owner_id)}"
     return Message(text=text, blocks=_blocks(blocks))
+
+
+@dataclass(frozen=True)
+class PreviousCycle:
+    name: str
+    decision: Decision | None
+    kpis: Mapping[str, float]
+
+
+def previous_line(previous: PreviousCycle) -> str:
+    decided = (
+        decided_line(previous.decision) if previous.decision is not None else "not decided yet"
+    )
+    return f"*Follows:* {escape(previous.name)}: {decided}"
+
+
+def approval_request_dm(
+    card: PublishCard, *, approvals: Sequence[Approval] = (), me: str | None = None
+) -> Message:
+    """The approver's DM: Approve / Request changes, and where they stand once answered."""
+    mine = next((a for a in approvals if a.approver_id == me), None)
+    lines = [
+        f"{mention(card.created_by)} asks you to approve *{escape(card.name)}* "
+        f"({escape(card.surface)}, {_window(card.window)}): <{card.link}|open it>.",
+        f"Owner: {mention(card.owner_id)}.",
+    ]
+    if mine is not None and mine.state is not ApprovalState.PENDING and mine.at is not None:
+        lines.append(f"You: {APPROVAL_MARK[mine.state]} {local_time(mine.at)}.")
+    blocks: list[Block] = [SectionBlock(text="\n".join(lines)[:SECTION_TEXT_LIMIT])]
+    if mine is None or mine.state is not ApprovalState.APPROVED:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"publish-{card.id}-approval",
+                elements=[
+                    ButtonElement(
+                        text="Approve",
+                        action_id=Action.APPROVE,
+                        value=str(card.id),
+                        style="primary",
+                    ),
+                    ButtonElement(
+                        text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
+                    ),
+                ],
+            )
+        )
+    text = f"Approve {card.name}? Asked by {mention(card.created_by)}"
+    return Message(text=text, blocks=_blocks(blocks))
+
+
+def changes_requested_dm(card: PublishCard, *, by: str, what: str) -> Message:
+    text = (
+        f"{mention(by)} requests changes to *{escape(card.name)}* before it goes out:\n"
+        f"> {escape(what)}\nIt is back with you: change it, then ask {mention(by)} to approve "
+        "(the Approve button stays in their DM)."
+    )
+    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+
+
+def approval_chase_dm(card: PublishCard) -> Message:
+    text = (
+        f"*{escape(card.name)}* goes out {local_time(card.window.start)} and still waits for "
+        "your approval."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=text),
+        ActionsBlock(
+            block_id=f"publish-{card.id}-approval-chase",
+            elements=[
+                ButtonElement(
+                    text="Approve", action_id=Action.APPROVE, value=str(card.id), style="primary"
+                ),
+                ButtonElement(
+                    text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
+                ),
+            ],
+        ),
+    ]
+    return Message(text=text, blocks=_blocks(blocks))
+
+
+def approval_chase_owner_dm(card: PublishCard, missing: Sequence[str]) -> Message:
+    text = (
+        f"*{escape(card.name)}* opens {local_time(card.window.start)} and is not fully approved: "
+        f"still waiting for {', '.join(mention(m) for m in missing)} (reminded just now)."
+    )
+    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
 
 
 def _condition_line(result: RuleResult) -> str:

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     StaticSelectElement,
     UrlInputElement,
+    UserMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -59,6 +60,16 @@ def publish_modal(
             block_id=PublishBlock.BACKUP_OWNER,
             label=PublishField.BACKUP_OWNER.value,
             element=UserSelectElement(action_id=Action.VALUE, placeholder="Decides if they can't"),
+        ),
+        InputBlock(
+            block_id=PublishBlock.APPROVERS,
+            label=PublishField.APPROVERS.value,
+            optional=True,
+            hint="Owners of brand and product context: each gets a DM to approve or request "
+            "changes.",
+            element=UserMultiSelectElement(
+                action_id=Action.VALUE, placeholder="Who signs off", max_selected_items=10
+            ),
         ),
         InputBlock(
             block_id=PublishBlock.WINDOW,

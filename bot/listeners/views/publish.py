@@ -32,6 +32,8 @@ def read_form(view: dict[str, Any]) -> PublishForm:
         window=value_of(view, PublishBlock.WINDOW),
         rules=value_of(view, PublishBlock.RULES),
         tracking=value_of(view, PublishBlock.TRACKING),
+        approvers=tuple(value_of(view, PublishBlock.APPROVERS) or ()),
+        follows=value_of(view, PublishBlock.FOLLOWS),
     )
 
 
@@ -54,7 +56,7 @@ def register(app: App, services: Services) -> None:
             return
         form = read_form(view)
         author = body["user"]["id"]
-        named = [form.owner_id, form.backup_owner_id]
+        named = [form.owner_id, form.backup_owner_id, *form.approvers]
         try:
             people = services.people.for_submission([*named, author])
         except PeopleUnavailable:
