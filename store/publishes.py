@@ -120,6 +120,20 @@ def starting_between(session: Session, start: datetime, end: datetime) -> list[P
     )
 
 
+def opening_between(
+    session: Session, channel_id: str, start: datetime, end: datetime, limit: int = 50
+) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.channel_id == channel_id)
+            .where(col(Publish.window_start) >= start, col(Publish.window_start) <= end)
+            .order_by(col(Publish.window_start))
+            .limit(limit)
+        ).all()
+    )
+
+
 def add_readings(session: Session, readings: Sequence[KpiReading]) -> None:
     """One INSERT for the lot: readings arrive in batches, and nothing needs them as objects."""
     if readings:

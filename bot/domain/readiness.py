@@ -112,6 +112,16 @@ def readiness(facts: PublishFacts) -> tuple[PartState, ...]:
     return (source, formatting, approvals, instrumentation, table)
 
 
+@dataclass(frozen=True)
+class BlockedPublish:
+    """A publish whose window opens soon, with the parts it still misses."""
+
+    name: str
+    surface: str
+    window_start: datetime
+    missing: list[PartState]
+
+
 def blocking(parts: Sequence[PartState], window_start: datetime, now: datetime) -> list[PartState]:
     """The missing parts of a publish whose window opens within BLOCKED_HORIZON."""
     if not now <= window_start <= now + BLOCKED_HORIZON:

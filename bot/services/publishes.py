@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.publish import PublishDraft, PublishField, PublishRefusal, decision_due
+from bot.domain.readiness import BLOCKED_HORIZON, BlockedPublish, blocking
 from bot.services.approvals import enqueue_requests
 from bot.services.guardrails import Failure, GuardrailService
 from bot.services.publish_cards import post_key, rule_to_json
-from bot.services.publish_posts import post_message
+from bot.services.publish_posts import parts_of, post_message
 from store import outbox, publishes, submissions
 from store.db import Database
 from store.models import KpiReading, Publish
@@ -157,6 +158,20 @@ class PublishService:
                 now=now,
             )
             return Recorded(publish.id, [post_key(publish.id), *asked])
+
+    def blocked_in_channel(self, channel_id: str) -> list[BlockedPublish]:
+        """Publishes whose window opens within BLOCKED_HORIZON with a part missing."""
+        now = self.clock.now()
+        found = []
+        with self.db.read() as session:
+            for publish in publishes.opening_between(
+                session, channel_id, now, now + BLOCKED_HORIZON
+            ):
+                parts = parts_of(session, publish, now=now, kpi_lookback=self.kpi_lookback)
+                start = as_utc(publish.window_start)
+                if missing := blocking(parts, start, now):
+                    found.append(BlockedPublish(publish.name, publish.surface, start, missing))
+        return found
 
     # -- KPIs ---------------------------------------------------------------------------
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
 from bot.domain.durations import format_duration
 from bot.domain.graph import ItemRef, ItemReport
+from bot.domain.readiness import BlockedPublish
 from bot.ids import Action
 from bot.views.handoff_messages import Message
 from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
@@ -52,11 +54,38 @@ def report_message(report: ItemReport, *, now: datetime) -> Message:
     return Message(text=text, blocks=[SectionBlock(text=text[:SECTION_TEXT_LIMIT]).to_dict()])
 
 
-def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Message:
-    if not reports:
+def publish_text(publish: BlockedPublish, *, now: datetime) -> str:
+    hours = max(int((publish.window_start - now).total_seconds() // 3600), 0)
+    parts = "; ".join(
+        f"*{p.part.value}* ({escape(p.state)}), owner " + ", ".join(f"<@{o}>" for o in p.owners)
+        for p in publish.missing
+    )
+    return (
+        f"*{escape(publish.name)}* ({escape(publish.surface)}, opens in {hours}h) is blocked "
+        f"by {parts}"
+    )
+
+
+def channel_list(
+    reports: list[ItemReport],
+    total: int,
+    *,
+    now: datetime,
+    publishes: Sequence[BlockedPublish] = (),
+) -> Message:
+    if not reports and not publishes:
         text = "Nothing in this channel is blocked."
         return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
-    blocks: list[Block] = [SectionBlock(text=f"*Blocked in this channel* ({total})")]
+    blocks: list[Block] = []
+    if publishes:
+        lines = "\n".join(f"• {publish_text(p, now=now)}" for p in publishes)
+        blocks.append(
+            SectionBlock(text=f"*Publishes opening within 24h*\n{lines}"[:SECTION_TEXT_LIMIT])
+        )
+    if not reports:
+        text = f"{len(publishes)} publish(es) in this channel miss a part"
+        return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    blocks.append(SectionBlock(text=f"*Blocked in this channel* ({total})"))
     for report in reports:
         blocks.append(SectionBlock(text=report_text(report, now=now)[:SECTION_TEXT_LIMIT]))
     if total > len(reports):

@@ -39,7 +39,8 @@ def register(app: App, services: Services) -> None:
             say(f"{request.problem}\n{USAGE}")
         elif isinstance(request, ListBlocked):
             reports, total = services.graph.blocked_in_channel(channel)
-            message = views.channel_list(reports, total, now=now)
+            soon = services.publishes.blocked_in_channel(channel)
+            message = views.channel_list(reports, total, now=now, publishes=soon)
             say(message.text, message.blocks)
         elif isinstance(request, ShowItem):
             report = services.graph.report(channel, request.item)
