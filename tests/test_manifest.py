@@ -39,6 +39,7 @@ def test_manifest_declares_the_commands_and_events_baton_listens_to() -> None:
         "/digest",
         "/guardrails",
         "/draft",
+        "/baton",
     }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest()["settings"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners.actions import acknowledge, approval, decision, guardrail, resolved
-from bot.listeners.commands import blocked, digest, guardrails, invite_first
+from bot.listeners.commands import baton, blocked, digest, guardrails, invite_first
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
 from bot.listeners.commands import kpi as kpi_command
@@ -17,6 +17,7 @@ from bot.listeners.views import kpi as kpi_view
 from bot.listeners.views import publish as publish_view
 from bot.listeners.views import request_changes as request_changes_view
 from bot.listeners.views import revise as revise_view
+from bot.listeners.views import settings as settings_view
 from bot.services.container import Services
 
 
@@ -37,6 +38,8 @@ def register_listeners(app: App, services: Services) -> None:
         revise_view,
         approval,
         request_changes_view,
+        baton,
+        settings_view,
         digest,
         guardrails,
         guardrail,

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
 from bot.services.approvals import ApprovalService
+from bot.services.channel_settings import ChannelSettingsService
 from bot.services.decisions import DecisionService
 from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
@@ -41,6 +42,7 @@ class Services:
     publishes: PublishService
     decisions: DecisionService
     approvals: ApprovalService
+    channel_settings: ChannelSettingsService
     digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
@@ -129,6 +131,12 @@ def build_services(
             kpi_lookback=settings.guardrail_window,
         ),
         approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
+        channel_settings=ChannelSettingsService(
+            db,
+            clock,
+            default_strategy_channel=settings.strategy_channel,
+            default_decision_delay=settings.decision_delay,
+        ),
         decisions=DecisionService(
             db,
             clock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -10,7 +11,7 @@ from bot.domain.rules import evaluate, render_rule
 from bot.domain.schedule import Weekly, next_occurrence
 from bot.services.publish_cards import card_of, decision_of
 from bot.views import digest as digest_views
-from store import outbox, publishes
+from store import channel_settings, outbox, publishes
 from store.db import Database
 from store.types import as_utc
 
@@ -27,18 +28,26 @@ class DigestService:
         self.digest_at = digest_at
         self.strategy_channel = strategy_channel
 
-    def digest(self, end: datetime, weeks: int = 1) -> list[SurfaceWeek]:
-        """Per surface: publishes starting in the `weeks` before `end`, against the
-        DIGEST_BASELINE_WEEKS before those."""
+    def digest(
+        self, end: datetime, weeks: int = 1, channels: Collection[str] | None = None
+    ) -> list[SurfaceWeek]:
+        """Per surface: publishes starting in the `weeks` before `end` (in `channels`, or
+        all), against the DIGEST_BASELINE_WEEKS before those."""
         start = end - timedelta(weeks=weeks)
         baseline_start = start - timedelta(weeks=DIGEST_BASELINE_WEEKS)
-        return summarise(self._outcomes(start, end), self._outcomes(baseline_start, start))
+        return summarise(
+            self._outcomes(start, end, channels), self._outcomes(baseline_start, start, channels)
+        )
 
-    def _outcomes(self, start: datetime, end: datetime) -> list[PublishOutcome]:
+    def _outcomes(
+        self, start: datetime, end: datetime, channels: Collection[str] | None
+    ) -> list[PublishOutcome]:
         outcomes = []
         with self.db.read() as session:
             for publish in publishes.starting_between(session, start, end):
                 assert publish.id is not None
+                if channels is not None and publish.channel_id not in channels:
+                    continue
                 card = card_of(publish)
                 # Only readings from the window on count, as in the decision prompt.
                 latest = {
@@ -72,32 +81,49 @@ class DigestService:
                 )
         return outcomes
 
+    def routes(self, start: datetime, end: datetime) -> dict[str, set[str]]:
+        """Strategy channel -> the channels published in between whose digest goes there
+        (their /baton settings, else BATON_STRATEGY_CHANNEL)."""
+        with self.db.read() as session:
+            roles = channel_settings.all_roles(session)
+            published = {p.channel_id for p in publishes.starting_between(session, start, end)}
+        routes: dict[str, set[str]] = {}
+        for channel in published:
+            set_up = roles.get(channel)
+            target = (set_up.strategy_channel if set_up else None) or self.strategy_channel
+            if target:
+                routes.setdefault(target, set()).add(channel)
+        return routes
+
     def plan(self) -> int:
-        if not self.strategy_channel:
-            return 0
+        """The weekly digest, once per strategy channel, only for a week with something in
+        it."""
         now = self.clock.now()
         occurrence = next_occurrence(self.digest_at, now - timedelta(weeks=1))
         if occurrence > now or now - occurrence > DIGEST_GRACE:
             return 0
-        key = f"digest:{occurrence:%Y-%m-%dT%H:%M}"
-        with self.db.read() as session:
-            if outbox.find(session, key) is not None:
-                return 0
-        weeks = self.digest(occurrence)
-        if not weeks:
-            return 0  # nothing published that week: no digest
-        message = digest_views.digest_message(weeks, end=occurrence, weeks=1)
-        with self.db.write() as session:
-            return int(
-                outbox.enqueue(
+        added = 0
+        for target, channels in sorted(
+            self.routes(occurrence - timedelta(weeks=1), occurrence).items()
+        ):
+            key = f"digest:{target}:{occurrence:%Y-%m-%dT%H:%M}"
+            with self.db.read() as session:
+                if outbox.find(session, key) is not None:
+                    continue
+            weeks = self.digest(occurrence, channels=channels)
+            if not weeks:
+                continue
+            message = digest_views.digest_message(weeks, end=occurrence, weeks=1)
+            with self.db.write() as session:
+                added += outbox.enqueue(
                     session,
                     outbox.NewMessage(
                         key=key,
-                        target=self.strategy_channel,
+                        target=target,
                         text=message.text,
                         blocks=message.blocks,
                         due_at=now,
                     ),
                     now=now,
                 )
-            )
+        return added

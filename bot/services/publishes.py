@@ -13,7 +13,7 @@ from bot.services.approvals import enqueue_requests
 from bot.services.guardrails import Failure, GuardrailService
 from bot.services.publish_cards import post_key, rule_to_json
 from bot.services.publish_posts import parts_of, post_message
-from store import outbox, publishes, submissions
+from store import channel_settings, outbox, publishes, submissions
 from store.db import Database
 from store.models import KpiReading, Publish
 from store.types import as_utc
@@ -138,7 +138,12 @@ class PublishService:
                 follows_id=draft.follows_id,
                 created_by=author_id,
                 created_at=now,
-                decision_due_at=decision_due(draft.window, now, self.decision_delay),
+                decision_due_at=decision_due(
+                    draft.window,
+                    now,
+                    channel_settings.roles_of(session, channel_id).decision_delay
+                    or self.decision_delay,
+                ),
             )
             session.add(publish)
             session.flush()
