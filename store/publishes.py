@@ -134,6 +134,35 @@ def opening_between(
     )
 
 
+def decided_between(session: Session, start: datetime, end: datetime) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(col(Publish.decided_at) >= start, col(Publish.decided_at) < end)
+            .where(col(Publish.decision_action).is_not(None))
+            .order_by(col(Publish.decided_at))
+        ).all()
+    )
+
+
+def recent(session: Session, channel_id: str, limit: int = 100) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.channel_id == channel_id)
+            .order_by(col(Publish.window_start).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def following(session: Session, publish_id: int) -> Publish | None:
+    """The first publish recorded as the next cycle of this one."""
+    return session.exec(
+        select(Publish).where(Publish.follows_id == publish_id).order_by(col(Publish.id))
+    ).first()
+
+
 def add_readings(session: Session, readings: Sequence[KpiReading]) -> None:
     """One INSERT for the lot: readings arrive in batches, and nothing needs them as objects."""
     if readings:

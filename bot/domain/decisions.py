@@ -9,7 +9,7 @@ observed from the window's start up to the decision point count; older ones are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -77,24 +77,3 @@ class CountedReadings:
     @property
     def values(self) -> dict[str, float]:
         return {metric: value for metric, (value, _) in self.counted.items()}
-
-
-@dataclass(frozen=True)
-class CycleChange:
-    metric: str
-    before: float
-    after: float
-
-    @property
-    def improved_up(self) -> bool:
-        return self.after > self.before
-
-
-def compare_cycles(
-    previous: Mapping[str, float], current: Mapping[str, float]
-) -> list[CycleChange]:
-    """Each metric both cycles have, in name order."""
-    return [
-        CycleChange(metric, previous[metric], current[metric])
-        for metric in sorted(set(previous) & set(current))
-    ]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
+from bot.domain.cycles import ActionResult
+
 NO_RULE = "no rule covers this: add one to the next decision table"
 
 
@@ -60,6 +62,15 @@ class SurfaceWeek:
     decided_actions: tuple[str, ...]
     decided: tuple[tuple[str, str], ...] = ()  # (what was decided, by whom)
     observations: tuple[Observation, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Digest:
+    surfaces: list[SurfaceWeek]
+    actions: list[ActionResult]  # actions taken, and how the next cycle did
+
+    def __bool__(self) -> bool:
+        return bool(self.surfaces or self.actions)
 
 
 def _medians(outcomes: Sequence[PublishOutcome]) -> dict[str, float]:

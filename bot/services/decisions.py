@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -28,7 +29,9 @@ from bot.services.publish_cards import (
     post_key,
     prompt_key,
 )
+from bot.services.publish_posts import previous_cycle
 from bot.views import publish_messages as views
+from bot.views.handoff_messages import Message
 from bot.views.publish_messages import PublishCard
 from store import outbox, publishes
 from store.db import Database
@@ -100,6 +103,19 @@ class DecisionService:
         readings = _readings(session, publish, until)
         return card, evaluate(card.rules, readings.values), readings
 
+    def _prompt(
+        self,
+        session: Session,
+        publish: Publish,
+        until: datetime,
+        **decided: Any,
+    ) -> tuple[PublishCard, list[RuleResult], Message]:
+        card, results, readings = self._evaluate(session, publish, until)
+        message = views.decision_prompt(
+            card, results, readings, previous=previous_cycle(session, publish), **decided
+        )
+        return card, results, message
+
     def _plan_prompts(self, tz_of: Callable[[str], str | None]) -> int:
         now = self.clock.now()
         with self.db.read() as session:
@@ -108,10 +124,9 @@ class DecisionService:
         for publish in due:
             assert publish.id is not None
             with self.db.read() as session:
-                card, results, readings = self._evaluate(session, publish, now)
+                card, results, prompt = self._prompt(session, publish, now)
             missing = sorted({m for r in results for m in r.missing})
             zone = zone_or_utc(tz_of(card.owner_id)) if missing else None
-            prompt = views.decision_prompt(card, results, readings)
             with self.db.write() as session:
                 fresh = session.get(Publish, publish.id)
                 if fresh is None or fresh.prompted_at is not None:
@@ -236,7 +251,7 @@ class DecisionService:
             publish = session.get(Publish, publish_id, with_for_update=True)
             if publish is None:
                 return None
-            card, results, readings = self._evaluate(session, publish, now)
+            card = card_of(publish)
             if not may_decide(by, owner_id=card.owner_id, backup_owner_id=card.backup_owner_id):
                 return NotAllowed(card)
             current = decision_of(publish)
@@ -255,10 +270,10 @@ class DecisionService:
             publish.decision_action = decision.action
             publish.decision_actions = [decision.action] if decision.action else []
             session.add(publish)
-            message = views.decision_prompt(
-                card,
-                results,
-                readings,
+            _, _, message = self._prompt(
+                session,
+                publish,
+                now,
                 decision=decision,
                 earlier=tuple(earlier),
                 revision=made + 1,

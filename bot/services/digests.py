@@ -5,18 +5,30 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.clock import Clock
-from bot.domain.digest import PublishOutcome, RuleOutcome, SurfaceWeek, summarise
+from bot.domain.cycles import ActionResult, action_result
+from bot.domain.digest import Digest, PublishOutcome, RuleOutcome, summarise
 from bot.domain.rules import evaluate, render_rule
 from bot.domain.schedule import Weekly, next_occurrence
 from bot.services.publish_cards import card_of, decision_of
 from bot.views import digest as digest_views
 from store import channel_settings, outbox, publishes
 from store.db import Database
+from store.models import Publish
 from store.types import as_utc
 
 DIGEST_BASELINE_WEEKS = 4
 DIGEST_GRACE = timedelta(days=1)  # a digest missed by longer than this (Baton down) is skipped
+
+
+def _kpis(session: Session, publish: Publish) -> dict[str, float]:
+    """The latest reading per metric from the window on, as the decision prompt counts them."""
+    assert publish.id is not None
+    since = as_utc(publish.window_start)
+    readings = publishes.latest_readings(session, publish.id, since=since)
+    return {metric: value for metric, (value, _) in readings.items()}
 
 
 class DigestService:
@@ -30,14 +42,46 @@ class DigestService:
 
     def digest(
         self, end: datetime, weeks: int = 1, channels: Collection[str] | None = None
-    ) -> list[SurfaceWeek]:
+    ) -> Digest:
         """Per surface: publishes starting in the `weeks` before `end` (in `channels`, or
-        all), against the DIGEST_BASELINE_WEEKS before those."""
+        all), against the DIGEST_BASELINE_WEEKS before those; and the actions taken."""
         start = end - timedelta(weeks=weeks)
         baseline_start = start - timedelta(weeks=DIGEST_BASELINE_WEEKS)
-        return summarise(
+        surfaces = summarise(
             self._outcomes(start, end, channels), self._outcomes(baseline_start, start, channels)
         )
+        return Digest(surfaces, self._actions(start, end, channels))
+
+    def _actions(
+        self, start: datetime, end: datetime, channels: Collection[str] | None
+    ) -> list[ActionResult]:
+        """Actions decided in the period, or whose next cycle started in it, each with the
+        metric its rule watched in this cycle and the next."""
+        found = []
+        with self.db.read() as session:
+            lookback = start - timedelta(weeks=DIGEST_BASELINE_WEEKS)
+            for publish in publishes.decided_between(session, lookback, end):
+                assert publish.id is not None and publish.decision_action is not None
+                if channels is not None and publish.channel_id not in channels:
+                    continue
+                decided_at = as_utc(publish.decided_at) if publish.decided_at else None
+                following = publishes.following(session, publish.id)
+                next_start = as_utc(following.window_start) if following else None
+                in_period = decided_at is not None and start <= decided_at < end
+                measured = next_start is not None and start <= next_start < end
+                if not (in_period or measured):
+                    continue
+                found.append(
+                    action_result(
+                        publish.name,
+                        publish.decision_action,
+                        card_of(publish).rules,
+                        _kpis(session, publish),
+                        following.name if following else None,
+                        _kpis(session, following) if following else None,
+                    )
+                )
+        return found
 
     def _outcomes(
         self, start: datetime, end: datetime, channels: Collection[str] | None
@@ -110,10 +154,10 @@ class DigestService:
             with self.db.read() as session:
                 if outbox.find(session, key) is not None:
                     continue
-            weeks = self.digest(occurrence, channels=channels)
-            if not weeks:
-                continue
-            message = digest_views.digest_message(weeks, end=occurrence, weeks=1)
+            digest = self.digest(occurrence, channels=channels)
+            if not digest:
+                continue  # nothing in it: no digest
+            message = digest_views.digest_message(digest, end=occurrence, weeks=1)
             with self.db.write() as session:
                 added += outbox.enqueue(
                     session,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.domain.cycles import Earlier
 from bot.domain.publish import PublishDraft, PublishField, PublishRefusal, decision_due
 from bot.domain.readiness import BLOCKED_HORIZON, BlockedPublish, blocking
 from bot.services.approvals import enqueue_requests
@@ -122,6 +123,14 @@ class PublishService:
                     return PublishRefusal(
                         {PublishField.FOLLOWS: "Pick an earlier publish of this channel."}
                     )
+                if earlier.surface != draft.surface:
+                    return PublishRefusal(
+                        {
+                            PublishField.FOLLOWS: f"“{earlier.name}” went out on "
+                            f"{earlier.surface}: a cycle follows one of the same surface "
+                            f"({draft.surface})."
+                        }
+                    )
             submissions.claim(session, attempt, "publish", now=now)
             publish = Publish(
                 channel_id=channel_id,
@@ -163,6 +172,15 @@ class PublishService:
                 now=now,
             )
             return Recorded(publish.id, [post_key(publish.id), *asked])
+
+    def earlier_in(self, channel_id: str) -> list[Earlier]:
+        """The channel's publishes a new one may follow, latest first."""
+        with self.db.read() as session:
+            return [
+                Earlier(p.id, p.name, p.surface)
+                for p in publishes.recent(session, channel_id)
+                if p.id is not None
+            ]
 
     def blocked_in_channel(self, channel_id: str) -> list[BlockedPublish]:
         """Publishes whose window opens within BLOCKED_HORIZON with a part missing."""

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.approvals import Approval, ApprovalState
+from bot.domain.cycles import compare
 from bot.domain.decisions import CountedReadings, Decision
 from bot.domain.kpis import METRICS
 from bot.domain.readiness import PartState
@@ -146,6 +147,21 @@ def previous_line(previous: PreviousCycle) -> str:
     return f"*Follows:* {escape(previous.name)}: {decided}"
 
 
+def cycle_line(previous: PreviousCycle, current: Mapping[str, float]) -> str:
+    """“engagement_rate 0.011 → 0.019 after “shorter opener”, against the cycle before."""
+    changes = compare(previous.kpis, current)
+    after = ""
+    if previous.decision is not None:
+        taken = previous.decision.action or previous.decision.choice.value
+        after = f" after “{escape(taken)}”"
+    shown = ", ".join(
+        f"{escape(c.metric)} {_number(c.before)} → {_number(c.after)}" for c in changes
+    )
+    if not shown:
+        shown = "no metric logged in both cycles yet"
+    return f"*Since the last cycle* ({escape(previous.name)}): {shown}{after}"
+
+
 def approval_request_dm(
     card: PublishCard, *, approvals: Sequence[Approval] = (), me: str | None = None
 ) -> Message:
@@ -264,6 +280,7 @@ def decision_prompt(
     decision: Decision | None = None,
     earlier: Sequence[Decision] = (),
     revision: int = 0,
+    previous: PreviousCycle | None = None,
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
     triggered = [r.rule.action for r in results if r.triggered]
@@ -273,6 +290,8 @@ def decision_prompt(
     ]
     if readings.before_window:
         lines.append(f"*Before the window (ignored):* {_readings_text(readings.before_window)}")
+    if previous is not None:
+        lines.append(cycle_line(previous, readings.values))
     lines += [
         "*Rules:*",
         *(_condition_line(r) for r in results),

@@ -24,5 +24,6 @@ def register(app: App, services: Services) -> None:
             context=ModalContext(channel_id=command["channel_id"]),
             name=(command.get("text") or "").strip(),
             zone_name=zone,
+            earlier=services.publishes.earlier_in(command["channel_id"]),
         )
         open_modal(client, respond, command, view)
