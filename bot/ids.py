@@ -41,6 +41,7 @@ class HandoffBlock(StrEnum):
     NEXT_ACTION = "next_action"
     BACKUP_OWNER = "backup_owner"
     ACT_BY = "act_by"
+    CHECKLIST = "checklist"
 
 
 BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
@@ -52,6 +53,7 @@ BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
     HandoffField.NEXT_ACTION: HandoffBlock.NEXT_ACTION,
     HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,
     HandoffField.ACT_BY: HandoffBlock.ACT_BY,
+    HandoffField.CHECKLIST: HandoffBlock.CHECKLIST,
 }
 
 

@@ -260,6 +260,10 @@ class FailureOccurrence(SQLModel, table=True):
     where: str = Field(max_length=500)
     link: str | None = Field(default=None, max_length=500)
     at: datetime = utc_column(nullable=False)
+    # Who was involved (they may decide the guardrail it leads to).
+    people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The guardrail that would have prevented it, when Baton knows (a missed act-by).
+    prevention: str | None = Field(default=None, max_length=40)
 
 
 class GuardrailState(StrEnum):
@@ -286,6 +290,8 @@ class ChannelGuardrail(SQLModel, table=True):
     proposed_at: datetime = utc_column(nullable=False)
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = utc_column()
+    # Proposed again after a dismissal and two new occurrences: each proposal its own message.
+    proposals: int = Field(default=1)
 
 
 class Draft(SQLModel, table=True):

@@ -381,3 +381,15 @@ def test_the_weekly_digest_goes_to_the_strategy_channel_once(published: RunningB
     assert "reach median 1500 (no baseline) → no rule on it fired" in text
     on_demand = command(baton, "/digest", "2", user="U0CAI")
     assert "LinkedIn: 1 publish(es)" in on_demand
+
+
+def test_publish_offers_the_surfaces_of_surfaces_yml(
+    baton_factory: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "surfaces.yml").write_text("Mastodon:\n  max_chars: 500\nLinkedIn: {}\n")
+    monkeypatch.chdir(tmp_path)
+    baton: RunningBaton = baton_factory()
+    view = open_publish(baton)
+    [surface] = [b for b in view["blocks"] if b.get("block_id") == "surface"]
+    assert [o["value"] for o in surface["element"]["options"]] == ["Mastodon", "LinkedIn"]
+    assert publish(baton, Surface="Mastodon").text == ""

@@ -36,6 +36,7 @@ class HandoffField(StrEnum):
     NEXT_ACTION = "Next action"
     BACKUP_OWNER = "Backup owner"
     ACT_BY = "Act by"
+    CHECKLIST = "Checklist"
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ class DecisionService:
                             f"{', '.join(missing)}",
                             at=now,
                             source_key=post_key(publish.id),
+                            people=(publish.owner_id, publish.backup_owner_id),
                         ),
                     )
                 if missing and zone is not None:

@@ -106,6 +106,7 @@ class PublishService:
                         f"{draft.surface} window overlaps “{clash.name}”",
                         at=now,
                         source_key=post_key(clash.id) if clash.id else None,
+                        people=(author_id,),
                     ),
                 )
                 return PublishRefusal(

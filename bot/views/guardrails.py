@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.domain.guardrails import DESCRIPTION, Guardrail
+from bot.domain.guardrails import Guardrail, describe
 from bot.ids import Action
 from bot.views.handoff_messages import Message
 from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
@@ -64,7 +64,7 @@ def proposal_message(entry: GuardrailEntry) -> Message:
     occurrences = "\n".join(_occurrence(o) for o in entry.occurrences)
     text = (
         f"*{escape(entry.class_label).capitalize()}* happened twice in this channel:\n"
-        f"{occurrences}\n*Proposed guardrail:* {DESCRIPTION[entry.guardrail]}"
+        f"{occurrences}\n*Proposed guardrail:* {describe(entry.guardrail, entry.class_label)}"
     )
     blocks: list[Block] = [SectionBlock(text=text[:SECTION_TEXT_LIMIT])]
     if entry.state is GuardrailState.PROPOSED:
@@ -101,7 +101,7 @@ def guardrails_list(entries: Sequence[GuardrailEntry]) -> Message:
     for entry in list(entries)[:MAX_LISTED]:
         because = "\n".join(_occurrence(o) for o in entry.occurrences)
         body = (
-            f"*{DESCRIPTION[entry.guardrail]}*\n{_decision(entry)}; because of "
+            f"*{describe(entry.guardrail, entry.class_label)}*\n{_decision(entry)}; because of "
             f"{escape(entry.class_label)}:\n{because}"
         )
         section = SectionBlock(text=body[:SECTION_TEXT_LIMIT], block_id=f"guardrail-{entry.id}")

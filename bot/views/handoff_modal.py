@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    CheckboxesElement,
     DateTimePickerElement,
     InputBlock,
+    Option,
     PlainTextInputElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.domain.guardrails import CHECKED
 from bot.domain.handoff import (
     MAX_BULLET_CHARS,
     MAX_BULLETS,
@@ -46,11 +50,16 @@ class ModalContext:
 
 
 def handoff_modal(
-    *, context: ModalContext, work_item: str, default_act_by: datetime
+    *,
+    context: ModalContext,
+    work_item: str,
+    default_act_by: datetime,
+    checklist: Sequence[str] = (),
 ) -> dict[str, object]:
     """The modal for one /handoff. Built from a template checked once by slack_sdk's models:
     it is opened on the 3-second path, and only three values change per request."""
     view: dict[str, Any] = json.loads(_template())
+    checklist = tuple(checklist)
     view["private_metadata"] = context.dump()
     for block in view["blocks"]:
         if block["block_id"] == HandoffBlock.WORK_ITEM:
@@ -59,7 +68,28 @@ def handoff_modal(
                 del block["element"]["initial_value"]
         elif block["block_id"] == HandoffBlock.ACT_BY:
             block["hint"]["text"] = _act_by_hint(default_act_by)
+    if checklist:
+        view["blocks"].append(checklist_block(checklist).to_dict())
     return view
+
+
+CHECK_TEXT = 75  # Slack's limit on an option's text
+
+
+def checklist_block(items: Sequence[str]) -> InputBlock:
+    """The channel's checklist guardrails: each item to confirm before the handoff is sent."""
+    return InputBlock(
+        block_id=HandoffBlock.CHECKLIST,
+        label=HandoffField.CHECKLIST.value,
+        hint="This channel's guardrails after repeated failures: confirm each one.",
+        element=CheckboxesElement(
+            action_id=Action.VALUE,
+            options=[
+                Option(text=f"{CHECKED}{item}"[:CHECK_TEXT], value=item[:150])
+                for item in items[:10]
+            ],
+        ),
+    )
 
 
 def _act_by_hint(default_act_by: datetime) -> str:

@@ -49,9 +49,23 @@ def register(app: App, services: Services) -> None:
             tell("That button does not point at a guardrail any more.")
             return
         enable = action["action_id"] == Action.GUARDRAIL_ENABLE
-        result = services.guardrails.decide(guardrail_id, by=user_id, enable=enable)
+        channel_id = (body.get("channel") or {}).get("id") or ""
+        owners = services.channel_settings.stored(channel_id).owners
+        result = services.guardrails.decide(
+            guardrail_id,
+            by=user_id,
+            enable=enable,
+            owners=owners,
+            is_admin=user_id not in owners and _is_admin(client, user_id),
+        )
         if result.verdict is Verdict.UNKNOWN:
             tell("That guardrail no longer exists.")
+        elif result.verdict is Verdict.NOT_ALLOWED:
+            who = ", ".join(mention(p) for p in (*owners, *result.people) if p) or "nobody yet"
+            tell(
+                "Only this channel's owners, the people involved in its failures, or a "
+                f"workspace admin decide on this guardrail ({who}). Nothing was changed."
+            )
         elif result.verdict is Verdict.ALREADY and result.entry is not None:
             entry = result.entry
             who = mention(entry.decided_by) if entry.decided_by else "someone"

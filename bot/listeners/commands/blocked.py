@@ -93,6 +93,7 @@ def register(app: App, services: Services) -> None:
                             where=f"/blocked “{result.item}” on “{result.dependency}” by "
                             f"<@{user}>: {request.reason}",
                             at=now,
+                            people=tuple(p for p in (user, request.owner_id) if p),
                         )
                     )
                     named = (

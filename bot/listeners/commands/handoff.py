@@ -22,5 +22,6 @@ def register(app: App, services: Services) -> None:
             context=ModalContext(channel_id=command["channel_id"]),
             work_item=(command.get("text") or "").strip(),
             default_act_by=services.clock.now() + services.settings.act_within,
+            checklist=services.guardrails.checklist(command["channel_id"]),
         )
         open_modal(client, respond, command, view)

@@ -68,7 +68,7 @@ def register(app: App, services: Services) -> None:
         submitter = people.get(author)
         people = {uid: person for uid, person in people.items() if uid in named}
         zone = zone_or_utc(submitter.tz if submitter else None)
-        result = validate_publish(form, people, zone=zone)
+        result = validate_publish(form, people, zone=zone, surfaces=tuple(services.drafts.surfaces))
         if isinstance(result, PublishRefusal):
             _refuse(ack, result)
             return

@@ -39,6 +39,18 @@ def upgrade() -> None:
         batch_op.alter_column("decision_history", server_default=None)
         batch_op.alter_column("post_revision", server_default=None)
 
+    with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("people", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("prevention", sa.String(length=40), nullable=True))
+    with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
+        batch_op.alter_column("people", server_default=None)
+    with op.batch_alter_table("channel_guardrail", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("proposals", sa.Integer(), nullable=False, server_default="1")
+        )
+    with op.batch_alter_table("channel_guardrail", schema=None) as batch_op:
+        batch_op.alter_column("proposals", server_default=None)
+
     op.create_table(
         "publish_approval",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -77,6 +89,11 @@ def downgrade() -> None:
     with op.batch_alter_table("publish_approval", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_publish_approval_publish_id"))
     op.drop_table("publish_approval")
+    with op.batch_alter_table("channel_guardrail", schema=None) as batch_op:
+        batch_op.drop_column("proposals")
+    with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
+        batch_op.drop_column("prevention")
+        batch_op.drop_column("people")
     with op.batch_alter_table("publish", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_publish_follows_id_publish"), type_="foreignkey")
         batch_op.drop_column("approvals_chased_at")
