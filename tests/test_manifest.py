@@ -40,6 +40,7 @@ def test_manifest_declares_the_commands_and_events_baton_listens_to() -> None:
         "/guardrails",
         "/draft",
         "/baton",
+        "/report",
     }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest()["settings"]

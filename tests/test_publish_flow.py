@@ -379,6 +379,8 @@ def test_the_weekly_digest_goes_to_the_strategy_channel_once(published: RunningB
         "LinkedIn publishes → “rewrite the hook” (rule of “spring launch”)"
     ) in text
     assert "reach median 1500 (no baseline) → no rule on it fired" in text
+    assert "Cycle time (can the next person move immediately?)" in text
+    assert "Publishes by owner\n• @ana: 1 publish(es)" in text
     on_demand = command(baton, "/digest", "2", user="U0CAI")
     assert "LinkedIn: 1 publish(es)" in on_demand
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners.actions import acknowledge, approval, decision, guardrail, resolved
-from bot.listeners.commands import baton, blocked, digest, guardrails, invite_first
+from bot.listeners.commands import baton, blocked, digest, guardrails, invite_first, report
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
 from bot.listeners.commands import kpi as kpi_command
@@ -40,6 +40,7 @@ def register_listeners(app: App, services: Services) -> None:
         request_changes_view,
         baton,
         settings_view,
+        report,
         digest,
         guardrails,
         guardrail,

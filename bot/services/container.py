@@ -25,6 +25,7 @@ from bot.services.guardrails import GuardrailService
 from bot.services.handoffs import EscalationPolicy, HandoffService
 from bot.services.people import People
 from bot.services.publishes import PublishService
+from bot.services.reports import ReportService
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -43,6 +44,7 @@ class Services:
     decisions: DecisionService
     approvals: ApprovalService
     channel_settings: ChannelSettingsService
+    reports: ReportService
     digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
@@ -113,6 +115,7 @@ def build_services(
         escalate_after=settings.escalate_after, working_hours=settings.working_hours
     )
     guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
+    reports = ReportService(db, clock)
     return Services(
         settings=settings,
         db=db,
@@ -131,6 +134,7 @@ def build_services(
             kpi_lookback=settings.guardrail_window,
         ),
         approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
+        reports=reports,
         channel_settings=ChannelSettingsService(
             db,
             clock,
@@ -145,7 +149,11 @@ def build_services(
             failures=guardrails,
         ),
         digests=DigestService(
-            db, clock, digest_at=settings.digest_at, strategy_channel=settings.strategy_channel
+            db,
+            clock,
+            digest_at=settings.digest_at,
+            strategy_channel=settings.strategy_channel,
+            reports=reports,
         ),
         guardrails=guardrails,
         drafts=DraftService(db, clock, surfaces=load_surfaces()),

@@ -13,6 +13,7 @@ from bot.domain.digest import Digest, PublishOutcome, RuleOutcome, summarise
 from bot.domain.rules import evaluate, render_rule
 from bot.domain.schedule import Weekly, next_occurrence
 from bot.services.publish_cards import card_of, decision_of
+from bot.services.reports import ReportService
 from bot.views import digest as digest_views
 from store import channel_settings, outbox, publishes
 from store.db import Database
@@ -33,10 +34,17 @@ def _kpis(session: Session, publish: Publish) -> dict[str, float]:
 
 class DigestService:
     def __init__(
-        self, db: Database, clock: Clock, *, digest_at: Weekly, strategy_channel: str | None
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        digest_at: Weekly,
+        strategy_channel: str | None,
+        reports: ReportService,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.reports = reports
         self.digest_at = digest_at
         self.strategy_channel = strategy_channel
 
@@ -157,7 +165,10 @@ class DigestService:
             digest = self.digest(occurrence, channels=channels)
             if not digest:
                 continue  # nothing in it: no digest
-            message = digest_views.digest_message(digest, end=occurrence, weeks=1)
+            cycle_time = self.reports.report(1, end=occurrence, channels=channels)
+            message = digest_views.digest_message(
+                digest, end=occurrence, weeks=1, cycle_time=cycle_time
+            )
             with self.db.write() as session:
                 added += outbox.enqueue(
                     session,

@@ -13,12 +13,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.cycle_time import Report
 from bot.domain.cycles import ActionResult
 from bot.domain.digest import Digest, SurfaceWeek
 from bot.views.handoff_messages import Message
+from bot.views.report import report_sections
 from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
 
-MAX_SURFACES = 40
+MAX_SURFACES = 30  # with the actions and the cycle-time sections, under 50 blocks
 
 
 def _trend(ratio: float | None) -> str:
@@ -70,7 +72,9 @@ def action_line(result: ActionResult) -> str:
     )
 
 
-def digest_message(digest: Digest, *, end: datetime, weeks: int) -> Message:
+def digest_message(
+    digest: Digest, *, end: datetime, weeks: int, cycle_time: Report | None = None
+) -> Message:
     start = end - timedelta(weeks=weeks)
     title = f"Publishing digest {start:%Y-%m-%d} – {end:%Y-%m-%d}"
     weeks_data = digest.surfaces
@@ -84,6 +88,9 @@ def digest_message(digest: Digest, *, end: datetime, weeks: int) -> Message:
         blocks.append(
             SectionBlock(text=f"*Actions taken, and the next cycle*\n{lines}"[:SECTION_TEXT_LIMIT])
         )
+    if cycle_time:
+        blocks.append(SectionBlock(text="*Cycle time* (can the next person move immediately?)"))
+        blocks.extend(report_sections(cycle_time))
     blocks.append(
         ContextBlock(
             elements=[

@@ -1,0 +1,29 @@
+"""/report [weeks] [#channel|@person]: the cycle-time report, ephemerally."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, Respond
+
+from bot.domain.report_command import parse_report
+from bot.listeners.acked import acked_first
+from bot.services.container import Services
+from bot.views.report import report_message
+from bot.views.text import mention
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/report")
+    @acked_first(services)
+    def report(command: dict[str, Any], respond: Respond) -> None:
+        request = parse_report(command.get("text") or "", here=command["channel_id"])
+        if isinstance(request, str):
+            respond(response_type="ephemeral", text=request)
+            return
+        result = services.reports.report(
+            request.weeks, channel_id=request.channel_id, person=request.person
+        )
+        scope = mention(request.person) if request.person else f"<#{request.channel_id}>"
+        message = report_message(result, weeks=request.weeks, scope=scope)
+        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
