@@ -80,6 +80,7 @@ class OutboxStatus(StrEnum):
 class OutboxOp(StrEnum):
     POST = "post"  # chat.postMessage (optionally in the thread of `parent_key`'s message)
     UPDATE = "update"  # chat.update of `parent_key`'s message
+    UPLOAD = "upload"  # a chart (blocks[0] is its spec), in the thread of `parent_key`'s message
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -17,6 +17,7 @@ from tests.test_publish_flow import (
     command,
     errors_of,
     open_publish,
+    posts_in,
     thread,
 )
 
@@ -83,12 +84,12 @@ def test_each_digest_goes_to_its_strategy_channel_and_never_empty(baton: Running
     publish_in(baton, "C0LAUNCH")
     publish_in(baton, "C0OTHER", Name="other launch", Surface="X")
     advance_to(baton, MONDAY)
-    to_product = [baton.standin.render(m["blocks"]) for m in baton.standin.messages("C0PRODUCT")]
-    to_default = [baton.standin.render(m["blocks"]) for m in baton.standin.messages("C0STRATEGY")]
+    to_product = [baton.standin.render(m["blocks"]) for m in posts_in(baton, "C0PRODUCT")]
+    to_default = [baton.standin.render(m["blocks"]) for m in posts_in(baton, "C0STRATEGY")]
     assert len(to_product) == 1 and "LinkedIn: 1 publish(es)" in to_product[0]
     assert "X:" not in to_product[0]
     assert len(to_default) == 1 and "X: 1 publish(es)" in to_default[0]
     assert "LinkedIn" not in to_default[0]
     advance_to(baton, MONDAY + timedelta(weeks=1))  # nothing published that week
-    assert len(baton.standin.messages("C0PRODUCT")) == 1
-    assert len(baton.standin.messages("C0STRATEGY")) == 1
+    assert len(posts_in(baton, "C0PRODUCT")) == 1
+    assert len(posts_in(baton, "C0STRATEGY")) == 1

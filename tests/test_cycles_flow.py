@@ -16,6 +16,7 @@ from tests.test_publish_flow import (
     command,
     errors_of,
     open_publish,
+    posts_in,
     revise,
 )
 
@@ -63,7 +64,7 @@ def test_the_next_cycle_follows_compares_and_the_digest_judges_the_action(
     ) in prompt
 
     advance_to(baton, datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
-    digests = baton.standin.messages("C0STRATEGY")
+    digests = posts_in(baton, "C0STRATEGY")
     digest = baton.standin.render(digests[-1]["blocks"], digests[-1]["text"])
     assert (
         "“rewrite the hook” on spring launch: engagement_rate 0.011 → 0.019 in "

@@ -17,6 +17,7 @@ from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
 from bot.services.approvals import ApprovalService
 from bot.services.channel_settings import ChannelSettingsService
+from bot.services.charts import ChartService
 from bot.services.decisions import DecisionService
 from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
@@ -45,6 +46,7 @@ class Services:
     approvals: ApprovalService
     channel_settings: ChannelSettingsService
     reports: ReportService
+    charts: ChartService
     digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
@@ -135,6 +137,7 @@ def build_services(
         ),
         approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
         reports=reports,
+        charts=ChartService(db, clock),
         channel_settings=ChannelSettingsService(
             db,
             clock,

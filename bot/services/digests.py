@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import charts
 from bot.clock import Clock
 from bot.domain.cycles import ActionResult, action_result
 from bot.domain.digest import Digest, PublishOutcome, RuleOutcome, summarise
 from bot.domain.rules import evaluate, render_rule
 from bot.domain.schedule import Weekly, next_occurrence
+from bot.services.charts import enqueue_chart
 from bot.services.publish_cards import card_of, decision_of
 from bot.services.reports import ReportService
 from bot.views import digest as digest_views
@@ -21,7 +23,8 @@ from store.models import Publish
 from store.types import as_utc
 
 DIGEST_BASELINE_WEEKS = 4
-DIGEST_GRACE = timedelta(days=1)  # a digest missed by longer than this (Baton down) is skipped
+DIGEST_GRACE = timedelta(days=1)
+CHART_WEEKS = 8  # a digest missed by longer than this (Baton down) is skipped
 
 
 def _kpis(session: Session, publish: Publish) -> dict[str, float]:
@@ -169,6 +172,10 @@ class DigestService:
             message = digest_views.digest_message(
                 digest, end=occurrence, weeks=1, cycle_time=cycle_time
             )
+            kpis = self.kpi_chart(occurrence, channels=channels)
+            cycles = charts.cycle_spec(
+                self.reports.report(CHART_WEEKS, end=occurrence, channels=channels).weekly
+            )
             with self.db.write() as session:
                 added += outbox.enqueue(
                     session,
@@ -181,4 +188,32 @@ class DigestService:
                     ),
                     now=now,
                 )
+                # In the digest's thread, once it is posted: the text stands without them.
+                for name, spec, title in (
+                    ("kpis", kpis, "KPI medians per surface, last 8 weeks"),
+                    ("cycle-time", cycles, "Time to acknowledge and to done, last 8 weeks"),
+                ):
+                    enqueue_chart(
+                        session,
+                        key=f"{key}:chart:{name}",
+                        target=target,
+                        parent_key=key,
+                        spec=spec,
+                        title=title,
+                        now=now,
+                    )
         return added
+
+    def kpi_chart(self, end: datetime, channels: Collection[str] | None = None) -> charts.Spec:
+        """KPI medians per surface for each of the CHART_WEEKS weeks before `end`."""
+        weeks = [end - timedelta(weeks=n) for n in range(CHART_WEEKS, 0, -1)]
+        per_week = [self.digest(start + timedelta(weeks=1), 1, channels) for start in weeks]
+        medians: dict[str, dict[str, list[float | None]]] = {}
+        for n, digest in enumerate(per_week):
+            for surface in digest.surfaces:
+                for metric, value in surface.medians.items():
+                    series = medians.setdefault(surface.surface, {}).setdefault(
+                        metric, [None] * CHART_WEEKS
+                    )
+                    series[n] = value
+        return charts.kpi_spec(weeks, medians)

@@ -99,7 +99,9 @@ def report_sections(report: Report) -> list[Block]:
     return blocks
 
 
-def report_message(report: Report, *, weeks: int, scope: str) -> Message:
+def report_message(
+    report: Report, *, weeks: int, scope: str, chart_note: str | None = None
+) -> Message:
     title = f"Cycle-time report: {scope}, {weeks} week(s)"
     blocks: list[Block] = [HeaderBlock(text=title[:150]), *report_sections(report)]
     blocks.append(
@@ -108,6 +110,7 @@ def report_message(report: Report, *, weeks: int, scope: str) -> Message:
                 MarkdownTextObject(
                     text=f"{report.start:%Y-%m-%d} – {report.end:%Y-%m-%d}. Times in hours from "
                     "the handoff (or publish record); p50 is the median."
+                    + (f" {chart_note}" if chart_note else "")
                 )
             ]
         )
@@ -116,4 +119,6 @@ def report_message(report: Report, *, weeks: int, scope: str) -> Message:
     publishes = sum(s.publishes for s in report.publishes_by_channel)
     outliers = len(report.outliers)
     text = f"{title}: {handoffs} handoff(s), {publishes} publish(es), {outliers} outlier(s)"
+    if chart_note:
+        text += f". {chart_note}"
     return Message(text=text, blocks=[b.to_dict() for b in blocks])

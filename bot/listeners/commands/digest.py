@@ -29,3 +29,10 @@ def register(app: App, services: Services) -> None:
         end = services.clock.now()
         message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
         respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        keys = services.charts.to_dm(
+            command["user_id"],
+            services.digests.kpi_chart(end),
+            title="KPI medians per surface, last 8 weeks",
+            request=command["trigger_id"],
+        )
+        services.deliverer.deliver_keys(keys)

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import App, Respond
 
+from bot.charts import cycle_spec
 from bot.domain.report_command import parse_report
 from bot.listeners.acked import acked_first
 from bot.services.container import Services
@@ -25,5 +26,18 @@ def register(app: App, services: Services) -> None:
             request.weeks, channel_id=request.channel_id, person=request.person
         )
         scope = mention(request.person) if request.person else f"<#{request.channel_id}>"
-        message = report_message(result, weeks=request.weeks, scope=scope)
+        message = report_message(
+            result,
+            weeks=request.weeks,
+            scope=scope,
+            chart_note="The chart comes in your DM with Baton (an ephemeral message carries no "
+            "file).",
+        )
         respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        keys = services.charts.to_dm(
+            command["user_id"],
+            cycle_spec(result.weekly),
+            title=f"Time to acknowledge and to done, {scope}",
+            request=command["trigger_id"],
+        )
+        services.deliverer.deliver_keys(keys)
