@@ -73,6 +73,7 @@ def _kpi_figure(figure: Figure, spec: Spec) -> None:
         for surface, by_metric in sorted(spec["medians"].items()):
             if metric in by_metric:
                 axes.plot(weeks, _values(by_metric[metric]), marker="o", label=surface)
+        axes.set_xlim(-0.5, len(weeks) - 0.5)  # every week, also those without readings
         axes.set_title(f"{metric}: median per publish, by week")
         axes.tick_params(axis="x", labelsize=8)
         axes.legend(fontsize=8)
@@ -89,6 +90,7 @@ def _cycle_figure(figure: Figure, spec: Spec) -> None:
         ("done_p90", "done p90", "--"),
     ):
         axes.plot(weeks, _values(spec[key]), linestyle=style, marker="o", label=label)
+    axes.set_xlim(-0.5, len(weeks) - 0.5)
     axes.set_ylabel("hours from the handoff")
     axes.set_title("Time to acknowledge and to done, by week")
     axes.legend()
