@@ -265,6 +265,8 @@ class FailureOccurrence(SQLModel, table=True):
     people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # The guardrail that would have prevented it, when Baton knows (a missed act-by).
     prevention: str | None = Field(default=None, max_length=40)
+    # The words people used for it (`because …`): a checklist guardrail quotes them.
+    words: str | None = Field(default=None, max_length=200)
 
 
 class GuardrailState(StrEnum):

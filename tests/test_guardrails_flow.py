@@ -120,6 +120,9 @@ def test_a_custom_class_twice_proposes_a_checklist_confirmation(baton: RunningBa
     assert "Every handoff confirms “I checked: vendor portal outage”" in rendered(baton, proposal)
     said = blocked_because(baton, "翻訳", "ベンダー", "翻訳が遅れた")
     assert "翻訳が遅れた (a class of this channel's own)" in said
+    blocked_because(baton, "字幕", "ベンダー", "翻訳が遅れた")
+    japanese = [p for p in proposals(baton) if "翻訳" in rendered(baton, p)]
+    assert "Every handoff confirms “I checked: 翻訳が遅れた”" in rendered(baton, japanese[0])
     # Only the channel's owners, the people involved (ana declared both) or an admin decide.
     baton.slack.click(proposal, "Enable", user="U0CAI", channel="C0LAUNCH")
     eventually(lambda: baton.standin.ephemerals("U0CAI"))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.clock import Clock
-from bot.domain.failures import Occurrence, label_of, second_occurrence
+from bot.domain.failures import CUSTOM_PREFIX, Occurrence, label_of, second_occurrence
 from bot.domain.guardrails import (
     Guardrail,
     may_decide_guardrail,
@@ -39,6 +39,7 @@ class Failure:
     source_key: str | None = None
     people: tuple[str, ...] = ()  # who was involved: they may decide the guardrail
     prevention: Guardrail | None = None  # what would have prevented it, when Baton knows
+    words: str | None = None  # how people named it (`because …`), as typed
 
 
 class Verdict(StrEnum):
@@ -102,6 +103,7 @@ class GuardrailService:
                 at=failure.at,
                 people=[p for p in dict.fromkeys(failure.people) if p],
                 prevention=failure.prevention.value if failure.prevention else None,
+                words=" ".join(failure.words.split()) if failure.words else None,
             ),
         )
         if stored is None:
@@ -247,7 +249,15 @@ class GuardrailService:
         assert row.id is not None
         return views.GuardrailEntry(
             id=row.id,
-            class_label=label_of(row.class_id),
+            # A team's own class reads in the words they used; a built-in one by its label.
+            class_label=next(
+                (
+                    o.words
+                    for o in (second, first)
+                    if o is not None and o.words and row.class_id.startswith(CUSTOM_PREFIX)
+                ),
+                label_of(row.class_id),
+            ),
             guardrail=Guardrail(row.guardrail),
             state=GuardrailState(row.state),
             occurrences=tuple(
@@ -335,7 +345,10 @@ class GuardrailService:
     def checklist(self, channel_id: str) -> list[str]:
         """What the handoff form asks to confirm: the words of each enabled checklist class."""
         with self.db.read() as session:
-            return [label_of(c) for c in guardrails.checklist(session, channel_id)]
+            return [
+                words if words and class_id.startswith(CUSTOM_PREFIX) else label_of(class_id)
+                for class_id, words in guardrails.checklist(session, channel_id)
+            ]
 
     def enabled(self, channel_id: str) -> set[str]:
         with self.db.read() as session:

@@ -94,6 +94,7 @@ def register(app: App, services: Services) -> None:
                             f"<@{user}>: {request.reason}",
                             at=now,
                             people=tuple(p for p in (user, request.owner_id) if p),
+                            words=request.reason,
                         )
                     )
                     named = (

@@ -42,6 +42,7 @@ def upgrade() -> None:
     with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("people", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("prevention", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("words", sa.String(length=200), nullable=True))
     with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
         batch_op.alter_column("people", server_default=None)
     with op.batch_alter_table("channel_guardrail", schema=None) as batch_op:
@@ -92,6 +93,7 @@ def downgrade() -> None:
     with op.batch_alter_table("channel_guardrail", schema=None) as batch_op:
         batch_op.drop_column("proposals")
     with op.batch_alter_table("failure_occurrence", schema=None) as batch_op:
+        batch_op.drop_column("words")
         batch_op.drop_column("prevention")
         batch_op.drop_column("people")
     with op.batch_alter_table("publish", schema=None) as batch_op:
