@@ -75,6 +75,12 @@ def test_the_channel_decision_delay_moves_the_prompt(baton: RunningBaton) -> Non
     assert thread(baton) == []
     advance_to(baton, opens + timedelta(hours=2))
     assert len(thread(baton)) == 1
+    # The reminder keeps the channel's pace too: two hours after the prompt, not 24.
+    advance_to(baton, opens + timedelta(hours=4))
+    reminders = [
+        m for m in baton.standin.dms("U0ANA") if "needs a Repeat / Revise / Stop" in m["text"]
+    ]
+    assert len(reminders) == 1
 
 
 def test_each_digest_goes_to_its_strategy_channel_and_never_empty(baton: RunningBaton) -> None:

@@ -147,7 +147,6 @@ def build_services(
         decisions=DecisionService(
             db,
             clock,
-            decision_delay=settings.decision_delay,
             hours=settings.working_hours,
             failures=guardrails,
         ),

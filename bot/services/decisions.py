@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.domain.channel_roles import MIN_DELAY
 from bot.domain.decisions import (
     Choice,
     CountedReadings,
@@ -81,13 +82,11 @@ class DecisionService:
         db: Database,
         clock: Clock,
         *,
-        decision_delay: timedelta,
         hours: WorkingHours,
         failures: GuardrailService,
     ) -> None:
         self.db = db
         self.clock = clock
-        self.decision_delay = decision_delay
         self.hours = hours
         self.failures = failures
 
@@ -178,13 +177,17 @@ class DecisionService:
     def _plan_reminders(self, tz_of: Callable[[str], str | None]) -> int:
         now = self.clock.now()
         with self.db.read() as session:
-            waiting = publishes.undecided_since(session, before=now - self.decision_delay)
+            waiting = publishes.undecided_since(session, before=now - MIN_DELAY)
         added = 0
         for publish in waiting:
             assert publish.id is not None and publish.prompted_at is not None
             prompted_at = as_utc(publish.prompted_at)
+            # The channel's delay (/baton settings) as it was when the publish was recorded.
+            delay = as_utc(publish.decision_due_at) - max(
+                as_utc(publish.window_start), as_utc(publish.created_at)
+            )
             to_backup = publish.reminders_sent >= 1
-            if to_backup and prompted_at > now - 2 * self.decision_delay:
+            if prompted_at > now - (2 if to_backup else 1) * delay:
                 continue
             card = card_of(publish)
             recipient = card.backup_owner_id if to_backup else card.owner_id
