@@ -51,3 +51,13 @@ def test_blocked_names_the_missing_part_and_who_supplies_it(baton: RunningBaton)
     older = reading(observed_at="2026-11-24T10:00:00Z", publish="autumn")
     assert ingest(baton, older, token=INGEST_TOKEN).status_code == 201
     assert command(baton, "/blocked", "") == "Nothing in this channel is blocked."
+
+
+def test_a_draft_checked_after_the_publish_updates_its_post(baton: RunningBaton) -> None:
+    assert publish(baton).text == ""
+    wait_for(lambda: baton.standin.messages("C0LAUNCH"))
+    assert "✗ Formatting" in post_of(baton)
+    draft = {"Name": "spring launch", "Surface": "LinkedIn", "Copy": "Spring is here."}
+    assert "errors" not in submit_draft(baton, "LinkedIn", draft).text
+    wait_for(lambda: baton.standin.calls_to("chat.update"))
+    assert "✓ Formatting: /draft for LinkedIn checked today — @ana" in post_of(baton)

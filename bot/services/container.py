@@ -158,7 +158,9 @@ def build_services(
             reports=reports,
         ),
         guardrails=guardrails,
-        drafts=DraftService(db, clock, surfaces=load_surfaces()),
+        drafts=DraftService(
+            db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
+        ),
         deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
         after_ack=AfterAck(),
     )
