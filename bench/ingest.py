@@ -2,12 +2,13 @@
 
 `baton serve --no-scheduler` (a process of its own, BATON_INGEST_TOKEN set) takes readings
 from one keep-alive client posting back to back: batches of `--batch` readings per request,
-then one reading per request. The baseline, in this process, inserts the same rows into
-kpi_reading with SQLAlchemy Core, one executemany per batch (per reading for singles) in a
-transaction of its own, as Baton commits once per request. Baton and the baseline alternate
-over `--rounds` rounds (B A, A B, ...) into the same database; the medians are reported, with
-Baton's share of the bare rate, on SQLite and PostgreSQL. Every row is counted at the end.
-No fixed target (issue 6): the figures are for the README.
+then one reading per request. The baseline is bench/bare_ingest.py: a minimal WSGI endpoint on
+the same server (waitress, 8 threads, its own process) that checks the token, parses the same
+JSON and inserts the same rows with one Core executemany per request. The two alternate over
+`--rounds` rounds (B A, A B, ...) into the same database; the medians are reported, with
+Baton's share of the bare endpoint's rate, on SQLite and PostgreSQL. Every row is counted at
+the end. Target (issue 6 set none; this is a floor against regressions): Baton >= 15% of the
+bare endpoint's rate in every mode; the bench exits non-zero below it or when a row is lost.
 
     .venv/bin/python -m bench.ingest [--readings 20000] [--singles 2000] [--batch 100]
     .venv/bin/python -m bench.ingest --quick
@@ -38,6 +39,7 @@ from bench.common import (
     process,
     tail,
     url_of,
+    verdict,
 )
 from bot.slack_standin import SlackStandIn
 from store.db import Database
@@ -46,6 +48,7 @@ from store.models import KpiReading, Publish
 TOKEN = "bench-ingest-token"
 CHANNEL = "C0BENCH"
 READINGS: Table = KpiReading.__table__  # type: ignore[attr-defined]
+SHARE_TARGET = 0.15
 METRICS = ("reach", "impressions", "clicks", "engagement_rate", "click_through_rate")
 
 
@@ -107,31 +110,6 @@ def post_all(session: requests.Session, url: str, chunks: list[list[dict[str, An
     return sum(map(len, chunks)) / (time.perf_counter() - started)
 
 
-def insert_all(db: Database, publish_id: int, chunks: list[list[dict[str, Any]]]) -> float:
-    """Readings per second through SQLAlchemy Core alone, one transaction per chunk."""
-    now = datetime.now(UTC)
-    rows = [
-        [
-            {
-                "publish_id": publish_id,
-                "metric": r["metric"],
-                "value": r["value"],
-                "observed_at": datetime.fromisoformat(r["observed_at"]),
-                "source": r["source"],
-                "recorded_by": None,
-                "created_at": now,
-            }
-            for r in chunk
-        ]
-        for chunk in chunks
-    ]
-    started = time.perf_counter()
-    for chunk_rows in rows:
-        with db.engine.begin() as conn:
-            conn.execute(READINGS.insert(), chunk_rows)
-    return sum(map(len, rows)) / (time.perf_counter() - started)
-
-
 def count(db: Database) -> int:
     with db.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(READINGS)).scalar_one())
@@ -142,10 +120,10 @@ def bench(
 ) -> list[tuple[int, float, float]]:
     """(readings per request, Baton's median rate, bare median rate) for each mode."""
     standin = SlackStandIn(bot_token="xoxb-bench")  # never called: /kpi needs no Slack
-    port = free_port()
+    port, bare_port = free_port(), free_port()
     results = []
     with database(backend, scratch, pg_url, f"ingest-{backend}") as db:
-        publish_id = add_publish(db)
+        add_publish(db)
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -157,21 +135,27 @@ def bench(
         }
         env.pop("SLACK_APP_TOKEN", None)
         log = Path(scratch) / f"baton-{backend}.log"
+        bare_log = Path(scratch) / f"bare-{backend}.log"
         url = f"http://127.0.0.1:{port}/kpi"
+        bare_url = f"http://127.0.0.1:{bare_port}/kpi"
+        bare_cmd = [sys.executable, "-m", "bench.bare_ingest", "--port", str(bare_port)]
+        bare_cmd += ["--database-url", url_of(db), "--token", TOKEN]
         expected = 0
         try:
             with (
                 process(baton_serve("127.0.0.1", "--no-scheduler"), env, port, log),
+                process(bare_cmd, env, bare_port, bare_log),
                 requests.Session() as session,
+                requests.Session() as bare_session,
             ):
                 for size, total in modes:
                     chunks = batches(readings(total), size)
                     post_all(session, url, chunks[:5])  # warm-up, both ways
-                    insert_all(db, publish_id, chunks[:5])
+                    post_all(bare_session, bare_url, chunks[:5])
                     baton, bare = interleaved(
                         [
                             partial(post_all, session, url, chunks),
-                            partial(insert_all, db, publish_id, chunks),
+                            partial(post_all, bare_session, bare_url, chunks),
                         ],
                         rounds,
                     )
@@ -179,6 +163,7 @@ def bench(
                     results.append((size, statistics.median(baton), statistics.median(bare)))
         except Exception:
             print(f"--- baton serve's log (tail)\n{tail(log)}", file=sys.stderr)
+            print(f"--- the bare endpoint's log (tail)\n{tail(bare_log)}", file=sys.stderr)
             raise
         finally:
             standin.stop()
@@ -200,8 +185,9 @@ def main() -> int:
         args.readings, args.singles, args.rounds = 4_000, 400, 2
     modes = [(args.batch, args.readings), (1, args.singles)]
     print(
-        "POST /kpi to `baton serve` (one keep-alive client, back to back) vs a bare SQLAlchemy "
-        f"Core insert of the same rows; median of {args.rounds} alternated rounds"
+        "POST /kpi to `baton serve` (one keep-alive client, back to back) vs a minimal WSGI "
+        "endpoint on waitress that parses the same JSON and inserts the same rows; median of "
+        f"{args.rounds} alternated rounds"
     )
     header = (
         f"{'backend':<11} {'per request':>11} {'POST /kpi/s':>11} {'bare/s':>9} {'share':>6} "
@@ -209,17 +195,22 @@ def main() -> int:
     )
     print(header)
     print("-" * len(header))
+    ok = True
     with tempfile.TemporaryDirectory() as scratch:
         for backend in args.backends.split(","):
             for size, baton, bare in bench(
                 backend, modes, rounds=args.rounds, scratch=scratch, pg_url=args.pg_url
             ):
+                ok &= baton / bare >= SHARE_TARGET
                 print(
                     f"{backend:<11} {size:>11} {baton:>11.0f} {bare:>9.0f} {baton / bare:>6.1%} "
                     f"{size / baton * 1e3:>10.2f}"
                 )
-    print("readings/s; share = POST /kpi rate / bare insert rate (no fixed target)")
-    return 0
+    print(
+        "readings/s; share = POST /kpi rate / the bare endpoint's rate; "
+        f"target share >= {SHARE_TARGET:.0%}: {verdict(ok)}"
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.event_retries import SeenEvents, drop_repeated_events
 from bot.listeners import register_listeners
 from bot.listeners.failure import failure_response
 from bot.listeners.nul_bytes import refuse_nul_bytes
+from bot.observability.bolt_app import BatonApp
 from bot.services.container import Services
 
 log = logging.getLogger("baton.app")
@@ -17,9 +19,10 @@ log = logging.getLogger("baton.app")
 
 def build_app(services: Services, *, socket_mode: bool = False) -> App:
     settings = services.settings
-    app = App(
+    app = BatonApp(
+        metrics=services.metrics,
         signing_secret=settings.slack_signing_secret,
-        client=services.client,  # carries the bot token and retry handlers
+        client=services.client,  # the bot token, retry handlers, every call counted
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=not socket_mode,
         # auth.test once, here, at start: Bolt would otherwise call it on the first request,
@@ -39,5 +42,6 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
         return failure_response(body)
 
     app.middleware(refuse_nul_bytes)
+    app.use(drop_repeated_events(SeenEvents()))
     register_listeners(app, services)
     return app

@@ -1,12 +1,14 @@
-"""`baton serve | worker | migrate | demo`."""
+"""`baton serve | worker | migrate | demo | backup | export`."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from bot.config import SettingsError, load_settings
+from bot.observability.logging import configure_logging
+from bot.observability.setup import configure_from
+from bot.ops import commands as ops
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,23 +19,24 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--no-scheduler", action="store_true", help="do not run the sweeper here (see worker)"
     )
-    commands.add_parser("worker", help="run the sweeper alone")
+    worker = commands.add_parser("worker", help="run the sweeper alone")
+    worker.add_argument("--host", default="0.0.0.0", help="interface for /healthz and /metrics")
     commands.add_parser("migrate", help="bring the database to the latest schema")
     commands.add_parser("demo", help="the whole story offline, against a built-in Slack stand-in")
+    ops.add_commands(commands)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        # The demo narrates on stdout; logs would only interleave with the story.
-        level=logging.WARNING if args.command == "demo" else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # chatty on import
+    # The demo narrates on stdout; logs would only interleave with the story.
+    configure_logging("WARNING" if args.command == "demo" else "INFO")
     if args.command == "demo":
         from bot.demo import run_demo
 
         return run_demo()
     try:
         settings = load_settings()
+        configure_from(settings)
+        if args.command in ops.COMMANDS:
+            return ops.run(args, settings)
         if args.command == "serve":
             from bot.runtime import serve as run_serve
 
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "worker":
             from bot.runtime import work
 
-            work(settings)
+            work(settings, host=args.host)
         else:
             from bot.runtime import prepare
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, PlainValidator, ValidationError
+from pydantic import AfterValidator, AliasChoices, Field, PlainValidator, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from bot.domain.durations import Duration
 from bot.domain.schedule import Weekly, parse_weekly
 from bot.domain.working_hours import WorkingHours
+from store.db import check_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -38,6 +40,16 @@ def _api_url(value: object) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _choice(*allowed: str) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return text
+
+    return parse
+
+
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
@@ -55,7 +67,7 @@ class Settings(BaseSettings):
     slack_api_url: Annotated[str, PlainValidator(_api_url)] = Field(
         default=SLACK_API_DEFAULT, validation_alias=_env("SLACK_API_URL")
     )
-    database_url: str = Field(
+    database_url: Annotated[str, AfterValidator(check_url)] = Field(
         default="sqlite:///baton.db", min_length=1, validation_alias=_env("DATABASE_URL")
     )
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))
@@ -86,6 +98,15 @@ class Settings(BaseSettings):
     )
     guardrail_window: Duration = Field(
         default=timedelta(days=30), validation_alias=_env("BATON_GUARDRAIL_WINDOW")
+    )
+    log_level: Annotated[str, PlainValidator(_choice("debug", "info", "warning", "error"))] = Field(
+        default="info", validation_alias=_env("BATON_LOG_LEVEL")
+    )
+    log_format: Annotated[str, PlainValidator(_choice("text", "json"))] = Field(
+        default="text", validation_alias=_env("BATON_LOG_FORMAT")
+    )
+    health_max_lag: Duration = Field(
+        default=timedelta(minutes=5), validation_alias=_env("BATON_HEALTH_MAX_LAG")
     )
 
 

@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import hmac
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from bot import safe_json
 from bot.clock import Clock
 from bot.domain.kpis import check_observed_at, check_value
 from bot.services.publishes import PublishService, ReadingIn
 
 MAX_READINGS = 1000
+MAX_DEPTH = 20  # a list of readings nests 2 deep; anything much deeper is not a reading
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; no honest reading has one.
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ReadingBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channel: str = Field(min_length=1, max_length=32)
-    publish: str = Field(min_length=1, max_length=200)
-    metric: str = Field(min_length=1, max_length=64)
-    value: float | str
-    observed_at: str = Field(min_length=1)
-    source: str = Field(default="api", min_length=1, max_length=64)
+    channel: Text = Field(min_length=1, max_length=32)
+    publish: Text = Field(min_length=1, max_length=200)
+    metric: Text = Field(min_length=1, max_length=64)
+    value: float | Text
+    observed_at: Text = Field(min_length=1)
+    source: Text = Field(default="api", min_length=1, max_length=64)
 
 
 @dataclass(frozen=True)
@@ -40,14 +52,25 @@ class KpiIngest:
     publishing: PublishService
     clock: Clock
 
-    def handle(self, authorization: str | None, raw: bytes) -> IngestAnswer:
+    def authorized(self, authorization: str | None) -> bool:
+        """Exactly `Bearer <token>`, compared in constant time. WSGI hands header values over
+        as latin-1 text, so their bytes are compared, whatever characters they hold."""
+        assert self.token
+        if authorization is None:
+            return False
+        sent = authorization.encode("latin-1", "replace")
+        return hmac.compare_digest(sent, f"Bearer {self.token}".encode())
+
+    def handle(self, authorization: str | None, read_body: Callable[[], bytes]) -> IngestAnswer:
+        """The answer to one request; the body is read only once the token is right."""
         if not self.token:
             return IngestAnswer(404, {"error": "not_found"})
-        expected = f"Bearer {self.token}"
-        if not authorization or not hmac.compare_digest(authorization.strip(), expected):
+        if not self.authorized(authorization):
             return IngestAnswer(401, {"error": "invalid_token"})
         try:
-            data = json.loads(raw or b"null")
+            data = safe_json.loads(read_body() or b"null", max_depth=MAX_DEPTH)
+        except safe_json.TooDeep as error:
+            return IngestAnswer(422, {"errors": [{"field": "", "message": str(error)}]})
         except ValueError:
             return IngestAnswer(400, {"error": "invalid_json"})
         items = data if isinstance(data, list) else [data]
@@ -65,7 +88,8 @@ class KpiIngest:
                 errors += [
                     {
                         "index": index,
-                        "field": ".".join(str(p) for p in e["loc"]),
+                        # The reading's field (a union adds its member's name after it).
+                        "field": str(e["loc"][0]) if e["loc"] else "",
                         "message": e["msg"],
                     }
                     for e in error.errors()

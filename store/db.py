@@ -3,15 +3,38 @@ PostgreSQL by URL (psycopg 3)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SUPPORTED = "sqlite:///path/to/baton.db or postgresql://user@host:5432/baton"
+
+
+def check_url(url: str) -> str:
+    """The URL when Baton can use it (SQLite, or PostgreSQL through psycopg 3), else
+    ValueError saying what it takes; the URL itself is not repeated (it may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL; expected {SUPPORTED}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if (backend == "sqlite" and driver in ("", "pysqlite")) or (
+        backend in ("postgresql", "postgres") and driver in ("", "psycopg")
+    ):
+        return url
+    raise ValueError(f"{parsed.drivername!r} databases are not supported; expected {SUPPORTED}")
+
+
+def redacted(url: str) -> str:
+    """The URL as it may be shown: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def normalise_url(url: str) -> str:
@@ -59,11 +82,17 @@ class Database:
             )
             _configure_sqlite(self.engine)
             self._write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            # SQLite has one writer. Writers of this process queue here and are woken the
+            # moment the lock is free; left to SQLite's busy handler they would sleep on its
+            # back-off (up to 100 ms a try) while the lock sat free. Other processes still
+            # meet the busy timeout.
+            self._writer: AbstractContextManager[object] = threading.RLock()
         else:
             self.engine = create_engine(
                 self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10
             )
             self._write_engine = self.engine
+            self._writer = nullcontext()  # PostgreSQL locks rows, not the database
 
     @property
     def dialect(self) -> str:
@@ -77,7 +106,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        with self._writer, Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

@@ -37,7 +37,11 @@ class ItemState(StrEnum):
 
 class WorkItem(SQLModel, table=True):
     __tablename__ = "work_item"
-    __table_args__ = (UniqueConstraint("channel_id", "name_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "name_key"),
+        # The channel's blocked items, longest-waiting first, as one index range.
+        Index("ix_work_item_channel_blocked", "channel_id", "blocked_since", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: str = Field(max_length=32)
@@ -48,6 +52,9 @@ class WorkItem(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
     done_at: datetime | None = utc_column()
     done_by: str | None = Field(default=None, max_length=32)
+    # When its oldest hard edge onto an open item was declared, while it is open itself;
+    # None when nothing blocks it. Kept by store.graph whenever items or edges change.
+    blocked_since: datetime | None = utc_column()
 
 
 class Handoff(SQLModel, table=True):
@@ -258,7 +265,7 @@ class FailureOccurrence(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     class_id: str = Field(max_length=80)
     ref: str = Field(max_length=200)
-    where: str = Field(max_length=500)
+    where: str = Field(max_length=500)  # mrkdwn, user text escaped (bot.views.mrkdwn)
     link: str | None = Field(default=None, max_length=500)
     at: datetime = utc_column(nullable=False)
     # Who was involved (they may decide the guardrail it leads to).

@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
-from waitress import create_server
 
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services.container import Services, build_services
 from bot.slack_standin import SlackStandIn, serving
-from bot.web import handler_for
+from bot.web import handler_for, make_server
 from store.db import Database, normalise_url
 from store.migrate import upgrade
 from tests.slack_driver import SlackDriver
@@ -129,7 +128,7 @@ def baton_factory(standin: SlackStandIn, clock: ManualClock, sqlite_url: str) ->
         services.deliverer.pacer.interval = 0.0  # the stand-in does not rate-limit by default
         app = build_app(services)
         handler = handler_for(app, services)
-        server = create_server(handler, host="127.0.0.1", port=0, threads=4)
+        server = make_server(handler, host="127.0.0.1", port=0, threads=4)
         serving.start(server)
         started.append((server, services))
         url = f"http://127.0.0.1:{server.effective_port}"

@@ -61,7 +61,7 @@ def test_a_submission_is_answered_before_slack_has_the_posts(baton: RunningBaton
     baton.standin.set_delay("chat.postMessage", 2.0)
     response, took = timed(lambda: unsettled(baton).submit(view, GOOD_FORM, user="U0CAI"))
     assert response.status_code == 200 and response.text == ""
-    assert took < 1.0, f"the ack waited {took:.2f} s for delivery"
+    assert took < 1.5, f"the ack waited {took:.2f} s for delivery"
     assert baton.services.settle(timeout=15)
     assert len(posts(baton)) == 1 and len(baton.standin.dms("U0ANA")) == 1
 
@@ -73,7 +73,7 @@ def test_a_click_is_answered_before_slack_has_the_update(baton: RunningBaton) ->
     response, took = timed(
         lambda: unsettled(baton).click(dm, "Acknowledge", user="U0ANA", channel=dm["channel"])
     )
-    assert response.status_code == 200 and took < 1.0, f"the ack took {took:.2f} s"
+    assert response.status_code == 200 and took < 1.5, f"the ack took {took:.2f} s"
     assert baton.services.settle(timeout=15)
     assert "Acknowledged by" in baton.standin.render(posts(baton)[0]["blocks"])
 
@@ -81,7 +81,7 @@ def test_a_click_is_answered_before_slack_has_the_update(baton: RunningBaton) ->
 def test_a_command_is_answered_before_its_modal_opens(baton: RunningBaton) -> None:
     baton.standin.set_delay("views.open", 2.0)
     response, took = timed(lambda: unsettled(baton).command("/handoff", "x", user="U0CAI"))
-    assert response.status_code == 200 and took < 1.0, f"the ack took {took:.2f} s"
+    assert response.status_code == 200 and took < 1.5, f"the ack took {took:.2f} s"
     assert baton.services.settle(timeout=15)
     assert baton.standin.calls_to("views.open")
 
@@ -95,7 +95,7 @@ def test_people_baton_knows_are_not_asked_about_on_the_ack_path(baton: RunningBa
             view, {**GOOD_FORM, "Work item": "newsletter"}, user="U0CAI"
         )
     )
-    assert response.status_code == 200 and response.text == "" and took < 1.0
+    assert response.status_code == 200 and response.text == "" and took < 1.5
     assert baton.services.settle()
     assert count(baton, Handoff) == 2
 
@@ -109,7 +109,7 @@ def test_a_lookup_slack_is_slow_to_answer_is_a_field_error_within_the_deadline(
     response, took = timed(
         lambda: unsettled(baton).submit(view, {**GOOD_FORM, "Next owner": "U0NEW"}, user="U0CAI")
     )
-    assert took < 2.5, f"answered after {took:.2f} s"
+    assert took < 2.9, f"answered after {took:.2f} s"
     assert "Slack did not answer" in response.json()["errors"][HandoffBlock.NEXT_OWNER]
     assert count(baton, Handoff) == 0
 
@@ -122,7 +122,7 @@ def test_a_ratelimited_lookup_is_not_retried_and_the_retry_posts_once(
     baton.standin.fail_next(method="users.info", status=429, retry_after=4)
     view = open_modal(baton)
     response, took = timed(lambda: unsettled(baton).submit(view, GOOD_FORM, user="U0CAI"))
-    assert took < 2.0 and "errors" in response.json()
+    assert took < 2.9 and "errors" in response.json()
     assert baton.slack.submit(view, GOOD_FORM, user="U0CAI").text == ""
     assert len(posts(baton)) == 1 and len(baton.standin.dms("U0ANA")) == 1
 

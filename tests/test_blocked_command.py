@@ -111,7 +111,8 @@ def test_declaring_a_dependency(text: str, expected: DeclareEdge) -> None:
         ('"A  spaced   name" on b', edge("A spaced name", "b")),
         ('“He said "no"” on b', edge('He said "no"', "b")),
         ('"@dee\'s laptop" on b', edge("@dee's laptop", "b")),
-        ('a on "<@U1>"', edge("a", "<@U1>")),  # quoted, a mention is just text
+        ('a on "<@U1>"', edge("a", "@U1")),  # quoted, a mention is just text: its readable one
+        ('a on "<@U1|dee> laptop"', edge("a", "@dee laptop")),
     ],
 )
 def test_quotes_make_a_name_of_anything(text: str, expected: BlockedRequest) -> None:

@@ -191,3 +191,31 @@ def test_app_home_shows_what_waits_on_the_viewer_and_what_they_block(
     dee = baton.standin.render(baton.standin.home("U0DEE")["blocks"])  # type: ignore[index]
     assert "instrumentation metadata blocks" in dee and "KPI capture" in dee
     assert "Nothing waits on you" in dee
+
+
+def test_a_long_channel_list_shows_the_first_page_of_all(baton: RunningBaton) -> None:
+    for n in range(17):
+        baton.clock.advance(timedelta(minutes=1))
+        blocked(baton, f'"task {n}" on "base {n}"')
+    said = blocked(baton)
+    assert said.splitlines()[0] == "Blocked in this channel (15 of 17)"
+    assert "task 0" in said and "task 14" in said and "task 15" not in said
+    assert "…and 2 more, waiting less long." in said
+
+
+def test_the_channel_list_follows_done_items_soft_edges_and_new_roots(
+    kpi_blocked: RunningBaton,
+) -> None:
+    baton = kpi_blocked
+    baton.clock.advance(timedelta(hours=1))
+    blocked(baton, '"newsletter send" on "UTM labels"')
+    blocked(baton, '"instrumentation metadata" done', user="U0DEE")
+    said = blocked(baton)
+    assert said.splitlines()[0] == "Blocked in this channel (1)"
+    assert "newsletter send" in said and "KPI capture" not in said
+    blocked(baton, '"newsletter send" on "UTM labels" soft')  # now only an assumption
+    assert "Nothing in this channel is blocked." in blocked(baton)
+    blocked(baton, '"KPI capture" on "tracking plan"')  # blocked again, by something new
+    said = blocked(baton)
+    assert said.splitlines()[0] == "Blocked in this channel (1)"
+    assert "KPI capture" in said and "tracking plan" in said

@@ -86,15 +86,15 @@ def test_a_crash_between_slack_and_the_database_leaves_exactly_one_message(
     nudge_due: RunningBaton, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     baton = nudge_due
-    real_mark_sent = outbox.mark_sent
+    real_mark_sent = outbox.mark_all_sent
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise SystemExit("killed after Slack accepted the message")
 
-    monkeypatch.setattr(outbox, "mark_sent", crash)
+    monkeypatch.setattr(outbox, "mark_all_sent", crash)
     with pytest.raises(SystemExit):
         baton.services.deliverer.sweep()
-    monkeypatch.setattr(outbox, "mark_sent", real_mark_sent)
+    monkeypatch.setattr(outbox, "mark_all_sent", real_mark_sent)
     assert keys_posted(baton)["handoff:1:nudge"] == 1
     assert rows(baton)["handoff:1:nudge"].status == OutboxStatus.SENDING
 

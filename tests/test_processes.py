@@ -174,7 +174,8 @@ def test_several_sweepers_on_postgresql_deliver_each_message_once(
     port = free_port()
     env = env_for(slack, postgres_url, port)
     serve = Baton(["serve", "--host", "127.0.0.1", "--no-scheduler"], env, port)
-    workers = [Baton(["worker"], env, None) for _ in range(2)]
+    # Each worker serves /healthz and /metrics on a port of its own.
+    workers = [Baton(["worker"], {**env, "PORT": str(free_port())}, None) for _ in range(2)]
     try:
         create_handoffs(slack, port)
         seen = wait_for_all(slack, expected_keys())

@@ -471,3 +471,49 @@ def test_is_open_reads_the_local_wall_clock(case: tuple[ZoneInfo, WorkingHours, 
 @given(hours=hours_specs())
 def test_every_spec_shown_parses_back_to_itself(hours: WorkingHours) -> None:
     assert WorkingHours.parse(str(hours)) == hours
+
+
+# -- windows that vanish, settings that never open ---------------------------------------------
+
+
+SUNDAY_TWO_TO_THREE = WorkingHours.parse("02:00-03:00 Sun")
+
+
+def test_a_weekly_window_lost_to_the_spring_forward_waits_a_week() -> None:
+    # 2026-03-29 (a Sunday): Berlin's 02:00-03:00 does not happen. From just after the window
+    # of the Sunday before, the next one is two weeks on: April 5th.
+    after_last = local(BERLIN, 2026, 3, 22, 3, 3)
+    result = deliver_at(after_last, SUNDAY_TWO_TO_THREE, BERLIN)
+    assert result == local(BERLIN, 2026, 4, 5, 2, 0)
+    on_the_day = local(BERLIN, 2026, 3, 29, 1, 59)
+    assert deliver_at(on_the_day, SUNDAY_TWO_TO_THREE, BERLIN) == result
+    assert not SUNDAY_TWO_TO_THREE.is_open(utc(2026, 3, 29, 1, 0), BERLIN)  # 03:00 CEST
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    zone=st.sampled_from(TRICKY),
+    hour=st.integers(0, 23),
+    day=st.sampled_from(DAY_NAMES),
+    moment=st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31)),
+)
+def test_a_one_hour_weekly_window_is_always_found(
+    zone: str, hour: int, day: str, moment: datetime
+) -> None:
+    tz = ZoneInfo(zone)
+    hours = WorkingHours.parse(f"{hour:02d}:00-{hour + 1:02d}:00 {day}")
+    due = moment.replace(tzinfo=UTC)
+    result = deliver_at(due, hours, tz)
+    assert result >= due and hours.is_open(result, tz)
+    assert result - due <= timedelta(days=15)
+
+
+@pytest.mark.parametrize("spec", ["00:00-00:00", "09:00-09:00 Mon-Fri", "13:30-13:30 Sat"])
+def test_a_setting_with_no_open_time_is_refused(spec: str) -> None:
+    with pytest.raises(ValueError, match="empty window"):
+        WorkingHours.parse(spec)
+
+
+def test_hours_without_days_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="never open"):
+        WorkingHours(time(9), time(17), frozenset())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any, NoReturn
 
@@ -18,6 +20,8 @@ from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.ids import MetadataEvent
+from bot.observability.metrics import Metrics
+from bot.views.mrkdwn import Mrkdwn, channel, clip, code, md, mention
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
@@ -26,6 +30,9 @@ from store.types import as_utc
 log = logging.getLogger("baton.delivery")
 
 RECONCILE_PAGES = 5
+GROUP_SECONDS = 5.0  # a claim takes about this many seconds of one conversation's posts
+MAX_GROUP = 50  # rows of one conversation per claim, when its pacer does not limit it
+RECLAIM_EVERY = 0.5  # seconds: while posts are in flight, look for newly due rows this often
 
 
 class ParentNotReady(Exception):
@@ -64,7 +71,9 @@ class Deliverer:
         max_backoff: timedelta = timedelta(minutes=10),
         parent_wait: timedelta = timedelta(seconds=2),
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.client = client
         self.clock = clock
@@ -75,7 +84,11 @@ class Deliverer:
         self.max_backoff = max_backoff
         self.parent_wait = parent_wait
         self.membership = ChannelMembership(client)
+        self.workers = workers
         self._pool = TrackedPool(workers, "baton-deliver")
+        self._wake = threading.Event()
+        self._marks: dict[str, outbox.Sent] = {}  # posted, not yet written as sent
+        self._marks_guard = threading.Lock()
 
     # -- entry points -------------------------------------------------------------------
 
@@ -96,64 +109,129 @@ class Deliverer:
             groups[row.parent_key or row.target].append(row)
         # One conversation's turn must not hold up another's (a DM behind a busy channel).
         for group in groups.values():
-            self._pool.submit(self._deliver_all, group)
+            self._pool.submit(self._deliver_and_flush, group)
+
+    def _deliver_and_flush(self, rows: list[OutboxMessage]) -> None:
+        self._deliver_all(rows)
+        self.flush_marks()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """For tests and shutdown: True once no delivery is under way."""
         return self._pool.wait_idle(timeout)
 
-    def sweep(self, *, batch: int = 200) -> int:
-        """Deliver everything due; rows for one channel go in order, channels in parallel."""
+    def per_target(self) -> int:
+        """How many rows of one conversation a claim takes: what its pacer lets it post in a
+        few seconds (so other conversations' turns come round soon) and well within the
+        lease (or the last rows would outlive their lease waiting their turn, and another
+        sweeper would post them too)."""
+        interval = max(self.pacer.interval, 0.01)
+        within_lease = self.lease.total_seconds() / 2 / interval
+        return max(1, int(min(GROUP_SECONDS / interval, within_lease, MAX_GROUP)))
+
+    def sweep(self, *, batch: int = 200, continuous: bool = False) -> int:
+        """Deliver what is due: rows of one conversation in order, conversations in parallel,
+        and a claim for more whenever a worker frees up, so one busy channel never holds up
+        the others. Returns once nothing is in flight and nothing more is claimable.
+
+        One pass (the default) serves each conversation once, at most `per_target()` rows;
+        `continuous` comes back to a conversation as soon as its previous rows are done."""
         delivered = 0
+        running: dict[Future[int], str] = {}
+        served: set[str] = set()
+        failure: BaseException | None = None
         while True:
-            rows = outbox.claim_due(
-                self.db,
-                now=self.clock.now(),
-                lease=self.lease,
-                limit=batch,
-                skip_busy_targets=True,
+            self._wake.clear()
+            self.flush_marks()
+            free = self.workers - len(running)
+            rows = (
+                outbox.claim_due(
+                    self.db,
+                    now=self.clock.now(),
+                    lease=self.lease,
+                    limit=batch,
+                    skip_busy_targets=True,
+                    per_target=self.per_target(),
+                    max_targets=free,
+                    exclude_targets=None if continuous else served,
+                )
+                if free > 0
+                else []
             )
-            if not rows:
-                return delivered
-            # A conversation takes one post per pacer interval: keep only what it can take
-            # well within the lease, or the last rows would outlive their lease while waiting
-            # their turn, and another sweeper would post them too.
-            per_target = max(
-                1, int(self.lease.total_seconds() / 2 / max(self.pacer.interval, 0.01))
-            )
-            taken: dict[str, int] = defaultdict(int)
             groups: dict[str, list[OutboxMessage]] = defaultdict(list)
-            later: list[OutboxMessage] = []
             for row in rows:
-                if taken[row.target] < per_target:
-                    taken[row.target] += 1
-                    groups[row.parent_key or row.target].append(row)
-                else:
-                    later.append(row)
-            self._release(later)
-            batches = list(groups.values())
-            self._pool.map(self._deliver_all, batches)
-            delivered += sum(len(b) for b in batches)
-            if len(rows) < batch:
-                return delivered
+                served.add(row.target)
+                groups[row.parent_key or row.target].append(row)
+            for key, group in groups.items():
+                future = self._pool.submit(self._deliver_all, group)
+                future.add_done_callback(lambda _done: self._wake.set())
+                running[future] = key
+            if not running:
+                break
+            self._wake.wait(timeout=RECLAIM_EVERY)
+            for future in [f for f in running if f.done()]:
+                del running[future]
+                try:
+                    delivered += future.result()
+                except Exception as error:  # logged in deliver; the lease brings the row back
+                    failure = failure or error
+        self.flush_marks()
+        if failure is not None:
+            raise failure
+        return delivered
+
+    def wake(self) -> None:
+        """New rows may be due: claim again now (from any thread)."""
+        self._wake.set()
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """Sleep up to `timeout` seconds, less if `wake()` is called. True when woken."""
+        woken = self._wake.wait(timeout=max(timeout, 0.0))
+        self._wake.clear()
+        return woken
+
+    def flush_marks(self) -> None:
+        """Write the rows posted since the last flush as sent, in one transaction."""
+        with self._marks_guard:
+            pending = list(self._marks.values())
+        if not pending:
+            return
+        try:
+            outbox.mark_all_sent(self.db, pending, now=self.clock.now())
+        except Exception:
+            # Kept for the next flush; were this process to die, the lease brings the rows
+            # back and the key in Slack's message metadata stops a second post.
+            log.exception("marking %d rows sent failed; retrying at the next flush", len(pending))
+            return
+        with self._marks_guard:
+            for sent in pending:
+                if self._marks.get(sent.key) is sent:
+                    del self._marks[sent.key]
 
     def close(self) -> None:
         self._pool.close()
+        self.flush_marks()
 
     # -- one row ------------------------------------------------------------------------
 
-    def _deliver_all(self, rows: Iterable[OutboxMessage]) -> None:
+    def _deliver_all(self, rows: Iterable[OutboxMessage]) -> int:
+        count = 0
         for row in rows:
-            self.deliver(row)
+            self._deliver(row)
+            count += 1
+        return count
 
-    def _release(self, rows: Iterable[OutboxMessage]) -> None:
-        for row in rows:
-            assert row.id is not None
-            outbox.retry_later(
-                self.db, row.id, due_at=row.due_at, error=None, now=self.clock.now(), count=False
-            )
+    def _sent(self, row: OutboxMessage, channel: str | None, ts: str | None) -> None:
+        """Posted: remembered at once (replies may need its ts), written at the next flush."""
+        assert row.id is not None
+        with self._marks_guard:
+            self._marks[row.idempotency_key] = outbox.Sent(row.id, channel, ts, row.idempotency_key)
+        self.metrics.message_sent(row.idempotency_key, row.due_at, self.clock.now())
 
     def deliver(self, row: OutboxMessage) -> None:
+        self._deliver(row)
+        self.flush_marks()
+
+    def _deliver(self, row: OutboxMessage) -> None:
         assert row.id is not None
         try:
             if row.needs_unacknowledged and self._acknowledged(row.handoff_id):
@@ -161,17 +239,11 @@ class Deliverer:
                 return
             parent = self._parent(row)
             if row.op == OutboxOp.UPDATE:
-                assert parent is not None and parent.sent_channel and parent.sent_ts
+                assert parent is not None
                 self.client.chat_update(
-                    channel=parent.sent_channel, ts=parent.sent_ts, text=row.text, blocks=row.blocks
+                    channel=parent[0], ts=parent[1], text=row.text, blocks=row.blocks
                 )
-                outbox.mark_sent(
-                    self.db,
-                    row.id,
-                    channel=parent.sent_channel,
-                    ts=parent.sent_ts,
-                    now=self.clock.now(),
-                )
+                self._sent(row, parent[0], parent[1])
                 return
             if row.op == OutboxOp.UPLOAD:
                 self._upload(row, parent)
@@ -216,18 +288,16 @@ class Deliverer:
             log.exception("unexpected error delivering %s", row.idempotency_key)
             raise
 
-    def _post(self, row: OutboxMessage, parent: OutboxMessage | None) -> None:
+    def _post(self, row: OutboxMessage, parent: tuple[str, str] | None) -> None:
         assert row.id is not None
-        channel = parent.sent_channel if parent and parent.sent_channel else row.target
-        thread_ts = parent.sent_ts if parent else None
+        channel = parent[0] if parent else row.target
+        thread_ts = parent[1] if parent else None
         self.membership.ensure(channel)  # a member can read its posts back after a crash
         if row.attempts > 1:
             found = self._find_sent(row, channel, thread_ts)
             if found is not None:
                 log.info("%s was already in Slack; not posting again", row.idempotency_key)
-                outbox.mark_sent(
-                    self.db, row.id, channel=found[0], ts=found[1], now=self.clock.now()
-                )
+                self._sent(row, found[0], found[1])
                 return
         with self.pacer.turn(channel):
             if row.lease_until is not None and self.clock.now() >= as_utc(row.lease_until):
@@ -248,22 +318,16 @@ class Deliverer:
                 },
                 unfurl_links=False,
             )
-        outbox.mark_sent(
-            self.db,
-            row.id,
-            channel=response.get("channel"),
-            ts=response.get("ts"),
-            now=self.clock.now(),
-        )
+        self._sent(row, response.get("channel"), response.get("ts"))
 
-    def _upload(self, row: OutboxMessage, parent: OutboxMessage | None) -> None:
+    def _upload(self, row: OutboxMessage, parent: tuple[str, str] | None) -> None:
         """A chart: rendered from its spec, uploaded with files_upload_v2 (into the parent's
         thread, or the DM when the target is a person). A file carries no metadata to find
         it by after a crash, so a retry after an upload that did reach Slack shows it twice:
         a chart only repeats its message's text, so that is the cheaper mistake."""
         assert row.id is not None and row.blocks
         spec = row.blocks[0]
-        channel = parent.sent_channel if parent and parent.sent_channel else row.target
+        channel = parent[0] if parent else row.target
         if _is_user(channel):
             channel = self.client.conversations_open(users=channel)["channel"]["id"]
         else:
@@ -272,13 +336,13 @@ class Deliverer:
         with self.pacer.turn(channel):
             self.client.files_upload_v2(
                 channel=channel,
-                thread_ts=parent.sent_ts if parent else None,
+                thread_ts=parent[1] if parent else None,
                 file=image,
                 filename=f"{spec['chart']}.png",
                 title=row.text[:250],
                 alt_txt=charts.describe(spec),
             )
-        outbox.mark_sent(self.db, row.id, channel=channel, ts=None, now=self.clock.now())
+        self._sent(row, channel, None)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -289,18 +353,23 @@ class Deliverer:
             handoff = session.get(Handoff, handoff_id)
             return handoff is not None and handoff.acknowledged_at is not None
 
-    def _parent(self, row: OutboxMessage) -> OutboxMessage | None:
+    def _parent(self, row: OutboxMessage) -> tuple[str, str] | None:
+        """The channel and ts of the message this row threads under or edits."""
         if row.parent_key is None:
             if row.op == OutboxOp.UPDATE:
                 raise ParentLost("an update needs the message it edits")
             return None
+        with self._marks_guard:
+            just_sent = self._marks.get(row.parent_key)
+        if just_sent is not None and just_sent.channel and just_sent.ts:
+            return just_sent.channel, just_sent.ts
         with self.db.read() as session:
             parent = outbox.find(session, row.parent_key)
         if parent is None or parent.status in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
             raise ParentLost(f"the message it belongs to ({row.parent_key}) was never delivered")
-        if parent.status != OutboxStatus.SENT:
+        if parent.status != OutboxStatus.SENT or not parent.sent_channel or not parent.sent_ts:
             raise ParentNotReady
-        return parent
+        return parent.sent_channel, parent.sent_ts
 
     def _find_sent(
         self, row: OutboxMessage, channel: str, thread_ts: str | None
@@ -405,9 +474,14 @@ class Deliverer:
                     outbox.NewMessage(
                         key=f"{row.idempotency_key}:failed",
                         target=row.notify_on_failure,
-                        text=(
-                            f"Baton could not deliver a message to <{_mention_target(row.target)}>"
-                            f" ({row.text[:200]}): Slack said `{error}`."
+                        text=md(
+                            "Baton could not deliver a message to ",
+                            _target(row.target),
+                            " (",
+                            clip(Mrkdwn(row.text), 200),  # Baton's own mrkdwn, as it was sent
+                            "): Slack said ",
+                            code(error),
+                            ".",
                         ),
                         blocks=[],
                         due_at=now,
@@ -428,5 +502,5 @@ def _raise_unreadable(error: SlackApiError) -> NoReturn:
     raise HistoryUnreadable(code, transient=transient) from error
 
 
-def _mention_target(target: str) -> str:
-    return f"@{target}" if _is_user(target) else f"#{target}"
+def _target(target: str) -> Mrkdwn:
+    return mention(target) if _is_user(target) else channel(target)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.graph import EdgeKind
+from bot.domain.slack_text import plain_text_of
 from bot.domain.stored_text import fits
 
 USAGE = (
@@ -93,8 +94,8 @@ BlockedRequest = ListBlocked | ShowItem | MarkDone | DeclareEdge | Unparseable
 
 
 def _unescape(text: str) -> str:
-    """Slack escapes &, < and > in command text; names and reasons are kept as people typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Names and reasons are kept as people typed them (Slack's escaping and tokens undone)."""
+    return plain_text_of(text)
 
 
 def _name(words: list[Token]) -> str:

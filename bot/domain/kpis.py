@@ -14,6 +14,10 @@ from enum import StrEnum
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks drift; a minute ahead is not "the future"
 MAX_READINGS = 20
+# Readings are of this century; anything else is a typo (and near year 1 or 9999 the
+# arithmetic on instants overflows).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class Unit(StrEnum):
@@ -85,6 +89,12 @@ def check_observed_at(value: str | None, *, now: datetime) -> datetime | str | N
         return f"“{value}” is not an ISO 8601 time; write e.g. 2026-11-24T09:00Z."
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        in_range = EARLIEST <= parsed < LATEST
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first instant Python has
+        in_range = False
+    if not in_range:
+        return f"{value} is not between 2000 and 2100: give the time the reading was observed."
     if parsed > now + FUTURE_TOLERANCE:
         return f"{value} is in the future: give the time the reading was observed."
     return parsed

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
@@ -24,6 +25,9 @@ _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 EXPECTED = "expected 'always' or 'HH:MM-HH:MM [Mon-Fri]'"
 _SPEC = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})(?:\s+(.+))?$")
 _ALL_WEEK = frozenset(range(7))
+# How far ahead to look for the next open window: two weeks and a day, so that a weekly window
+# missing once (a DST gap on its only day) is found the week after, and a missed day as well.
+LOOKAHEAD_DAYS = 15
 
 
 def _day(name: str, spec: str) -> int:
@@ -62,6 +66,13 @@ class WorkingHours:
     ALWAYS: ClassVar[WorkingHours]
     DEFAULT: ClassVar[WorkingHours]
 
+    def __post_init__(self) -> None:
+        # Hours with no open time at all would hold every message forever: refuse them.
+        if (self.start is None) != (self.end is None):
+            raise ValueError(f"{EXPECTED}: a window needs a start and an end")
+        if self.start is not None and not self.days:
+            raise ValueError(f"{EXPECTED}, got {self} (no days: never open)")
+
     @classmethod
     def parse(cls, spec: str) -> WorkingHours:
         text = spec.strip()
@@ -91,41 +102,45 @@ class WorkingHours:
             return window
         return f"{window} " + ",".join(DAYS[d].title() for d in sorted(self.days))
 
-    def _windows(self, around: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    def _windows(self, around: date, tz: ZoneInfo) -> Iterator[tuple[datetime, datetime]]:
         """Working periods (UTC, chronological, none empty) starting on the local days from the
-        day before `around` to a week after it."""
+        day before `around` to LOOKAHEAD_DAYS after it, made lazily: the next one is usually
+        today's. A window that does not happen on a day (wholly inside a DST gap, or a day the
+        zone skipped) is left out, and the search goes on to the following weeks."""
         assert self.start is not None and self.end is not None
-        periods = []
-        for offset in range(-1, 9):
+        for offset in range(-1, LOOKAHEAD_DAYS + 1):
             day = around + timedelta(days=offset)
             if day.weekday() not in self.days:
                 continue
             end_day = day + timedelta(days=1) if self.end <= self.start else day
             start = _resolve(day, self.start, tz, latest=False)
             end = _resolve(end_day, self.end, tz, latest=True)
-            if start < end:  # a window wholly inside a DST gap never happens that day
-                periods.append((start, end))
-        return periods
+            if start < end:
+                yield start, end
 
     def is_open(self, at: datetime, tz: ZoneInfo) -> bool:
         """Whether `at` falls in a working period of someone in `tz`."""
         if self.start is None:
             return True
         at = _utc(at)
-        local_day = at.astimezone(tz).date()
-        return any(start <= at < end for start, end in self._windows(local_day, tz))
+        for start, end in self._windows(at.astimezone(tz).date(), tz):
+            if start > at:
+                return False  # chronological: no later window can hold `at`
+            if at < end:
+                return True
+        return False
 
     def next_open(self, at: datetime, tz: ZoneInfo) -> datetime:
-        """The earliest instant at or after `at` inside a working period (UTC)."""
+        """The earliest instant at or after `at` inside a working period (UTC). Should no
+        window happen within LOOKAHEAD_DAYS (a zone that keeps skipping the window's wall
+        times), `at` itself: a message sent out of hours beats one never sent."""
         at = _utc(at)
         if self.start is None:
             return at
-        local_day = at.astimezone(tz).date()
-        for start, end in self._windows(local_day, tz):
-            if end <= at:
-                continue
-            return max(start, at)
-        raise AssertionError("a working week always has an open period")
+        for start, end in self._windows(at.astimezone(tz).date(), tz):
+            if end > at:
+                return max(start, at)
+        return at
 
 
 def _wall(instant: datetime, tz: ZoneInfo) -> datetime:

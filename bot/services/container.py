@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.after_ack import AfterAck
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
 from bot.domain.surfaces import load_surfaces
+from bot.observability.faults import FaultLog
+from bot.observability.metrics import Metrics
+from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.services.approvals import ApprovalService
 from bot.services.channel_settings import ChannelSettingsService
 from bot.services.charts import ChartService
@@ -52,10 +54,21 @@ class Services:
     drafts: DraftService
     deliverer: Deliverer
     after_ack: AfterAck
+    metrics: Metrics = field(default_factory=Metrics)
+    _planning_fault: FaultLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A database outage fails every tick: said once, then once a minute, then cleared.
+        self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
 
     def tick(self) -> int:
-        """One sweeper tick: turn state into due messages (blocker escalations, decision
-        prompts, reminders, the digest), then deliver."""
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        self.plan()
+        return self.deliverer.sweep()
+
+    def plan(self) -> None:
+        """Turn state into due messages (blocker escalations, decision prompts, reminders,
+        the digest); the sweeper delivers them."""
         tz_of = self.people.tz_of
         plans: tuple[tuple[str, Callable[[], int]], ...] = (
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
@@ -64,12 +77,16 @@ class Services:
             ("approval chases", self.approvals.plan),
             ("missed act-bys", self.guardrails.plan),
         )
+        failed: list[tuple[str, Exception]] = []
         for name, plan in plans:
             try:
                 plan()
-            except Exception:  # planning must never stop delivery of what is already due
-                log.exception("planning %s failed; the next tick retries", name)
-        return self.deliverer.sweep()
+            except Exception as error:  # planning must never stop delivery of what is due
+                failed.append((name, error))
+        if failed:
+            self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
+        else:
+            self._planning_fault.cleared()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work owed after acks and the deliveries it started are done (tests,
@@ -95,35 +112,56 @@ class Services:
         self.db.dispose()
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client that waits out 429s as Slack asks (Retry-After)."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+def web_client(settings: Settings, metrics: Metrics) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted."""
+    client = InstrumentedWebClient(
+        metrics, token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
+    client.retry_handlers.append(CountingRateLimitRetryHandler(metrics, max_retry_count=2))
     return client
 
 
-def delivery_client(client: WebClient) -> WebClient:
+def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
     """The same Web API, without waiting out 429s inside the call: the deliverer does that
     itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
-    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
+    return InstrumentedWebClient(
+        metrics, token=client.token, base_url=client.base_url, timeout=client.timeout
+    )
+
+
+def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebClient]:
+    """Clients for lookups on the ack path: one try, giving up after the seconds left."""
+
+    def make(timeout: float) -> WebClient:
+        return InstrumentedWebClient(
+            metrics,
+            token=client.token,
+            base_url=client.base_url,
+            timeout=timeout,
+            retry_handlers=[],
+        )
+
+    return make
 
 
 def build_services(
     settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
 ) -> Services:
     db = db or Database(settings.database_url)
-    client = client or web_client(settings)
+    metrics = Metrics()
+    metrics.watch_outbox(db, clock)
+    client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after, working_hours=settings.working_hours
     )
-    guardrails = GuardrailService(db, clock, window=settings.guardrail_window)
+    guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
     reports = ReportService(db, clock)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         client=client,
-        people=People(db, client, clock),
+        people=People(db, client, clock, quick_client=quick_client(client, metrics)),
         handoffs=HandoffService(db, clock, policy),
         graph=GraphService(
             db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
@@ -161,6 +199,13 @@ def build_services(
         drafts=DraftService(
             db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
         ),
-        deliverer=Deliverer(db, delivery_client(client), clock, lease=settings.delivery_lease),
+        deliverer=Deliverer(
+            db,
+            delivery_client(client, metrics),
+            clock,
+            lease=settings.delivery_lease,
+            metrics=metrics,
+        ),
         after_ack=AfterAck(),
+        metrics=metrics,
     )

@@ -33,6 +33,7 @@ from bot.services.publish_cards import (
 from bot.services.publish_posts import previous_cycle
 from bot.views import publish_messages as views
 from bot.views.handoff_messages import Message
+from bot.views.mrkdwn import md
 from bot.views.publish_messages import PublishCard
 from store import outbox, publishes
 from store.db import Database
@@ -152,8 +153,12 @@ class DecisionService:
                             channel_id=publish.channel_id,
                             class_id="missing_kpi",
                             ref=f"publish:{publish.id}:missing-kpis",
-                            where=f"decision prompt for “{publish.name}” had no "
-                            f"{', '.join(missing)}",
+                            where=md(
+                                "decision prompt for “",
+                                publish.name,
+                                "” had no ",
+                                ", ".join(missing),
+                            ),
                             at=now,
                             source_key=post_key(publish.id),
                             people=(publish.owner_id, publish.backup_owner_id),

@@ -11,12 +11,14 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.domain.graph import (
     BlockerLine,
+    Edge,
     EdgeKind,
     ItemRef,
     ItemReport,
     cycle_through,
     root_blockers,
 )
+from bot.domain.rights import DoneRights, may_mark_done
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.views import blocked as views
 from store import graph, outbox, work_items
@@ -51,6 +53,14 @@ class Resolved:
     notify_keys: list[str]  # the "now unblocked" DMs, to send right away
 
 
+@dataclass(frozen=True)
+class DoneRefused:
+    """The person may not mark this item done; `rights` names who may."""
+
+    item: str
+    rights: DoneRights
+
+
 def _ref(item: WorkItem) -> ItemRef:
     assert item.id is not None
     return ItemRef(
@@ -66,7 +76,9 @@ class GraphService:
         self.clock = clock
         self.escalate_after = escalate_after
         self.hours = hours
-        self._planned_at: datetime | None = None
+        # When planning last ran, on the monotonic clock: a wall clock stepped back must not
+        # make "planned a minute ago" last for hours.
+        self._planned_at: float | None = None
 
     # -- declaring ----------------------------------------------------------------------
 
@@ -138,30 +150,57 @@ class GraphService:
     def _report(self, session: Session, item: WorkItem) -> ItemReport:
         assert item.id is not None
         hard = graph.reachable(session, item.id, hard_open_only=True)
-        blockers = root_blockers(item.id, hard, done=set())
         direct = graph.direct_dependencies(session, item.id)
+        return self._reports(session, [item], hard, {item.id: direct})[0]
+
+    def _reports(
+        self,
+        session: Session,
+        items: list[WorkItem],
+        hard: dict[int, list[Edge]],
+        direct: dict[int, list[Dependency]],
+    ) -> list[ItemReport]:
+        """Reports for these items from the open hard edges they reach (one map for all)
+        and their direct edges: one names query for all."""
+        blockers = {
+            item.id: root_blockers(item.id, hard, done=set())
+            for item in items
+            if item.id is not None
+        }
         named = graph.items(
-            session, [i for b in blockers for i in b.chain] + [d.dependency_id for d in direct]
+            session,
+            [i for found in blockers.values() for b in found for i in b.chain]
+            + [d.dependency_id for rows in direct.values() for d in rows],
         )
-        report = ItemReport(item=_ref(item))
-        for blocker in blockers:
-            report.blockers.append(
-                BlockerLine(
-                    root=_ref(named[blocker.root]),
-                    chain=[named[i].name for i in blocker.chain],
-                    since=blocker.since,
+        reports = []
+        for item in items:
+            assert item.id is not None
+            report = ItemReport(item=_ref(item))
+            for blocker in blockers[item.id]:
+                report.blockers.append(
+                    BlockerLine(
+                        root=_ref(named[blocker.root]),
+                        chain=[named[i].name for i in blocker.chain],
+                        since=blocker.since,
+                    )
                 )
-            )
-        for row in direct:
-            dependency = named[row.dependency_id]
-            if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
-                report.soft.append((_ref(dependency), row.reason))
-        return report
+            for row in direct.get(item.id, []):
+                dependency = named[row.dependency_id]
+                if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
+                    report.soft.append((_ref(dependency), row.reason))
+            reports.append(report)
+        return reports
 
     def blocked_in_channel(self, channel_id: str) -> tuple[list[ItemReport], int]:
+        """The channel's longest-waiting blocked items (a page) and how many there are: a
+        fixed number of queries, whatever the size of the channel."""
         with self.db.read() as session:
             rows, total = graph.blocked_items(session, channel_id, limit=LIST_PAGE)
-            return [self._report(session, item) for item, _ in rows], total
+            items = [item for item, _ in rows]
+            ids = [item.id for item in items if item.id is not None]
+            hard = graph.reachable(session, ids, hard_open_only=True)
+            direct = graph.direct_dependencies_of(session, ids)
+            return self._reports(session, items, hard, direct), total
 
     def home_for(
         self, user_id: str
@@ -183,22 +222,51 @@ class GraphService:
 
     # -- resolving ----------------------------------------------------------------------
 
-    def mark_done(self, channel_id: str, item_name: str, *, by: str) -> Resolved | None:
+    def mark_done(
+        self, channel_id: str, item_name: str, *, by: str, is_admin: Callable[[str], bool]
+    ) -> Resolved | DoneRefused | None:
         """Mark an item done; owners of what waited on it hear what is unblocked now."""
         with self.db.read() as session:
             item = work_items.find(session, channel_id, item_name)
         if item is None:
             return None
         assert item.id is not None
-        return self.resolve(item.id, by=by)
+        return self.resolve(item.id, by=by, is_admin=is_admin)
 
-    def resolve(self, item_id: int, *, by: str) -> Resolved | None:
+    @staticmethod
+    def _rights(session: Session, item: WorkItem) -> DoneRights:
+        assert item.id is not None
+        edges = sorted(graph.dependents(session, item.id), key=lambda e: e.created_at)
+        waiting = graph.items(session, [e.item_id for e in edges])
+        return DoneRights.of(
+            item.owner_id,
+            [e.declared_by for e in edges],
+            [waiting[e.item_id].owner_id for e in edges if e.item_id in waiting],
+        )
+
+    def resolve(
+        self, item_id: int, *, by: str, is_admin: Callable[[str], bool]
+    ) -> Resolved | DoneRefused | None:
+        """Mark the item done if `by` may (see `domain.rights`); admin status is asked for only
+        when no role allows it, and never while holding the database."""
+        with self.db.read() as session:
+            item = session.get(WorkItem, item_id)
+            if item is None:
+                return None
+            rights = self._rights(session, item)
+        if not may_mark_done(by, rights, is_admin=is_admin):
+            return DoneRefused(item.name, rights)
+        by_role = bool(rights.roles_of(by))
         now = self.clock.now()
         keys: list[str] = []
         with self.db.write() as session:
             item = session.get(WorkItem, item_id)
             if item is None:
                 return None
+            rights = self._rights(session, item)
+            if by_role and not rights.roles_of(by):  # the role was lost meanwhile
+                session.rollback()
+                return DoneRefused(item.name, rights)
             first_time = item.state != ItemState.DONE
             item.state, item.done_at, item.done_by = (
                 ItemState.DONE,
@@ -240,9 +308,13 @@ class GraphService:
         owner's local date). A wait whose blocker is now blocked itself escalates to the new
         root's owner; a root without an owner, to whoever declared the edge onto it."""
         now = self.clock.now()
-        if self._planned_at is not None and now - self._planned_at < PLAN_EVERY:
+        checked_at = self.clock.monotonic()
+        if (
+            self._planned_at is not None
+            and checked_at - self._planned_at < PLAN_EVERY.total_seconds()
+        ):
             return 0  # idempotent anyway (outbox keys); this only spares the database
-        self._planned_at = now
+        self._planned_at = checked_at
         plans: list[tuple[ItemRef, str, datetime, list[list[str]]]] = []
         with self.db.read() as session:
             since_by_root: dict[int, datetime] = {}

@@ -19,7 +19,9 @@ from bot.domain.guardrails import (
     propose_again,
     proposed_guardrail,
 )
+from bot.observability.metrics import Metrics
 from bot.views import guardrails as views
+from bot.views.mrkdwn import Mrkdwn, clip, md, mention, stored
 from store import guardrails, outbox
 from store.db import Database
 from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
@@ -29,12 +31,13 @@ from store.types import as_utc
 @dataclass(frozen=True)
 class Failure:
     """A failure Baton saw. `ref` names the failed thing so a retry counts once; `source_key`
-    is the outbox key of the message that shows it, for a link in the proposal."""
+    is the outbox key of the message that shows it, for a link in the proposal. `where` is
+    stored as mrkdwn, user text in it escaped (Baton's own mentions stay live)."""
 
     channel_id: str
     class_id: str
     ref: str
-    where: str
+    where: Mrkdwn
     at: datetime
     source_key: str | None = None
     people: tuple[str, ...] = ()  # who was involved: they may decide the guardrail
@@ -81,10 +84,13 @@ def _permalink(session: Session, key: str | None) -> str | None:
 
 
 class GuardrailService:
-    def __init__(self, db: Database, clock: Clock, *, window: timedelta) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, window: timedelta, metrics: Metrics | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.window = window
+        self.metrics = metrics or Metrics()
 
     # -- occurrences ------------------------------------------------------------------
 
@@ -98,7 +104,7 @@ class GuardrailService:
                 channel_id=failure.channel_id,
                 class_id=failure.class_id,
                 ref=failure.ref[:200],
-                where=failure.where[:500],
+                where=clip(failure.where, 500),
                 link=_permalink(session, failure.source_key),
                 at=failure.at,
                 people=[p for p in dict.fromkeys(failure.people) if p],
@@ -108,6 +114,7 @@ class GuardrailService:
         )
         if stored is None:
             return None
+        self.metrics.failure_recorded(failure.class_id)
         guardrail = proposed_guardrail(stored.class_id, stored.prevention)
         if guardrail is None:
             return None
@@ -217,8 +224,12 @@ class GuardrailService:
                             channel_id=handoff.channel_id,
                             class_id="missed_act_by",
                             ref=f"handoff:{handoff.id}:missed",
-                            where=f"handoff to <@{handoff.next_owner_id}> not acknowledged by "
-                            f"its act-by ({as_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
+                            where=md(
+                                "handoff to ",
+                                mention(handoff.next_owner_id),
+                                " not acknowledged by its act-by "
+                                f"({as_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
+                            ),
                             at=as_utc(handoff.act_by),
                             source_key=f"handoff:{handoff.id}:post",
                             people=tuple(
@@ -261,7 +272,7 @@ class GuardrailService:
             guardrail=Guardrail(row.guardrail),
             state=GuardrailState(row.state),
             occurrences=tuple(
-                views.OccurrenceLine(o.where, o.link, as_utc(o.at))
+                views.OccurrenceLine(stored(o.where), o.link, as_utc(o.at))
                 for o in (first, second)
                 if o is not None
             ),

@@ -125,8 +125,7 @@ class HandoffService:
             session.flush()
             assert handoff.id is not None
             the_card = card(handoff, item)
-            for message in self._messages(the_card, channel_id, people, now):
-                outbox.enqueue(session, message, now=now)
+            outbox.enqueue_many(session, self._messages(the_card, channel_id, people, now), now=now)
         return Created(handoff_id=handoff.id, send_now=[post_key(handoff.id), dm_key(handoff.id)])
 
     def _messages(

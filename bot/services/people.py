@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -20,7 +21,7 @@ log = logging.getLogger("baton.people")
 CACHE_FOR = timedelta(hours=12)
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
 # A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
-ACK_PATH_DEADLINE = 1.2
+ACK_PATH_DEADLINE = 2.0
 
 
 class PeopleUnavailable(Exception):
@@ -28,10 +29,26 @@ class PeopleUnavailable(Exception):
 
 
 class People:
-    def __init__(self, db: Database, client: WebClient, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        clock: Clock,
+        *,
+        quick_client: Callable[[float], WebClient] | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
+        # For the ack path: a client that gives up after the given seconds and never retries.
+        self.quick_client = quick_client or (
+            lambda timeout: WebClient(
+                token=client.token,
+                base_url=client.base_url,
+                timeout=timeout,  # type: ignore[arg-type]
+                retry_handlers=[],
+            )
+        )
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Person | None:
         """The person, or None when Slack does not know the id."""
@@ -76,15 +93,8 @@ class People:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PeopleUnavailable(user_id)
-            # No retry handlers: on the ack path a second try is a late answer.
-            quick = WebClient(
-                token=self.client.token,
-                base_url=self.client.base_url,
-                timeout=left,  # type: ignore[arg-type]
-                retry_handlers=[],
-            )
             try:
-                person = self._fetch(user_id, quick)
+                person = self._fetch(user_id, self.quick_client(left))
             except (SlackApiError, OSError, TimeoutError) as error:
                 raise PeopleUnavailable(user_id) from error
             if person is not None:
@@ -98,6 +108,16 @@ class People:
                 self.lookup(user_id)
             except (SlackApiError, OSError, TimeoutError) as error:
                 log.info("could not refresh %s: %s", user_id, error)
+
+    def is_admin(self, user_id: str) -> bool:
+        """A workspace admin or owner. Asked of Slack each time (rights change, and the cache
+        is for time zones); when Slack does not answer, the answer is no."""
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            return False
+        return bool(user.get("is_admin") or user.get("is_owner"))
 
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""

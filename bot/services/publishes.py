@@ -14,6 +14,7 @@ from bot.services.approvals import enqueue_requests
 from bot.services.guardrails import Failure, GuardrailService
 from bot.services.publish_cards import post_key, rule_to_json
 from bot.services.publish_posts import parts_of, post_message
+from bot.views.mrkdwn import md, mention
 from store import channel_settings, outbox, publishes, submissions
 from store.db import Database
 from store.models import KpiReading, Publish
@@ -102,8 +103,15 @@ class PublishService:
                         channel_id=channel_id,
                         class_id="duplicated_publish_window",
                         ref=f"publish-attempt:{attempt}",
-                        where=f"/publish “{draft.name}” by <@{author_id}> refused: its "
-                        f"{draft.surface} window overlaps “{clash.name}”",
+                        where=md(
+                            "/publish “",
+                            draft.name,
+                            "” by ",
+                            mention(author_id),
+                            f" refused: its {draft.surface} window overlaps “",
+                            clash.name,
+                            "”",
+                        ),
                         at=now,
                         source_key=post_key(clash.id) if clash.id else None,
                         people=(author_id,),

@@ -16,6 +16,12 @@ from bot.slack_standin.server import SlackStandIn
 TEAM = {"id": "T1", "domain": "acme"}
 
 
+def typed(text: str) -> str:
+    """A slash command's text as Slack sends what a person typed: `&`, `<` and `>` as
+    entities (Slack's own tokens, a picked `<@U…|name>`, are added around this)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def command_body(standin: SlackStandIn, command: str, text: str, *, user: str, channel: str) -> str:
     return urlencode(
         {

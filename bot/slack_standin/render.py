@@ -30,6 +30,30 @@ def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def live_tokens(text: str) -> list[str]:
+    """What Slack acts on in mrkdwn: each `<…>` control sequence (a mention, `<!channel>`, a
+    date, a link), by its target. Escaped text (`&lt;…&gt;`) is shown, not acted on."""
+    return [match.group(1).partition("|")[0] for match in _TOKEN.finditer(text)]
+
+
+def mrkdwn_fields(payload: Any) -> list[str]:
+    """Every text Slack parses as mrkdwn in a message or view: the top-level `text` (the
+    notification) and each `mrkdwn` text object, however deep. plain_text is not parsed."""
+    found: list[str] = []
+    if isinstance(payload, dict):
+        if payload.get("type") == "mrkdwn" and isinstance(payload.get("text"), str):
+            found.append(payload["text"])
+        for key, value in payload.items():
+            if key == "text" and isinstance(value, str) and "type" not in payload:
+                found.append(value)  # a message's own text, not a text object's
+            elif isinstance(value, dict | list):
+                found += mrkdwn_fields(value)
+    elif isinstance(payload, list):
+        for item in payload:
+            found += mrkdwn_fields(item)
+    return found
+
+
 def blocks_to_text(
     blocks: list[dict[str, Any]], fallback: str = "", name_of: Callable[[str], str] = str
 ) -> str:

@@ -21,7 +21,7 @@ from bot.slack_standin.blocks import (
     check_view,
 )
 from bot.slack_standin.conversations import Conversation, Kind
-from bot.slack_standin.render import blocks_to_text
+from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
@@ -119,6 +119,10 @@ class SlackStandIn:
         self._failures: list[_Failure] = []
         self._delays: dict[str, float] = {}
         self._last_post: dict[str, float] = {}
+        # Tokens besides the bot's: "user" (xoxp-) or "app" (xapp-) kinds; revoked ones.
+        self._other_tokens: dict[str, str] = {}
+        self._revoked: dict[str, str] = {}
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
@@ -230,6 +234,18 @@ class SlackStandIn:
         with self._lock:
             self.per_channel_post_limit = per_second
 
+    def add_token(self, token: str, kind: str) -> None:
+        """Another token of this workspace: `user` (auth.test answers without a bot_id, as
+        Slack does for user tokens) or `app` (app-level: only apps.connections.open)."""
+        with self._lock:
+            self._other_tokens[token] = kind
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """From now on every call with `token` fails with `error` (token_revoked,
+        account_inactive, invalid_auth…)."""
+        with self._lock:
+            self._revoked[token] = error
+
     def set_delay(self, method: str, seconds: float) -> None:
         """Slack takes `seconds` to answer `method` (after it has acted on the call)."""
         with self._lock:
@@ -258,6 +274,18 @@ class SlackStandIn:
         with self._lock:
             view_id = self._homes.get(user)
             return self.views.get(view_id) if view_id else None
+
+    def live_tokens_sent(self) -> list[tuple[str, str]]:
+        """(method, token) for each control sequence Slack would act on in what Baton sent:
+        messages, ephemerals, response_url replies, modals and App Home views."""
+        with self._lock:
+            calls = [c for c in self.calls if c.method in SURFACE_METHODS]
+        return [
+            (call.method, token)
+            for call in calls
+            for text in mrkdwn_fields({k: call.params.get(k) for k in ("text", "blocks", "view")})
+            for token in live_tokens(text)
+        ]
 
     def name_of(self, user_id: str) -> str:
         user = self._users.get(user_id)
@@ -313,7 +341,7 @@ class SlackStandIn:
         at = self.clock()
         status, headers = 200, {}
         try:
-            self._check_token(params, environ)
+            token_kind = self._check_token(params, environ, method)
             failure = self._take_failure(method, params)
             if failure is not None:
                 raise failure
@@ -323,6 +351,8 @@ class SlackStandIn:
             with self._lock:
                 self._require_scope(scopes.METHOD_SCOPES.get(method, ()))
                 payload = {"ok": True, **handler(self, params)}
+                if method == "auth.test" and token_kind != "bot":
+                    payload.pop("bot_id", None)  # Slack names a bot only for bot tokens
         except SlackError as error:
             status, headers = error.status, error.headers
             payload = {"ok": False, "error": error.error, **error.extra}
@@ -335,13 +365,22 @@ class SlackStandIn:
             self.calls.append(RecordedCall(method, params, payload, status, at))
         return status, headers, payload
 
-    def _check_token(self, params: Payload, environ: Payload) -> None:
+    def _check_token(self, params: Payload, environ: Payload, method: str) -> str:
+        """The kind of token the call carries (bot, user, app), or the error Slack gives."""
         auth = str(environ.get("HTTP_AUTHORIZATION", ""))
         token = auth.removeprefix("Bearer ").strip() if auth else str(params.get("token", ""))
         if not token:
             raise SlackError("not_authed")
-        if token != self.bot_token:
+        if token in self._revoked:
+            raise SlackError(self._revoked[token])
+        kind = "bot" if token == self.bot_token else self._other_tokens.get(token)
+        if kind is None:
             raise SlackError("invalid_auth")
+        if (method == "apps.connections.open") != (kind == "app") and method != "auth.test":
+            raise SlackError("not_allowed_token_type")
+        if kind == "user" and method != "auth.test":
+            raise SlackError("invalid_auth")  # the stand-in models a bot's calls only
+        return kind
 
     def _take_failure(self, method: str, params: Payload) -> SlackError | None:
         with self._lock:
@@ -560,6 +599,11 @@ class SlackStandIn:
             "bot_id": "B_BATON",
         }
 
+    def apps_connections_open(self, params: Payload) -> Payload:
+        # A WebSocket URL; by default one where nothing speaks WebSocket (this server's 404),
+        # so a Socket Mode connection fails the way an unreachable one does.
+        return {"url": self.socket_mode_url or self.url.replace("http", "ws", 1) + "socket"}
+
     def users_info(self, params: Payload) -> Payload:
         return {"user": self._user(params.get("user")).as_slack()}
 
@@ -757,6 +801,7 @@ class SlackStandIn:
 
 _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "auth.test": SlackStandIn.auth_test,
+    "apps.connections.open": SlackStandIn.apps_connections_open,
     "users.info": SlackStandIn.users_info,
     "conversations.open": SlackStandIn.conversations_open,
     "conversations.join": SlackStandIn.conversations_join,
@@ -775,6 +820,20 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
 }
 
 _REASONS = {200: "OK", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Unavailable"}
+
+
+SURFACE_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "response_url",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
+    }
+)
 
 
 def _dm_id(user_id: str) -> str:

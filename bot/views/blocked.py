@@ -6,63 +6,92 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from bot.domain.blocked_command import USAGE
 from bot.domain.durations import format_duration
 from bot.domain.graph import ItemRef, ItemReport
 from bot.domain.readiness import BlockedPublish
+from bot.domain.rights import DoneRights, Role
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
+from bot.views.mrkdwn import Mrkdwn, bold, code, join, lines, md, mention
+from bot.views.text import blocks_of, bullet_sections, section
+
+MAX_NAMED = 8  # who may mark an item done: a handful, then "and N more"
 
 
-def _owner(ref: ItemRef) -> str:
-    return f"owner {mention(ref.owner_id)}" if ref.owner_id else "no owner yet"
+def _owner(ref: ItemRef) -> Mrkdwn:
+    return md("owner ", mention(ref.owner_id)) if ref.owner_id else md("no owner yet")
 
 
-def _chain(names: list[str]) -> str:
-    return " → ".join(f"*{escape(n)}*" for n in names)
+def _chain(names: Sequence[str]) -> Mrkdwn:
+    return join(" → ", [bold(n) for n in names])
 
 
-def report_text(report: ItemReport, *, now: datetime) -> str:
+def report_text(report: ItemReport, *, now: datetime) -> Mrkdwn:
     """`*KPI capture* is blocked by *instrumentation metadata* (owner @dee, hard, waiting 26h)`"""
-    name = f"*{escape(report.item.name)}*"
+    name = bold(report.item.name)
+    found: list[Mrkdwn] = []
     if report.item.done:
-        lines = [f"{name} is done."]
+        found.append(md(name, " is done."))
     elif not report.blockers:
-        lines = [f"{name} is not blocked: nothing hard it waits on is open."]
+        found.append(md(name, " is not blocked: nothing hard it waits on is open."))
     else:
-        lines = []
         for blocker in report.blockers:
-            line = (
-                f"{name} is blocked by *{escape(blocker.root.name)}* "
-                f"({_owner(blocker.root)}, hard, waiting {format_duration(now - blocker.since)})"
+            line = md(
+                name,
+                " is blocked by ",
+                bold(blocker.root.name),
+                " (",
+                _owner(blocker.root),
+                f", hard, waiting {format_duration(now - blocker.since)})",
             )
             if len(blocker.chain) > 2:
-                line += f"\n      via {_chain(blocker.chain)}"
-            lines.append(line)
+                line = md(line, "\n      via ", _chain(blocker.chain))
+            found.append(line)
     for ref, reason in report.soft:
-        because = f", assuming: {escape(reason)}" if reason else ""
-        lines.append(
-            f"Proceeding on an assumption: *{escape(ref.name)}* ({_owner(ref)}, soft{because})"
+        because = md(", assuming: ", reason) if reason else md("")
+        found.append(
+            md(
+                "Proceeding on an assumption: ",
+                bold(ref.name),
+                " (",
+                _owner(ref),
+                ", soft",
+                because,
+                ")",
+            )
         )
-    return "\n".join(lines)
+    return lines(found)
 
 
 def report_message(report: ItemReport, *, now: datetime) -> Message:
     text = report_text(report, now=now)
-    return Message(text=text, blocks=[SectionBlock(text=text[:SECTION_TEXT_LIMIT]).to_dict()])
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def publish_text(publish: BlockedPublish, *, now: datetime) -> str:
+def publish_text(publish: BlockedPublish, *, now: datetime) -> Mrkdwn:
     hours = max(int((publish.window_start - now).total_seconds() // 3600), 0)
-    parts = "; ".join(
-        f"*{p.part.value}* ({escape(p.state)}), owner " + ", ".join(f"<@{o}>" for o in p.owners)
-        for p in publish.missing
+    parts = join(
+        "; ",
+        [
+            md(
+                bold(p.part.value),
+                " (",
+                p.state,
+                "), owner ",
+                join(", ", [mention(o) for o in p.owners]),
+            )
+            for p in publish.missing
+        ],
     )
-    return (
-        f"*{escape(publish.name)}* ({escape(publish.surface)}, opens in {hours}h) is blocked "
-        f"by {parts}"
+    return md(
+        bold(publish.name),
+        " (",
+        publish.surface,
+        f", opens in {hours}h) is blocked by ",
+        parts,
     )
 
 
@@ -74,29 +103,34 @@ def channel_list(
     publishes: Sequence[BlockedPublish] = (),
 ) -> Message:
     if not reports and not publishes:
-        text = "Nothing in this channel is blocked."
-        return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+        text = md("Nothing in this channel is blocked.")
+        return Message(text=text, blocks=blocks_of(section(text)))
     blocks: list[Block] = []
     if publishes:
-        lines = "\n".join(f"• {publish_text(p, now=now)}" for p in publishes)
-        blocks.append(
-            SectionBlock(text=f"*Publishes opening within 24h*\n{lines}"[:SECTION_TEXT_LIMIT])
-        )
+        blocks += [
+            section(chunk)
+            for chunk in bullet_sections(
+                "Publishes opening within 24h", [publish_text(p, now=now) for p in publishes]
+            )
+        ]
     if not reports:
-        text = f"{len(publishes)} publish(es) in this channel miss a part"
-        return Message(text=text, blocks=[b.to_dict() for b in blocks])
-    blocks.append(SectionBlock(text=f"*Blocked in this channel* ({total})"))
+        text = md(f"{len(publishes)} publish(es) in this channel miss a part")
+        return Message(text=text, blocks=blocks_of(*blocks))
+    count = f"{len(reports)} of {total}" if total > len(reports) else str(total)
+    blocks.append(section(md(bold("Blocked in this channel"), f" ({count})")))
     for report in reports:
-        blocks.append(SectionBlock(text=report_text(report, now=now)[:SECTION_TEXT_LIMIT]))
+        blocks.append(section(report_text(report, now=now)))
     if total > len(reports):
         blocks.append(
-            SectionBlock(
-                text=f"…and {total - len(reports)} more, waiting less long. "
-                "Ask about one with `/blocked <item>`."
+            section(
+                md(
+                    f"…and {total - len(reports)} more, waiting less long. Ask about one with ",
+                    code("/blocked <item>"),
+                    ".",
+                )
             )
         )
-    text = f"{total} blocked item(s) in this channel"
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=md(f"{total} blocked item(s) in this channel"), blocks=blocks_of(*blocks))
 
 
 def blocker_dm(
@@ -104,39 +138,67 @@ def blocker_dm(
 ) -> Message:
     waited = format_duration(now - since)
     if root.owner_id:
-        opening = f"*{escape(root.name)}* is blocking other work, for {waited} now:"
-        closing = "When it is done, press *Resolved* (or `/blocked <item> done`)."
-    else:
-        opening = f"*{escape(root.name)}* has no owner and is blocking other work for {waited}:"
-        closing = (
-            "You declared this dependency: please name an owner with "
-            f'`/blocked <item> on "{root.name}" @owner`.'
+        opening = md(bold(root.name), f" is blocking other work, for {waited} now:")
+        closing = md(
+            "When it is done, press ", bold("Resolved"), " (or ", code("/blocked <item> done"), ")."
         )
-    lines = [f"• {_chain(chain)}" for chain in chains] or [f"• *{escape(root.name)}*"]
-    body = "\n".join([opening, *lines, closing])[:SECTION_TEXT_LIMIT]
+    else:
+        opening = md(bold(root.name), f" has no owner and is blocking other work for {waited}:")
+        closing = md(
+            "You declared this dependency: please name an owner with ",
+            code(f'/blocked <item> on "{root.name}" @owner'),
+            ".",
+        )
+    bullets = [md("• ", _chain(chain)) for chain in chains] or [md("• ", bold(root.name))]
     blocks: list[Block] = [
-        SectionBlock(text=body),
+        section(lines([opening, *bullets, closing])),
         ActionsBlock(
             elements=[ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id))]
         ),
     ]
-    text = f"{root.name} is blocking: " + "; ".join(" → ".join(c) for c in chains)
-    return Message(text=text[:3000], blocks=[b.to_dict() for b in blocks])
+    text = md(root.name, " is blocking: ", join("; ", [join(" → ", c) for c in chains]))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def unblocked_dm(done: ItemRef, waiting: ItemReport, *, by: str) -> Message:
-    head = f"*{escape(done.name)}* was marked done by {mention(by)}."
+    head = md(bold(done.name), " was marked done by ", mention(by), ".")
     if waiting.blockers:
-        roots = ", ".join(f"*{escape(b.root.name)}* ({_owner(b.root)})" for b in waiting.blockers)
-        tail = f"*{escape(waiting.item.name)}* is still blocked by {roots}."
+        roots = join(
+            ", ", [md(bold(b.root.name), " (", _owner(b.root), ")") for b in waiting.blockers]
+        )
+        tail = md(bold(waiting.item.name), " is still blocked by ", roots, ".")
     else:
-        tail = f"*{escape(waiting.item.name)}* is now unblocked."
-    text = f"{head} {tail}"
-    return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+        tail = md(bold(waiting.item.name), " is now unblocked.")
+    text = md(head, " ", tail)
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def done_confirmation(report: ItemReport, told: int) -> str:
-    name = f"*{escape(report.item.name)}*"
+def done_confirmation(report: ItemReport, told: int) -> Mrkdwn:
+    name = bold(report.item.name)
     if not told:
-        return f"{name} is done. Nothing was waiting on it."
-    return f"{name} is done. The owners of the {told} item(s) waiting on it have been told."
+        return md(name, " is done. Nothing was waiting on it.")
+    return md(name, f" is done. The owners of the {told} item(s) waiting on it have been told.")
+
+
+ROLE_WORDS = {
+    Role.OWNER: "owner",
+    Role.DECLARER: "declared an edge onto it",
+    Role.WAITING_OWNER: "owns an item waiting on it",
+}
+
+
+def done_refused(item: str, rights: DoneRights) -> Mrkdwn:
+    """`Only @dee (owner), @ana (declared an edge onto it) or a workspace admin can mark …`"""
+    holders = rights.holders()
+    named = [
+        md(mention(user), " (", "; ".join(ROLE_WORDS[r] for r in roles), ")")
+        for user, roles in holders[:MAX_NAMED]
+    ]
+    if len(holders) > MAX_NAMED:
+        named.append(md(f"{len(holders) - MAX_NAMED} more people with an item on it"))
+    who = md(join(", ", named), " or a workspace admin") if named else md("a workspace admin")
+    return md("Only ", who, " can mark ", bold(item), " done. Nothing was changed.")
+
+
+def usage(problem: str) -> Mrkdwn:
+    return md(problem, "\n", USAGE)

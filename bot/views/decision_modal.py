@@ -17,7 +17,8 @@ from slack_sdk.models.views import View
 
 from bot.domain.decisions import MAX_ACTION
 from bot.ids import Action, Callback, ReviseBlock
-from bot.views.text import escape
+from bot.views.mrkdwn import bold, md
+from bot.views.text import section
 
 MAX_LISTED = 10  # Slack's limit on radio buttons
 OPTION_TEXT = 75  # Slack's limit on an option's text
@@ -48,7 +49,7 @@ def revise_modal(
 ) -> dict[str, object]:
     listed = [a for a in triggered if len(a) <= OPTION_TEXT][:MAX_LISTED]
     blocks: list[InputBlock | SectionBlock] = [
-        SectionBlock(text=f"Revise *{escape(name)}*: which action do you take up?")
+        section(md("Revise ", bold(name), ": which action do you take up?"))
     ]
     if listed:
         blocks.append(

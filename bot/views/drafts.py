@@ -6,13 +6,10 @@ from collections.abc import Mapping
 
 from slack_sdk.models.blocks import (
     Block,
-    ContextBlock,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
     UrlInputElement,
 )
@@ -22,7 +19,8 @@ from bot.domain.surfaces import Surface, constraints_text
 from bot.ids import Action, Callback, DraftBlock
 from bot.views.handoff_messages import Message
 from bot.views.handoff_modal import ModalContext
-from bot.views.text import SECTION_TEXT_LIMIT, escape, mention
+from bot.views.mrkdwn import blockquote, bold, code, lines, link, md, mention
+from bot.views.text import blocks_of, context, section
 from store.models import Draft
 
 MAX_INPUT = 3000  # Slack's plain_text_input limit
@@ -33,11 +31,11 @@ def draft_modal(
     *, context: ModalContext, surfaces: Mapping[str, Surface], chosen: Surface | None, name: str
 ) -> dict[str, object]:
     shown = [chosen] if chosen else list(surfaces.values())
-    constraints = "\n".join(f"• {escape(constraints_text(s))}" for s in shown)
+    constraints = lines(md("• ", constraints_text(s)) for s in shown)
     options = [Option(text=s, value=s) for s in surfaces]
     initial = next((o for o in options if chosen and o.value == chosen.name), None)
     blocks: list[Block] = [
-        SectionBlock(text=f"*Constraints*\n{constraints}"[:SECTION_TEXT_LIMIT]),
+        section(md(bold("Constraints"), "\n", constraints)),
         InputBlock(
             block_id=DraftBlock.NAME,
             label="Name",
@@ -90,25 +88,25 @@ def draft_modal(
 
 
 def draft_post(draft: Draft) -> Message:
-    quoted = "\n".join(f"> {line}" for line in escape(draft.copy_text).splitlines() or [""])
+    # plain_text header: shown as typed, no escaping.
     blocks: list[Block] = [HeaderBlock(text=f"Draft: {draft.name}"[:HEADER_LIMIT])]
-    details = [f"*Surface:* {escape(draft.surface)}"]
+    details = [md(bold("Surface:"), " ", draft.surface)]
     if draft.subject:
-        details.append(f"*Subject:* {escape(draft.subject)}")
+        details.append(md(bold("Subject:"), " ", draft.subject))
     if draft.link:
-        details.append(f"*Link:* <{draft.link}|open>")
-    blocks.append(SectionBlock(text="\n".join(details)))
-    blocks.append(SectionBlock(text=quoted[:SECTION_TEXT_LIMIT]))
+        details.append(md(bold("Link:"), " ", link(draft.link, "open")))
+    blocks.append(section(lines(details)))
+    blocks.append(section(blockquote(draft.copy_text)))
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"Checked against {escape(draft.surface)}'s constraints. Recorded by "
-                    f"{mention(draft.created_by)}; name it in a Done bullet as "
-                    f"`draft: {escape(draft.name)}`."
-                )
-            ]
+        context(
+            md(
+                f"Checked against {draft.surface}'s constraints. Recorded by ",
+                mention(draft.created_by),
+                "; name it in a Done bullet as ",
+                code(f"draft: {draft.name}"),
+                ".",
+            )
         )
     )
-    text = f"Draft recorded: {draft.name} ({draft.surface})"
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    text = md("Draft recorded: ", draft.name, f" ({draft.surface})")
+    return Message(text=text, blocks=blocks_of(*blocks))

@@ -6,19 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.domain.guardrails import Guardrail, describe
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import Mrkdwn, bold, lines, link, local_time, md, mention
+from bot.views.text import blocks_of, context, section
 from store.models import GuardrailState
 
 MAX_LISTED = 20  # /guardrails: a handful per channel in practice; Slack allows 50 blocks
@@ -26,7 +20,7 @@ MAX_LISTED = 20  # /guardrails: a handful per channel in practice; Slack allows 
 
 @dataclass(frozen=True)
 class OccurrenceLine:
-    where: str
+    where: Mrkdwn  # as stored: user text already escaped, Baton's mentions live
     link: str | None
     at: datetime
 
@@ -42,13 +36,14 @@ class GuardrailEntry:
     decided_at: datetime | None
 
 
-def _occurrence(line: OccurrenceLine) -> str:
+def _occurrence(line: OccurrenceLine) -> Mrkdwn:
     when = local_time(line.at, "{date_short} {time}")
-    where = escape(line.where)
-    return f"• {when}: <{line.link}|{where}>" if line.link else f"• {when}: {where}"
+    # A link's label cannot hold a mention, so the link comes after the text.
+    shown = md(" (", link(line.link, "the message"), ")") if line.link else md("")
+    return md("• ", when, ": ", line.where, shown)
 
 
-def _decision(entry: GuardrailEntry) -> str:
+def _decision(entry: GuardrailEntry) -> Mrkdwn:
     verb = {
         GuardrailState.ENABLED: ":white_check_mark: Enabled",
         GuardrailState.DISMISSED: ":heavy_minus_sign: Dismissed",
@@ -56,17 +51,22 @@ def _decision(entry: GuardrailEntry) -> str:
         GuardrailState.PROPOSED: "Proposed",
     }[entry.state]
     if entry.decided_by and entry.decided_at:
-        return f"{verb} by {mention(entry.decided_by)} {local_time(entry.decided_at)}"
-    return verb
+        return md(verb, " by ", mention(entry.decided_by), " ", local_time(entry.decided_at))
+    return md(verb)
 
 
 def proposal_message(entry: GuardrailEntry) -> Message:
-    occurrences = "\n".join(_occurrence(o) for o in entry.occurrences)
-    text = (
-        f"*{escape(entry.class_label).capitalize()}* happened twice in this channel:\n"
-        f"{occurrences}\n*Proposed guardrail:* {describe(entry.guardrail, entry.class_label)}"
+    label = entry.class_label[:1].upper() + entry.class_label[1:]
+    text = md(
+        bold(label),
+        " happened twice in this channel:\n",
+        lines(_occurrence(o) for o in entry.occurrences),
+        "\n",
+        bold("Proposed guardrail:"),
+        " ",
+        describe(entry.guardrail, entry.class_label),
     )
-    blocks: list[Block] = [SectionBlock(text=text[:SECTION_TEXT_LIMIT])]
+    blocks: list[Block] = [section(text)]
     if entry.state is GuardrailState.PROPOSED:
         blocks.append(
             ActionsBlock(
@@ -85,41 +85,39 @@ def proposal_message(entry: GuardrailEntry) -> Message:
             )
         )
     else:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_decision(entry))]))
-    fallback = f"Guardrail proposal: {entry.class_label} happened twice. {_decision(entry)}"
-    return Message(text=fallback, blocks=[b.to_dict() for b in blocks])
+        blocks.append(context(_decision(entry)))
+    fallback = md("Guardrail proposal: ", entry.class_label, " happened twice. ", _decision(entry))
+    return Message(text=fallback, blocks=blocks_of(*blocks))
 
 
 def guardrails_list(entries: Sequence[GuardrailEntry]) -> Message:
     if not entries:
-        text = (
+        text = md(
             "No guardrails here yet. When the same failure class shows up twice within "
             "the guardrail window, Baton proposes one in the channel."
         )
-        return Message(text=text, blocks=[SectionBlock(text=text).to_dict()])
+        return Message(text=text, blocks=blocks_of(section(text)))
     blocks: list[Block] = []
     for entry in list(entries)[:MAX_LISTED]:
-        because = "\n".join(_occurrence(o) for o in entry.occurrences)
-        body = (
-            f"*{describe(entry.guardrail, entry.class_label)}*\n{_decision(entry)}; because of "
-            f"{escape(entry.class_label)}:\n{because}"
+        body = md(
+            bold(describe(entry.guardrail, entry.class_label)),
+            "\n",
+            _decision(entry),
+            "; because of ",
+            entry.class_label,
+            ":\n",
+            lines(_occurrence(o) for o in entry.occurrences),
         )
-        section = SectionBlock(text=body[:SECTION_TEXT_LIMIT], block_id=f"guardrail-{entry.id}")
+        block = section(body, block_id=f"guardrail-{entry.id}")
         if entry.state is GuardrailState.ENABLED:
-            section.accessory = ButtonElement(
+            block.accessory = ButtonElement(
                 text="Disable",
                 action_id=Action.GUARDRAIL_DISABLE,
                 value=str(entry.id),
                 style="danger",
             )
-        blocks.append(section)
+        blocks.append(block)
     if len(entries) > MAX_LISTED:
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=f"and {len(entries) - MAX_LISTED} more")]
-            )
-        )
+        blocks.append(context(md(f"and {len(entries) - MAX_LISTED} more")))
     on = sum(e.state is GuardrailState.ENABLED for e in entries)
-    return Message(
-        text=f"{on} guardrail(s) enabled in this channel", blocks=[b.to_dict() for b in blocks]
-    )
+    return Message(text=md(f"{on} guardrail(s) enabled in this channel"), blocks=blocks_of(*blocks))

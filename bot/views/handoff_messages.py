@@ -6,19 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
 from bot.domain.durations import format_duration
 from bot.ids import Action
-from bot.views.text import bullet_sections, escape, local_time, mention
+from bot.views.mrkdwn import Mrkdwn, bold, clip, local_time, md, mention
+from bot.views.text import blocks_of, bullet_sections, context, section
 
 HEADER_LIMIT = 150
 
@@ -44,12 +37,14 @@ class HandoffCard:
 
 @dataclass(frozen=True)
 class Message:
-    text: str
+    """What Baton sends: `text` is the notification (and screen reader) fallback; both it and
+    the blocks are mrkdwn made by `bot.views.mrkdwn`."""
+
+    text: Mrkdwn
     blocks: list[dict[str, Any]]
 
-
-def _render(blocks: list[Block]) -> list[dict[str, Any]]:
-    return [block.to_dict() for block in blocks]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clip(self.text))
 
 
 def _acknowledge_button(card: HandoffCard) -> ActionsBlock:
@@ -66,75 +61,113 @@ def _acknowledge_button(card: HandoffCard) -> ActionsBlock:
     )
 
 
-def _ack_line(card: HandoffCard) -> ContextBlock:
+def _ack_line(card: HandoffCard) -> Block:
     assert card.acknowledged_by and card.acknowledged_at
-    return ContextBlock(
-        elements=[
-            MarkdownTextObject(
-                text=f":white_check_mark: Acknowledged by {mention(card.acknowledged_by)} "
-                f"{local_time(card.acknowledged_at)}"
-            )
-        ]
+    return context(
+        md(
+            ":white_check_mark: Acknowledged by ",
+            mention(card.acknowledged_by),
+            " ",
+            local_time(card.acknowledged_at),
+        )
     )
 
 
-def _next_line(card: HandoffCard) -> str:
-    return (
-        f"*Next owner:* {mention(card.next_owner_id)}: {escape(card.next_action)}\n"
-        f"*Act by:* {local_time(card.act_by)}"
+def _next_line(card: HandoffCard) -> Mrkdwn:
+    return md(
+        bold("Next owner:"),
+        " ",
+        mention(card.next_owner_id),
+        ": ",
+        card.next_action,
+        "\n",
+        bold("Act by:"),
+        " ",
+        local_time(card.act_by),
     )
 
 
 def channel_post(card: HandoffCard) -> Message:
     """The compact handoff, headed by the work item's name."""
     blocks: list[Block] = [
-        HeaderBlock(text=card.work_item[:HEADER_LIMIT]),
-        SectionBlock(text=f"*Status:* {escape(card.status)}"),
+        HeaderBlock(text=card.work_item[:HEADER_LIMIT]),  # plain_text: shown as typed
+        section(md(bold("Status:"), " ", card.status)),
     ]
-    blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Done", card.done)]
-    blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Open", card.open)]
-    blocks.append(SectionBlock(text=_next_line(card)))
-    people = f"Handed off by {mention(card.author_id)}"
+    blocks += [section(chunk) for chunk in bullet_sections("Done", card.done)]
+    blocks += [section(chunk) for chunk in bullet_sections("Open", card.open)]
+    blocks.append(section(_next_line(card)))
+    people = md("Handed off by ", mention(card.author_id))
     if card.backup_owner_id:
-        people += f" · backup owner {mention(card.backup_owner_id)}"
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=people)]))
+        people = md(people, " · backup owner ", mention(card.backup_owner_id))
+    blocks.append(context(people))
     blocks.append(_ack_line(card) if card.acknowledged_by else _acknowledge_button(card))
-    text = (
-        f"Handoff: {card.work_item}. Status: {card.status}. "
-        f"Next owner <@{card.next_owner_id}>: {card.next_action}"
+    text = md(
+        "Handoff: ",
+        card.work_item,
+        ". Status: ",
+        card.status,
+        ". Next owner ",
+        mention(card.next_owner_id),
+        ": ",
+        card.next_action,
     )
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def next_owner_dm(card: HandoffCard) -> Message:
     blocks: list[Block] = [
-        SectionBlock(
-            text=f"{mention(card.author_id)} handed *{escape(card.work_item)}* to you.\n"
-            f"*Next action:* {escape(card.next_action)}\n"
-            f"*Act by:* {local_time(card.act_by)}\n"
-            f"*Status:* {escape(card.status)}"
+        section(
+            md(
+                mention(card.author_id),
+                " handed ",
+                bold(card.work_item),
+                " to you.\n",
+                bold("Next action:"),
+                " ",
+                card.next_action,
+                "\n",
+                bold("Act by:"),
+                " ",
+                local_time(card.act_by),
+                "\n",
+                bold("Status:"),
+                " ",
+                card.status,
+            )
         ),
     ]
     if card.open:
-        blocks += [SectionBlock(text=chunk) for chunk in bullet_sections("Open", card.open)]
+        blocks += [section(chunk) for chunk in bullet_sections("Open", card.open)]
     blocks.append(_ack_line(card) if card.acknowledged_by else _acknowledge_button(card))
-    text = f"Handoff for you: {card.work_item}. Next action: {card.next_action}"
-    return Message(text=text, blocks=_render(blocks))
+    text = md("Handoff for you: ", card.work_item, ". Next action: ", card.next_action)
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def nudge_dm(card: HandoffCard) -> Message:
     """At act-by, still unacknowledged: remind the next owner once."""
     blocks: list[Block] = [
-        SectionBlock(
-            text=f":alarm_clock: *{escape(card.work_item)}* is waiting on you "
-            f"since {local_time(card.created_at)} (handed off by {mention(card.author_id)}).\n"
-            f"*Next action:* {escape(card.next_action)}\n"
-            f"*Act by was:* {local_time(card.act_by)}"
+        section(
+            md(
+                ":alarm_clock: ",
+                bold(card.work_item),
+                " is waiting on you since ",
+                local_time(card.created_at),
+                " (handed off by ",
+                mention(card.author_id),
+                ").\n",
+                bold("Next action:"),
+                " ",
+                card.next_action,
+                "\n",
+                bold("Act by was:"),
+                " ",
+                local_time(card.act_by),
+            )
         ),
         _acknowledge_button(card),
     ]
-    text = f"Reminder: {card.work_item} is waiting on you. Next action: {card.next_action}"
-    return Message(text=text, blocks=_render(blocks))
+    text = md("Reminder: ", card.work_item, " is waiting on you. Next action: ", card.next_action)
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def escalation_dm(card: HandoffCard, *, late_by: datetime) -> Message:
@@ -146,25 +179,47 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime) -> Message:
         else "No backup owner was named, so this comes back to you."
     )
     blocks: list[Block] = [
-        SectionBlock(
-            text=f":rotating_light: {mention(card.next_owner_id)} has not acknowledged "
-            f"*{escape(card.work_item)}*, {late} past its act-by ({local_time(card.act_by)}).\n"
-            f"*Next action:* {escape(card.next_action)}\n{closing}"
+        section(
+            md(
+                ":rotating_light: ",
+                mention(card.next_owner_id),
+                " has not acknowledged ",
+                bold(card.work_item),
+                f", {late} past its act-by (",
+                local_time(card.act_by),
+                ").\n",
+                bold("Next action:"),
+                " ",
+                card.next_action,
+                "\n",
+                closing,
+            )
         ),
         _acknowledge_button(card),
     ]
-    text = (
-        f"Escalation: {card.work_item} is {late} late; <@{card.next_owner_id}> has not acknowledged"
+    text = md(
+        "Escalation: ",
+        card.work_item,
+        f" is {late} late; ",
+        mention(card.next_owner_id),
+        " has not acknowledged",
     )
-    return Message(text=text, blocks=_render(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def escalation_thread_reply(card: HandoffCard, *, late_by: datetime) -> Message:
     late = format_duration(late_by - card.act_by)
-    text = (
-        f":rotating_light: Not acknowledged: {mention(card.next_owner_id)} was to "
-        f"“{escape(card.next_action)}” by {local_time(card.act_by)}; now {late} late."
+    text = md(
+        ":rotating_light: Not acknowledged: ",
+        mention(card.next_owner_id),
+        " was to “",
+        card.next_action,
+        "” by ",
+        local_time(card.act_by),
+        f"; now {late} late.",
     )
     if card.backup_owner_id:
-        text += f" Backup owner {mention(card.backup_owner_id)} has been asked to step in."
-    return Message(text=text, blocks=_render([SectionBlock(text=text)]))
+        text = md(
+            text, " Backup owner ", mention(card.backup_owner_id), " has been asked to step in."
+        )
+    return Message(text=text, blocks=blocks_of(section(text)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.domain.graph import ItemRef, ItemReport
 from bot.views.blocked import report_text
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import bold, join, lines, local_time, md, mention
+from bot.views.text import context, section
 
 MAX_PER_SECTION = 25
 
@@ -27,29 +28,32 @@ def home_view(
     if handoffs:
         for name, action, author, act_by in handoffs[:MAX_PER_SECTION]:
             blocks.append(
-                SectionBlock(
-                    text=f"*{escape(name)}* from {mention(author)}: {escape(action)}\n"
-                    f"Act by {local_time(act_by)}"
+                section(
+                    md(
+                        bold(name),
+                        " from ",
+                        mention(author),
+                        ": ",
+                        action,
+                        "\nAct by ",
+                        local_time(act_by),
+                    )
                 )
             )
     else:
-        blocks.append(ContextBlock(elements=[{"type": "mrkdwn", "text": "Nothing waits on you."}]))
+        blocks.append(context(md("Nothing waits on you.")))
     blocks += [DividerBlock(), HeaderBlock(text="Your items blocking others")]
     if blocking:
         for ref, chains in blocking[:MAX_PER_SECTION]:
-            lines = "\n".join("• " + " → ".join(f"*{escape(n)}*" for n in c) for c in chains)
-            blocks.append(
-                SectionBlock(text=f"*{escape(ref.name)}* blocks:\n{lines}"[:SECTION_TEXT_LIMIT])
-            )
+            chain_lines = lines(md("• ", join(" → ", [bold(n) for n in c])) for c in chains)
+            blocks.append(section(md(bold(ref.name), " blocks:\n", chain_lines)))
     else:
-        blocks.append(ContextBlock(elements=[{"type": "mrkdwn", "text": "You block nobody."}]))
+        blocks.append(context(md("You block nobody.")))
     blocks += [DividerBlock(), HeaderBlock(text="What you are waiting on")]
     if waiting:
         for report in waiting[:MAX_PER_SECTION]:
-            blocks.append(SectionBlock(text=report_text(report, now=now)[:SECTION_TEXT_LIMIT]))
+            blocks.append(section(report_text(report, now=now)))
     else:
-        blocks.append(
-            ContextBlock(elements=[{"type": "mrkdwn", "text": "None of your items is blocked."}])
-        )
+        blocks.append(context(md("None of your items is blocked.")))
     view: dict[str, Any] = View(type="home", blocks=blocks[:100]).to_dict()
     return view

@@ -7,15 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock, SectionBlock
 
 from bot.domain.approvals import Approval, ApprovalState
 from bot.domain.cycles import compare
@@ -26,7 +18,20 @@ from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.text import SECTION_TEXT_LIMIT, escape, local_time, mention
+from bot.views.mrkdwn import (
+    Mrkdwn,
+    blockquote,
+    bold,
+    code,
+    italic,
+    join,
+    lines,
+    link,
+    local_time,
+    md,
+    mention,
+)
+from bot.views.text import blocks_of, context, field, section
 
 HEADER_LIMIT = 150
 CHOICES = (
@@ -49,13 +54,9 @@ class PublishCard:
     created_by: str
 
 
-def _blocks(blocks: Sequence[Block]) -> list[dict[str, object]]:
-    return [block.to_dict() for block in blocks]
-
-
-def _window(window: Window) -> str:
+def _window(window: Window) -> Mrkdwn:
     start = local_time(window.start, "{date_short_pretty} {time}")
-    return f"{start} – {local_time(window.end, '{time}')}"
+    return md(start, " – ", local_time(window.end, "{time}"))
 
 
 def _number(value: float) -> str:
@@ -69,22 +70,28 @@ APPROVAL_MARK = {
 }
 
 
-def approval_line(approvals: Sequence[Approval]) -> str:
+def approval_line(approvals: Sequence[Approval]) -> Mrkdwn:
     if not approvals:
-        return "*Approvals:* none asked"
+        return md(bold("Approvals:"), " none asked")
     shown = []
     for a in approvals:
-        said = f"{mention(a.approver_id)} {APPROVAL_MARK[a.state]}"
+        said = md(mention(a.approver_id), " ", APPROVAL_MARK[a.state])
         if a.state is ApprovalState.CHANGES_REQUESTED and a.note:
-            said += f" (“{escape(a.note[:300])}”)"
+            said = md(said, " (“", a.note[:300], "”)")
         shown.append(said)
-    return "*Approvals:* " + ", ".join(shown)
+    return md(bold("Approvals:"), " ", join(", ", shown))
 
 
-def readiness_lines(parts: Sequence[PartState]) -> list[str]:
+def readiness_lines(parts: Sequence[PartState]) -> list[Mrkdwn]:
     return [
-        f"{'✓' if p.ready else '✗'} *{p.part.value}:* {escape(p.state)} — "
-        + ", ".join(mention(o) for o in p.owners)
+        md(
+            "✓ " if p.ready else "✗ ",
+            bold(p.part.value, ":"),
+            " ",
+            p.state,
+            " — ",
+            join(", ", [mention(o) for o in p.owners]),
+        )
         for p in parts
     ]
 
@@ -96,41 +103,40 @@ def record_post(
     parts: Sequence[PartState] = (),
     previous: PreviousCycle | None = None,
 ) -> Message:
-    rules = "\n".join(f"• `{escape(render_rule(rule))}`" for rule in card.rules)
+    rules = lines(md("• ", code(render_rule(rule))) for rule in card.rules)
     blocks: list[Block] = [
-        HeaderBlock(text=card.name[:HEADER_LIMIT]),
+        HeaderBlock(text=card.name[:HEADER_LIMIT]),  # plain_text: shown as typed
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=f"*Surface:* {escape(card.surface)}"),
-                MarkdownTextObject(text=f"*Link:* <{card.link}|open>"),
-                MarkdownTextObject(text=f"*Owner:* {mention(card.owner_id)}"),
-                MarkdownTextObject(text=f"*Backup owner:* {mention(card.backup_owner_id)}"),
-                MarkdownTextObject(text=f"*Posting window:* {_window(card.window)}"),
+                field(md(bold("Surface:"), " ", card.surface)),
+                field(md(bold("Link:"), " ", link(card.link, "open"))),
+                field(md(bold("Owner:"), " ", mention(card.owner_id))),
+                field(md(bold("Backup owner:"), " ", mention(card.backup_owner_id))),
+                field(md(bold("Posting window:"), " ", _window(card.window))),
             ]
         ),
-        SectionBlock(text=f"*Decision table*\n{rules}"[:SECTION_TEXT_LIMIT]),
-        SectionBlock(text=approval_line(approvals)[:SECTION_TEXT_LIMIT]),
+        section(md(bold("Decision table"), "\n", rules)),
+        section(approval_line(approvals)),
     ]
     if parts:
         ready = sum(1 for p in parts if p.ready)
-        text = f"*Readiness* ({ready} of {len(parts)} parts ready)\n" + "\n".join(
-            readiness_lines(parts)
-        )
-        blocks.append(SectionBlock(text=text[:SECTION_TEXT_LIMIT]))
+        title = md(bold("Readiness"), f" ({ready} of {len(parts)} parts ready)")
+        blocks.append(section(lines([title, *readiness_lines(parts)])))
     if previous is not None:
-        blocks.append(SectionBlock(text=previous_line(previous)[:SECTION_TEXT_LIMIT]))
+        blocks.append(section(previous_line(previous)))
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"Recorded by {mention(card.created_by)}. The decision prompt comes "
-                    "in this thread; log KPIs with `/kpi`."
-                )
-            ]
+        context(
+            md(
+                "Recorded by ",
+                mention(card.created_by),
+                ". The decision prompt comes in this thread; log KPIs with ",
+                code("/kpi"),
+                ".",
+            )
         )
     )
-    text = f"Publish recorded: {card.name} ({card.surface}), owner {mention(card.owner_id)}"
-    return Message(text=text, blocks=_blocks(blocks))
+    text = md("Publish recorded: ", card.name, f" ({card.surface}), owner ", mention(card.owner_id))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 @dataclass(frozen=True)
@@ -140,26 +146,38 @@ class PreviousCycle:
     kpis: Mapping[str, float]
 
 
-def previous_line(previous: PreviousCycle) -> str:
+def previous_line(previous: PreviousCycle) -> Mrkdwn:
     decided = (
-        decided_line(previous.decision) if previous.decision is not None else "not decided yet"
+        decided_line(previous.decision) if previous.decision is not None else md("not decided yet")
     )
-    return f"*Follows:* {escape(previous.name)}: {decided}"
+    return md(bold("Follows:"), " ", previous.name, ": ", decided)
 
 
-def cycle_line(previous: PreviousCycle, current: Mapping[str, float]) -> str:
+def cycle_line(previous: PreviousCycle, current: Mapping[str, float]) -> Mrkdwn:
     """“engagement_rate 0.011 → 0.019 after “shorter opener”, against the cycle before."""
     changes = compare(previous.kpis, current)
-    after = ""
+    after = md("")
     if previous.decision is not None:
         taken = previous.decision.action or previous.decision.choice.value
-        after = f" after “{escape(taken)}”"
-    shown = ", ".join(
-        f"{escape(c.metric)} {_number(c.before)} → {_number(c.after)}" for c in changes
+        after = md(" after “", taken, "”")
+    shown = join(
+        ", ", [md(c.metric, f" {_number(c.before)} → {_number(c.after)}") for c in changes]
+    ) or md("no metric logged in both cycles yet")
+    return md(bold("Since the last cycle"), " (", previous.name, "): ", shown, after)
+
+
+def _approval_buttons(card: PublishCard, block_id: str) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text="Approve", action_id=Action.APPROVE, value=str(card.id), style="primary"
+            ),
+            ButtonElement(
+                text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
+            ),
+        ],
     )
-    if not shown:
-        shown = "no metric logged in both cycles yet"
-    return f"*Since the last cycle* ({escape(previous.name)}): {shown}{after}"
 
 
 def approval_request_dm(
@@ -167,97 +185,94 @@ def approval_request_dm(
 ) -> Message:
     """The approver's DM: Approve / Request changes, and where they stand once answered."""
     mine = next((a for a in approvals if a.approver_id == me), None)
-    lines = [
-        f"{mention(card.created_by)} asks you to approve *{escape(card.name)}* "
-        f"({escape(card.surface)}, {_window(card.window)}): <{card.link}|open it>.",
-        f"Owner: {mention(card.owner_id)}.",
+    found = [
+        md(
+            mention(card.created_by),
+            " asks you to approve ",
+            bold(card.name),
+            " (",
+            card.surface,
+            ", ",
+            _window(card.window),
+            "): ",
+            link(card.link, "open it"),
+            ".",
+        ),
+        md("Owner: ", mention(card.owner_id), "."),
     ]
     if mine is not None and mine.state is not ApprovalState.PENDING and mine.at is not None:
-        lines.append(f"You: {APPROVAL_MARK[mine.state]} {local_time(mine.at)}.")
-    blocks: list[Block] = [SectionBlock(text="\n".join(lines)[:SECTION_TEXT_LIMIT])]
+        found.append(md("You: ", APPROVAL_MARK[mine.state], " ", local_time(mine.at), "."))
+    blocks: list[Block] = [section(lines(found))]
     if mine is None or mine.state is not ApprovalState.APPROVED:
-        blocks.append(
-            ActionsBlock(
-                block_id=f"publish-{card.id}-approval",
-                elements=[
-                    ButtonElement(
-                        text="Approve",
-                        action_id=Action.APPROVE,
-                        value=str(card.id),
-                        style="primary",
-                    ),
-                    ButtonElement(
-                        text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
-                    ),
-                ],
-            )
-        )
-    text = f"Approve {card.name}? Asked by {mention(card.created_by)}"
-    return Message(text=text, blocks=_blocks(blocks))
+        blocks.append(_approval_buttons(card, f"publish-{card.id}-approval"))
+    text = md("Approve ", card.name, "? Asked by ", mention(card.created_by))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def changes_requested_dm(card: PublishCard, *, by: str, what: str) -> Message:
-    text = (
-        f"{mention(by)} requests changes to *{escape(card.name)}* before it goes out:\n"
-        f"> {escape(what)}\nIt is back with you: change it, then ask {mention(by)} to approve "
-        "(the Approve button stays in their DM)."
+    text = md(
+        mention(by),
+        " requests changes to ",
+        bold(card.name),
+        " before it goes out:\n",
+        blockquote(what),
+        "\nIt is back with you: change it, then ask ",
+        mention(by),
+        " to approve (the Approve button stays in their DM).",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def approval_chase_dm(card: PublishCard) -> Message:
-    text = (
-        f"*{escape(card.name)}* goes out {local_time(card.window.start)} and still waits for "
-        "your approval."
+    text = md(
+        bold(card.name),
+        " goes out ",
+        local_time(card.window.start),
+        " and still waits for your approval.",
     )
     blocks: list[Block] = [
-        SectionBlock(text=text),
-        ActionsBlock(
-            block_id=f"publish-{card.id}-approval-chase",
-            elements=[
-                ButtonElement(
-                    text="Approve", action_id=Action.APPROVE, value=str(card.id), style="primary"
-                ),
-                ButtonElement(
-                    text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
-                ),
-            ],
-        ),
+        section(text),
+        _approval_buttons(card, f"publish-{card.id}-approval-chase"),
     ]
-    return Message(text=text, blocks=_blocks(blocks))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def approval_chase_owner_dm(card: PublishCard, missing: Sequence[str]) -> Message:
-    text = (
-        f"*{escape(card.name)}* opens {local_time(card.window.start)} and is not fully approved: "
-        f"still waiting for {', '.join(mention(m) for m in missing)} (reminded just now)."
+    text = md(
+        bold(card.name),
+        " opens ",
+        local_time(card.window.start),
+        " and is not fully approved: still waiting for ",
+        join(", ", [mention(m) for m in missing]),
+        " (reminded just now).",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def _condition_line(result: RuleResult) -> str:
+def _condition_line(result: RuleResult) -> Mrkdwn:
     parts = []
     for outcome in result.conditions:
         c = outcome.condition
         got = "no reading" if outcome.value is None else _number(outcome.value)
         mark = {True: "✓", False: "✗", None: "?"}[outcome.holds]
         parts.append(f"{c.metric} {c.op.value} {_number(c.threshold)} (is {got}) {mark}")
-    verdict = "*triggered*" if result.triggered else "not triggered"
-    return f"• {' and '.join(escape(p) for p in parts)} → {escape(result.rule.action)}: {verdict}"
+    verdict = bold("triggered") if result.triggered else md("not triggered")
+    return md("• ", join(" and ", parts), " → ", result.rule.action, ": ", verdict)
 
 
-def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> str:
-    return ", ".join(
-        f"{escape(metric)} {_number(value)} ({local_time(at, '{date_short} {time}')})"
-        for metric, (value, at) in sorted(readings.items())
+def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> Mrkdwn:
+    return join(
+        ", ",
+        [
+            md(metric, f" {_number(value)} (", local_time(at, "{date_short} {time}"), ")")
+            for metric, (value, at) in sorted(readings.items())
+        ],
     )
 
 
-def decided_line(decision: Decision) -> str:
+def decided_line(decision: Decision) -> Mrkdwn:
     """“Revise: shorter opener, decided by @ana <time>”: what was decided, exactly."""
-    return (
-        f"{escape(decision.summary)}, decided by {mention(decision.by)} {local_time(decision.at)}"
-    )
+    return md(decision.summary, ", decided by ", mention(decision.by), " ", local_time(decision.at))
 
 
 def decision_buttons(card: PublishCard, revision: int) -> ActionsBlock:
@@ -284,79 +299,108 @@ def decision_prompt(
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
     triggered = [r.rule.action for r in results if r.triggered]
-    lines = [
-        f"*Decision time for {escape(card.name)}* ({escape(card.surface)})",
-        f"*KPIs since the window opened:* {_readings_text(readings.counted) or 'none logged'}",
+    found = [
+        md(bold("Decision time for ", card.name), " (", card.surface, ")"),
+        md(
+            bold("KPIs since the window opened:"),
+            " ",
+            _readings_text(readings.counted) or md("none logged"),
+        ),
     ]
     if readings.before_window:
-        lines.append(f"*Before the window (ignored):* {_readings_text(readings.before_window)}")
+        found.append(
+            md(bold("Before the window (ignored):"), " ", _readings_text(readings.before_window))
+        )
     if previous is not None:
-        lines.append(cycle_line(previous, readings.values))
-    lines += [
-        "*Rules:*",
+        found.append(cycle_line(previous, readings.values))
+    found += [
+        bold("Rules:"),
         *(_condition_line(r) for r in results),
-        "*Triggered:* "
-        + ("; ".join(escape(a) for a in triggered) if triggered else "nothing triggered"),
+        md(bold("Triggered:"), " ", join("; ", triggered) if triggered else "nothing triggered"),
     ]
     if missing:
-        lines.append(
-            f"*Missing KPIs:* {', '.join(missing)}: {mention(card.owner_id)}, log them with `/kpi`."
+        found.append(
+            md(
+                bold("Missing KPIs:"),
+                f" {', '.join(missing)}: ",
+                mention(card.owner_id),
+                ", log them with ",
+                code("/kpi"),
+                ".",
+            )
         )
-    blocks: list[Block] = [SectionBlock(text="\n".join(lines)[:SECTION_TEXT_LIMIT])]
+    blocks: list[Block] = [section(lines(found))]
     if decision is None:
         blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"{mention(card.owner_id)} (or {mention(card.backup_owner_id)}): "
-                        "decide. Revise asks which action."
-                    )
-                ]
+            context(
+                md(
+                    mention(card.owner_id),
+                    " (or ",
+                    mention(card.backup_owner_id),
+                    "): decide. Revise asks which action.",
+                )
             )
         )
     else:
-        said = f":ballot_box_with_check: *Decided:* {decided_line(decision)}"
+        said = md(":ballot_box_with_check: ", bold("Decided:"), " ", decided_line(decision))
         if earlier:
-            said += "\n_Changed from:_ " + "; then ".join(decided_line(d) for d in earlier)
-        blocks.append(SectionBlock(text=said[:SECTION_TEXT_LIMIT]))
+            said = md(
+                said,
+                "\n",
+                italic("Changed from:"),
+                " ",
+                join("; then ", [decided_line(d) for d in earlier]),
+            )
+        blocks.append(section(said))
         blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"Only {mention(card.owner_id)} or {mention(card.backup_owner_id)} "
-                        "can change it."
-                    )
-                ]
+            context(
+                md(
+                    "Only ",
+                    mention(card.owner_id),
+                    " or ",
+                    mention(card.backup_owner_id),
+                    " can change it.",
+                )
             )
         )
     blocks.append(decision_buttons(card, revision))
     if decision is None:
-        text = f"Decision time for {card.name}: " + (
-            f"triggered {'; '.join(triggered)}" if triggered else "nothing triggered"
+        text = md(
+            "Decision time for ",
+            card.name,
+            ": ",
+            md("triggered ", join("; ", triggered)) if triggered else "nothing triggered",
         )
     else:
-        text = f"{card.name}: {decision.summary}, decided by {mention(decision.by)}"
-    return Message(text=text[:3000], blocks=_blocks(blocks))
+        text = md(card.name, ": ", decision.summary, ", decided by ", mention(decision.by))
+    return Message(text=text, blocks=blocks_of(*blocks))
 
 
 def missing_kpis_dm(card: PublishCard, missing: Sequence[str]) -> Message:
     examples = " ".join(f"{m}=<{METRICS[m].unit.value}>" for m in missing if m in METRICS)
-    text = (
-        f"The decision prompt for *{escape(card.name)}* is waiting on KPIs nobody logged: "
-        f'{", ".join(missing)}.\nLog them with `/kpi "{escape(card.name)}" {examples}` '
-        "(add `at=<ISO time>` when they were observed earlier)."
+    text = md(
+        "The decision prompt for ",
+        bold(card.name),
+        f" is waiting on KPIs nobody logged: {', '.join(missing)}.\nLog them with ",
+        code(f'/kpi "{card.name}" {examples}'),
+        " (add ",
+        code("at=<ISO time>"),
+        " when they were observed earlier).",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime) -> Message:
     who = (
-        f"{mention(card.owner_id)} has not decided, so it is yours: "
+        md(mention(card.owner_id), " has not decided, so it is yours: ")
         if to_backup
-        else "Still open: "
+        else md("Still open: ")
     )
-    text = (
-        f"{who}*{escape(card.name)}* needs a Repeat / Revise / Stop decision "
-        f"(prompted {local_time(since)}). The buttons are in the publish thread."
+    text = md(
+        who,
+        bold(card.name),
+        " needs a Repeat / Revise / Stop decision (prompted ",
+        local_time(since),
+        "). The buttons are in the publish thread.",
     )
-    return Message(text=text, blocks=_blocks([SectionBlock(text=text[:SECTION_TEXT_LIMIT])]))
+    return Message(text=text, blocks=blocks_of(section(text)))

@@ -19,6 +19,8 @@ from slack_sdk.models.views import View
 from bot.domain.channel_roles import MAX_OWNERS, ChannelRoles
 from bot.domain.durations import format_duration
 from bot.ids import Action, Callback, SettingsBlock
+from bot.views.mrkdwn import channel, md
+from bot.views.text import section
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,13 @@ def settings_modal(
 ) -> dict[str, object]:
     default_where = f"<#{default_strategy}>" if default_strategy else "no channel (none is set)"
     blocks: list[InputBlock | SectionBlock] = [
-        SectionBlock(
-            text=f"Settings for <#{context.channel_id}>. Leading signals (the decision prompt) "
-            "go to each publish's owners; lagging ones (the weekly digest) to the strategy "
-            "channel."
+        section(
+            md(
+                "Settings for ",
+                channel(context.channel_id),
+                ". Leading signals (the decision prompt) go to each publish's owners; lagging "
+                "ones (the weekly digest) to the strategy channel.",
+            )
         ),
         InputBlock(
             block_id=SettingsBlock.OWNERS,

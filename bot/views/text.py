@@ -1,37 +1,40 @@
-"""Small mrkdwn helpers shared by the Block Kit builders."""
+"""Block Kit pieces that take mrkdwn built by `bot.views.mrkdwn`, never a bare string."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import Any
 
-SECTION_TEXT_LIMIT = 3000
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-
-def escape(text: str) -> str:
-    """Slack's three control characters; everything else is shown as typed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from bot.views.mrkdwn import SECTION_TEXT_LIMIT, Mrkdwn, bold, clip, italic, md
 
 
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
+def section(text: Mrkdwn, *, block_id: str | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text)), block_id=block_id)
 
 
-def local_time(instant: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
-    """A time Slack renders in each reader's own time zone, with a UTC fallback."""
-    fallback = instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(instant.timestamp())}^{fmt}|{fallback}>"
+def field(text: Mrkdwn) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(text, 2000))
 
 
-def bullet_sections(title: str, bullets: list[str]) -> list[str]:
+def context(text: Mrkdwn) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+
+
+def blocks_of(*blocks: Block) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]
+
+
+def bullet_sections(title: str, bullets: list[str]) -> list[Mrkdwn]:
     """`*title*` then one bullet per line, split into chunks that fit one section each."""
-    lines = [f"• {escape(bullet)}" for bullet in bullets] or ["_none_"]
-    chunks: list[str] = []
-    current = f"*{title}*"
+    lines = [md("• ", bullet) for bullet in bullets] or [italic("none")]
+    chunks: list[Mrkdwn] = []
+    current = bold(title)
     for line in lines:
         if len(current) + 1 + len(line) > SECTION_TEXT_LIMIT:
             chunks.append(current)
-            current = line
+            current = clip(line)
         else:
-            current = f"{current}\n{line}"
+            current = md(current, "\n", line)
     chunks.append(current)
     return chunks

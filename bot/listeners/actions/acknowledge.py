@@ -12,7 +12,7 @@ from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.handoffs import AckOutcome
-from bot.views.text import local_time
+from bot.views.mrkdwn import local_time, md, mention
 
 
 def register(app: App, services: Services) -> None:
@@ -25,22 +25,31 @@ def register(app: App, services: Services) -> None:
         try:
             handoff_id = int(action.get("value", ""))
         except ValueError:
-            tell("That button does not point at a handoff any more.")
+            tell(md("That button does not point at a handoff any more."))
             return
         result = services.handoffs.acknowledge(handoff_id, user_id)
         if result.outcome == AckOutcome.UNKNOWN:
-            tell("That handoff no longer exists.")
+            tell(md("That handoff no longer exists."))
         elif result.outcome == AckOutcome.NOT_YOURS:
             assert result.card is not None
             tell(
-                f"This handoff is for <@{result.card.next_owner_id}>: only they"
-                " (or the backup owner) can acknowledge it."
+                md(
+                    "This handoff is for ",
+                    mention(result.card.next_owner_id),
+                    ": only they (or the backup owner) can acknowledge it.",
+                )
             )
         elif result.outcome == AckOutcome.ALREADY:
-            assert result.card is not None and result.card.acknowledged_at is not None
+            card = result.card
+            assert card is not None and card.acknowledged_at and card.acknowledged_by
             tell(
-                f"Already acknowledged by <@{result.card.acknowledged_by}> "
-                f"{local_time(result.card.acknowledged_at)}."
+                md(
+                    "Already acknowledged by ",
+                    mention(card.acknowledged_by),
+                    " ",
+                    local_time(card.acknowledged_at),
+                    ".",
+                )
             )
         else:
             services.deliverer.deliver_keys(result.send_now)

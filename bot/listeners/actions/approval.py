@@ -11,28 +11,32 @@ from slack_sdk.errors import SlackApiError
 
 from bot.ids import Action
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral
 from bot.services.approvals import Answered, NotApprover
 from bot.services.container import Services
 from bot.views.approval_modal import ChangesContext, request_changes_modal
-from bot.views.text import escape, mention
+from bot.views.mrkdwn import Mrkdwn, bold, join, md, mention
 
 
-def not_approver_text(result: NotApprover | None) -> str:
+def not_approver_text(result: NotApprover | None) -> Mrkdwn:
     if result is None:
-        return "That publish no longer exists."
-    who = ", ".join(mention(a) for a in result.approvers) or "nobody"
-    return (
-        f"Only the approvers of {escape(result.card.name)} ({who}) answer this. "
-        "Nothing was changed."
+        return md("That publish no longer exists.")
+    who = join(", ", [mention(a) for a in result.approvers]) or md("nobody")
+    return md(
+        "Only the approvers of ",
+        bold(result.card.name),
+        " (",
+        who,
+        ") answer this. Nothing was changed.",
     )
 
 
-def tell_in_place(respond: Respond) -> Callable[[str], None]:
+def tell_in_place(respond: Respond) -> Callable[[Mrkdwn], None]:
     """An ephemeral answer where the button was pressed: a DM has no channel Baton may post
     an ephemeral into for someone else, but the click's response_url works anywhere."""
 
-    def tell(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=False, text=text)
+    def tell(text: Mrkdwn) -> None:
+        ephemeral(respond, text)
 
     return tell
 
@@ -45,13 +49,13 @@ def register(app: App, services: Services) -> None:
         try:
             publish_id = int(action.get("value", ""))
         except ValueError:
-            tell("That button does not point at a publish any more.")
+            tell(md("That button does not point at a publish any more."))
             return
         result = services.approvals.answer(publish_id, by=body["user"]["id"], approve=True)
         if isinstance(result, Answered):
             services.deliverer.deliver_keys(result.send_now)
             if not result.changed:
-                tell(f"You had approved {escape(result.card.name)} already.")
+                tell(md("You had approved ", bold(result.card.name), " already."))
         else:
             tell(not_approver_text(result))
 
@@ -64,7 +68,7 @@ def register(app: App, services: Services) -> None:
         try:
             publish_id = int(action.get("value", ""))
         except ValueError:
-            tell("That button does not point at a publish any more.")
+            tell(md("That button does not point at a publish any more."))
             return
         allowed = services.approvals.approvers_of(publish_id, body["user"]["id"])
         if allowed is None or isinstance(allowed, NotApprover):
@@ -77,4 +81,4 @@ def register(app: App, services: Services) -> None:
                 view=request_changes_modal(context=context, name=allowed.name),
             )
         except SlackApiError:
-            tell("Slack closed the window before the form could open. Press it again.")
+            tell(md("Slack closed the window before the form could open. Press it again."))

@@ -16,7 +16,7 @@ from bot.listeners.actions.reply import tell_clicker
 from bot.services.container import Services
 from bot.services.decisions import AlreadyDecided, Decided, NotAllowed, ReviseOptions
 from bot.views.decision_modal import ReviseContext, revise_modal
-from bot.views.text import escape, local_time, mention
+from bot.views.mrkdwn import Mrkdwn, bold, local_time, md, mention
 
 CHOICE_OF = {
     Action.DECIDE_REPEAT: Choice.REPEAT,
@@ -31,19 +31,29 @@ def parse_value(value: str) -> tuple[int, int]:
     return int(publish), int(seen or 0)
 
 
-def refusal_text(result: NotAllowed | AlreadyDecided | None) -> str:
+def refusal_text(result: NotAllowed | AlreadyDecided | None) -> Mrkdwn:
     if result is None:
-        return "That publish no longer exists."
+        return md("That publish no longer exists.")
     if isinstance(result, NotAllowed):
         card = result.card
-        return (
-            f"Only {mention(card.owner_id)} (owner) or {mention(card.backup_owner_id)} "
-            f"(backup owner) decide on {escape(card.name)}. Nothing was changed."
+        return md(
+            "Only ",
+            mention(card.owner_id),
+            " (owner) or ",
+            mention(card.backup_owner_id),
+            " (backup owner) decide on ",
+            bold(card.name),
+            ". Nothing was changed.",
         )
     earlier = result.decision
-    return (
-        f"Already decided: {escape(earlier.summary)} by {mention(earlier.by)} "
-        f"{local_time(earlier.at)}."
+    return md(
+        "Already decided: ",
+        earlier.summary,
+        " by ",
+        mention(earlier.by),
+        " ",
+        local_time(earlier.at),
+        ".",
     )
 
 
@@ -59,7 +69,7 @@ def register(app: App, services: Services) -> None:
             publish_id, seen = parse_value(action.get("value", ""))
             choice = CHOICE_OF[Action(action["action_id"])]
         except (ValueError, KeyError):
-            tell("That button does not point at a publish any more.")
+            tell(md("That button does not point at a publish any more."))
             return
         if choice is Choice.REVISE:
             options = services.decisions.revise_options(publish_id, by=user_id, seen_revision=seen)
@@ -73,7 +83,7 @@ def register(app: App, services: Services) -> None:
             try:
                 client.views_open(trigger_id=body["trigger_id"], view=view)
             except SlackApiError:
-                tell("Slack closed the window before the form could open. Press Revise again.")
+                tell(md("Slack closed the window before the form could open. Press Revise again."))
             return
         result = services.decisions.decide(
             publish_id, by=user_id, choice=choice, seen_revision=seen

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.ids import Action
 from bot.listeners.acked import acked_first
 from bot.listeners.actions.reply import tell_clicker
+from bot.listeners.respond import ephemeral, replace
 from bot.services.container import Services
 from bot.services.guardrails import Verdict
 from bot.views.guardrails import guardrails_list
-from bot.views.text import local_time, mention
-
-log = logging.getLogger("baton.guardrails")
+from bot.views.mrkdwn import join, local_time, md, mention
 
 
 def _guardrail_id(action: dict[str, Any]) -> int | None:
@@ -25,15 +22,6 @@ def _guardrail_id(action: dict[str, Any]) -> int | None:
         return int(action.get("value", ""))
     except ValueError:
         return None
-
-
-def _is_admin(client: WebClient, user_id: str) -> bool:
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as error:
-        log.warning("users.info failed: %s", error.response.get("error"))
-        return False
-    return bool(user.get("is_admin") or user.get("is_owner"))
 
 
 def register(app: App, services: Services) -> None:
@@ -46,7 +34,7 @@ def register(app: App, services: Services) -> None:
 
         guardrail_id = _guardrail_id(action)
         if guardrail_id is None:
-            tell("That button does not point at a guardrail any more.")
+            tell(md("That button does not point at a guardrail any more."))
             return
         enable = action["action_id"] == Action.GUARDRAIL_ENABLE
         channel_id = (body.get("channel") or {}).get("id") or ""
@@ -56,54 +44,64 @@ def register(app: App, services: Services) -> None:
             by=user_id,
             enable=enable,
             owners=owners,
-            is_admin=user_id not in owners and _is_admin(client, user_id),
+            is_admin=user_id not in owners and services.people.is_admin(user_id),
         )
         if result.verdict is Verdict.UNKNOWN:
-            tell("That guardrail no longer exists.")
+            tell(md("That guardrail no longer exists."))
         elif result.verdict is Verdict.NOT_ALLOWED:
-            who = ", ".join(mention(p) for p in (*owners, *result.people) if p) or "nobody yet"
+            people = [mention(p) for p in (*owners, *result.people) if p]
+            who = join(", ", people) if people else md("nobody yet")
             tell(
-                "Only this channel's owners, the people involved in its failures, or a "
-                f"workspace admin decide on this guardrail ({who}). Nothing was changed."
+                md(
+                    "Only this channel's owners, the people involved in its failures, or a "
+                    "workspace admin decide on this guardrail (",
+                    who,
+                    "). Nothing was changed.",
+                )
             )
         elif result.verdict is Verdict.ALREADY and result.entry is not None:
             entry = result.entry
-            who = mention(entry.decided_by) if entry.decided_by else "someone"
-            when = local_time(entry.decided_at) if entry.decided_at else ""
-            tell(f"Already decided: {entry.state.value} by {who} {when}. Nothing was changed.")
+            who = mention(entry.decided_by) if entry.decided_by else md("someone")
+            when = local_time(entry.decided_at) if entry.decided_at else md("")
+            tell(
+                md(
+                    f"Already decided: {entry.state.value} by ",
+                    who,
+                    " ",
+                    when,
+                    ". Nothing was changed.",
+                )
+            )
         else:
             services.deliverer.deliver_keys(list(result.send_now))
 
     @app.action(Action.GUARDRAIL_DISABLE)
     @acked_first(services)
-    def disable(
-        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
+    def disable(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         user_id = body["user"]["id"]
         guardrail_id = _guardrail_id(action)
         if guardrail_id is None:
-            respond(response_type="ephemeral", replace_original=False, text="Unknown guardrail.")
+            ephemeral(respond, md("Unknown guardrail."))
             return
         result = services.guardrails.disable(
-            guardrail_id, by=user_id, is_admin=_is_admin(client, user_id)
+            guardrail_id, by=user_id, is_admin=services.people.is_admin(user_id)
         )
         if result.verdict is Verdict.NOT_ALLOWED and result.entry is not None:
-            enabler = mention(result.entry.decided_by) if result.entry.decided_by else "its enabler"
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=f"Only {enabler} (who enabled it) or a workspace admin can disable this "
-                "guardrail. Nothing was changed.",
+            decided_by = result.entry.decided_by
+            enabler = mention(decided_by) if decided_by else md("its enabler")
+            ephemeral(
+                respond,
+                md(
+                    "Only ",
+                    enabler,
+                    " (who enabled it) or a workspace admin can disable this guardrail. "
+                    "Nothing was changed.",
+                ),
             )
             return
         if result.verdict is Verdict.UNKNOWN:
-            respond(response_type="ephemeral", replace_original=False, text="Unknown guardrail.")
+            ephemeral(respond, md("Unknown guardrail."))
             return
         channel_id = (body.get("channel") or {}).get("id") or ""
         message = guardrails_list(services.guardrails.of_channel(channel_id))
-        respond(
-            response_type="ephemeral",
-            replace_original=True,
-            text=message.text,
-            blocks=message.blocks,
-        )
+        replace(respond, message.text, message.blocks)

@@ -1,4 +1,4 @@
-"""The Resolved button on a blocker DM: the item is done."""
+"""The Resolved button on a blocker DM: the item is done, if the clicker may say so."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from slack_bolt import App, Respond
 
 from bot.ids import Action
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral, replace
 from bot.services.container import Services
+from bot.services.graph import DoneRefused
 from bot.views import blocked as views
+from bot.views.mrkdwn import md
 
 
 def register(app: App, services: Services) -> None:
@@ -20,12 +23,14 @@ def register(app: App, services: Services) -> None:
             item_id = int(action.get("value", ""))
         except ValueError:
             return
-        resolved = services.graph.resolve(item_id, by=body["user"]["id"])
-        if resolved is None:
-            respond(response_type="ephemeral", replace_original=False, text="That item is gone.")
-            return
-        text = ":white_check_mark: " + views.done_confirmation(
-            resolved.report, len(resolved.notify_keys)
+        result = services.graph.resolve(
+            item_id, by=body["user"]["id"], is_admin=services.people.is_admin
         )
-        respond(replace_original=True, text=text)
-        services.deliverer.deliver_keys(resolved.notify_keys)
+        if result is None:
+            ephemeral(respond, md("That item is gone."))
+        elif isinstance(result, DoneRefused):
+            ephemeral(respond, views.done_refused(result.item, result.rights))
+        else:
+            told = views.done_confirmation(result.report, len(result.notify_keys))
+            replace(respond, md(":white_check_mark: ", told))
+            services.deliverer.deliver_keys(result.notify_keys)

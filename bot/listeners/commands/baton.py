@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.domain.channel_roles import may_change
 from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
+from bot.views.mrkdwn import code, join, md, mention
 from bot.views.settings_modal import SettingsContext, settings_modal
-from bot.views.text import mention
 
-log = logging.getLogger("baton.settings")
-USAGE = "Usage: `/baton settings` — this channel's owners, strategy channel and decision delay."
-
-
-def is_workspace_admin(client: WebClient, user_id: str) -> bool:
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as error:
-        log.warning("users.info failed: %s", error.response.get("error"))
-        return False
-    return bool(user.get("is_admin") or user.get("is_owner"))
+USAGE = md(
+    "Usage: ",
+    code("/baton settings"),
+    " — this channel's owners, strategy channel and decision delay.",
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -34,18 +27,21 @@ def register(app: App, services: Services) -> None:
     @acked_first(services)
     def baton(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         if (command.get("text") or "").strip().lower() != "settings":
-            respond(response_type="ephemeral", text=USAGE)
+            ephemeral(respond, USAGE)
             return
         channel, user = command["channel_id"], command["user_id"]
         roles = services.channel_settings.stored(channel)
         admin = bool(roles.owners) and user not in roles.owners
-        admin = admin and is_workspace_admin(client, user)
+        admin = admin and services.people.is_admin(user)
         if not may_change(user, roles, is_admin=admin):
-            owners = ", ".join(mention(o) for o in roles.owners)
-            respond(
-                response_type="ephemeral",
-                text=f"Only this channel's owners ({owners}) or a workspace admin change its "
-                "settings.",
+            owners = join(", ", [mention(o) for o in roles.owners])
+            ephemeral(
+                respond,
+                md(
+                    "Only this channel's owners (",
+                    owners,
+                    ") or a workspace admin change its settings.",
+                ),
             )
             return
         view = settings_modal(

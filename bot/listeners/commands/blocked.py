@@ -17,10 +17,12 @@ from bot.domain.blocked_command import (
 )
 from bot.domain.failures import LABELS, classifiable, classify, label_of
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
-from bot.services.graph import CycleRefused
+from bot.services.graph import CycleRefused, DoneRefused
 from bot.services.guardrails import Failure
 from bot.views import blocked as views
+from bot.views.mrkdwn import Mrkdwn, bold, code, join, md, mention
 
 
 def register(app: App, services: Services) -> None:
@@ -32,11 +34,14 @@ def register(app: App, services: Services) -> None:
         now = services.clock.now()
         request = parse_blocked(command.get("text") or "")
 
-        def say(text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-            respond(response_type="ephemeral", text=text, blocks=blocks)
+        def say(text: Mrkdwn, blocks: list[dict[str, Any]] | None = None) -> None:
+            ephemeral(respond, text, blocks)
+
+        def no_such_item(item: str) -> Mrkdwn:
+            return md("No item called “", item, "” in this channel.")
 
         if isinstance(request, Unparseable):
-            say(f"{request.problem}\n{USAGE}")
+            say(views.usage(request.problem))
         elif isinstance(request, ListBlocked):
             reports, total = services.graph.blocked_in_channel(channel)
             soon = services.publishes.blocked_in_channel(channel)
@@ -45,14 +50,18 @@ def register(app: App, services: Services) -> None:
         elif isinstance(request, ShowItem):
             report = services.graph.report(channel, request.item)
             if report is None:
-                say(f"No item called “{request.item}” in this channel.\n{USAGE}")
+                say(md(no_such_item(request.item), "\n", USAGE))
             else:
                 message = views.report_message(report, now=now)
                 say(message.text, message.blocks)
         elif isinstance(request, MarkDone):
-            resolved = services.graph.mark_done(channel, request.item, by=user)
+            resolved = services.graph.mark_done(
+                channel, request.item, by=user, is_admin=services.people.is_admin
+            )
             if resolved is None:
-                say(f"No item called “{request.item}” in this channel.")
+                say(no_such_item(request.item))
+            elif isinstance(resolved, DoneRefused):
+                say(views.done_refused(resolved.item, resolved.rights))
             else:
                 say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
                 services.deliverer.deliver_keys(resolved.notify_keys)
@@ -68,43 +77,61 @@ def register(app: App, services: Services) -> None:
             )
             if isinstance(result, CycleRefused):
                 say(
-                    "That would make a cycle: "
-                    + " → ".join(result.names)
-                    + ". Nothing was changed."
+                    md(
+                        "That would make a cycle: ",
+                        join(" → ", result.names),
+                        ". Nothing was changed.",
+                    )
                 )
-            else:
-                verb = "Updated" if result.updated else "Noted"
-                how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
-                owner = f" (owner <@{request.owner_id}>)" if request.owner_id else ""
-                noted = ""
-                if request.reason and not classifiable(request.reason):
-                    noted = (
-                        " Not counted as a failure: say why in words to count it, e.g. "
-                        "`because no UTM labels`."
-                    )
-                elif request.reason:
-                    class_id = classify(request.reason)
-                    keys = services.guardrails.record(
-                        Failure(
-                            channel_id=channel,
-                            class_id=class_id,
-                            ref=f"blocked:{result.item.casefold()}:{result.dependency.casefold()}"
-                            f":{class_id}",
-                            where=f"/blocked “{result.item}” on “{result.dependency}” by "
-                            f"<@{user}>: {request.reason}",
-                            at=now,
-                            people=tuple(p for p in (user, request.owner_id) if p),
-                            words=request.reason,
-                        )
-                    )
-                    named = (
-                        label_of(class_id)
-                        if class_id in LABELS
-                        else f"{request.reason.strip()[:80]} (a class of this channel's own)"
-                    )
-                    noted = f" Recorded as a failure: *{named}*."
-                    services.deliverer.deliver_keys(keys)
-                say(
-                    f"{verb}: *{result.item}* {how} *{result.dependency}*{owner} — "
-                    f"{result.kind}.{noted}"
+                return
+            verb = "Updated" if result.updated else "Noted"
+            how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
+            owner = md(" (owner ", mention(request.owner_id), ")") if request.owner_id else md("")
+            noted = md("")
+            if request.reason and not classifiable(request.reason):
+                noted = md(
+                    " Not counted as a failure: say why in words to count it, e.g. ",
+                    code("because no UTM labels"),
+                    ".",
                 )
+            elif request.reason:
+                class_id = classify(request.reason)
+                keys = services.guardrails.record(
+                    Failure(
+                        channel_id=channel,
+                        class_id=class_id,
+                        ref=f"blocked:{result.item.casefold()}:{result.dependency.casefold()}"
+                        f":{class_id}",
+                        where=md(
+                            "/blocked “",
+                            result.item,
+                            "” on “",
+                            result.dependency,
+                            "” by ",
+                            mention(user),
+                            ": ",
+                            request.reason,
+                        ),
+                        at=now,
+                        people=tuple(p for p in (user, request.owner_id) if p),
+                        words=request.reason,
+                    )
+                )
+                named = (
+                    md(label_of(class_id))
+                    if class_id in LABELS
+                    else md(request.reason.strip()[:80], " (a class of this channel's own)")
+                )
+                noted = md(" Recorded as a failure: ", bold(named), ".")
+                services.deliverer.deliver_keys(keys)
+            say(
+                md(
+                    f"{verb}: ",
+                    bold(result.item),
+                    f" {how} ",
+                    bold(result.dependency),
+                    owner,
+                    f" — {result.kind}.",
+                    noted,
+                )
+            )

@@ -7,8 +7,10 @@ from typing import Any
 from slack_bolt import App, Respond
 
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
 from bot.views.digest import digest_message
+from bot.views.mrkdwn import code, md
 
 MAX_WEEKS = 12
 
@@ -19,16 +21,21 @@ def register(app: App, services: Services) -> None:
     def digest(command: dict[str, Any], respond: Respond) -> None:
         text = (command.get("text") or "").strip()
         if text and not (text.isdigit() and 1 <= int(text) <= MAX_WEEKS):
-            respond(
-                response_type="ephemeral",
-                text=f"Usage: `/digest [weeks]`, weeks from 1 to {MAX_WEEKS} (default 1), "
-                "e.g. `/digest 2`.",
+            ephemeral(
+                respond,
+                md(
+                    "Usage: ",
+                    code("/digest [weeks]"),
+                    f", weeks from 1 to {MAX_WEEKS} (default 1), e.g. ",
+                    code("/digest 2"),
+                    ".",
+                ),
             )
             return
         weeks = int(text) if text else 1
         end = services.clock.now()
         message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
-        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        ephemeral(respond, message.text, message.blocks)
         keys = services.charts.to_dm(
             command["user_id"],
             services.digests.kpi_chart(end),

@@ -7,11 +7,14 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.domain.slack_text import plain_text_of
 from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
 from bot.views.drafts import draft_modal
 from bot.views.handoff_modal import ModalContext
+from bot.views.mrkdwn import code, md
 
 
 def register(app: App, services: Services) -> None:
@@ -19,13 +22,18 @@ def register(app: App, services: Services) -> None:
     @acked_first(services)
     def open_draft_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         surfaces = services.drafts.surfaces
-        asked = " ".join((command.get("text") or "").split())
+        asked = " ".join(plain_text_of(command.get("text") or "").split())
         chosen = next((s for s in surfaces.values() if s.name.lower() == asked.lower()), None)
         if asked and chosen is None:
-            respond(
-                response_type="ephemeral",
-                text=f"No surface called “{asked}”. Use one of: {', '.join(surfaces)}, "
-                "e.g. `/draft LinkedIn`.",
+            ephemeral(
+                respond,
+                md(
+                    "No surface called “",
+                    asked,
+                    f"”. Use one of: {', '.join(surfaces)}, e.g. ",
+                    code("/draft LinkedIn"),
+                    ".",
+                ),
             )
             return
         view = draft_modal(

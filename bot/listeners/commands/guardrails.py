@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, Respond
 
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
 from bot.views.guardrails import guardrails_list
 
@@ -17,4 +18,4 @@ def register(app: App, services: Services) -> None:
     @acked_first(services)
     def list_guardrails(command: dict[str, Any], respond: Respond) -> None:
         message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
-        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        ephemeral(respond, message.text, message.blocks)

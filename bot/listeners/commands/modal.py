@@ -10,6 +10,9 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.listeners.respond import ephemeral
+from bot.views.mrkdwn import Mrkdwn, code, md
+
 log = logging.getLogger("baton.modal")
 
 
@@ -19,7 +22,7 @@ def open_modal(
     command: dict[str, Any],
     view: dict[str, Any] | dict[str, object],
     *,
-    otherwise: str | None = None,
+    otherwise: Mrkdwn | None = None,
 ) -> None:
     """Open `view` for this command; if Slack refuses, say so (or `otherwise`) ephemerally."""
     try:
@@ -29,8 +32,10 @@ def open_modal(
             "%s: views.open failed: %s", command.get("command"), error.response.get("error")
         )
         name = command.get("command") or "the command"
-        respond(
-            response_type="ephemeral",
-            text=otherwise
-            or f"Slack closed the window before the form could open. Run `{name}` again.",
+        ephemeral(
+            respond,
+            otherwise
+            or md(
+                "Slack closed the window before the form could open. Run ", code(name), " again."
+            ),
         )

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.domain.slack_text import plain_text_of
 from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
@@ -22,7 +23,7 @@ def register(app: App, services: Services) -> None:
         zone = services.people.cached_tz(command["user_id"]) or "your Slack time zone"
         view = publish_modal(
             context=ModalContext(channel_id=command["channel_id"]),
-            name=(command.get("text") or "").strip(),
+            name=plain_text_of(command.get("text") or "").strip(),
             zone_name=zone,
             earlier=services.publishes.earlier_in(command["channel_id"]),
             surfaces=tuple(services.drafts.surfaces),  # surfaces.yml, as /draft reads it

@@ -9,9 +9,10 @@ from slack_bolt import App, Respond
 from bot.charts import cycle_spec
 from bot.domain.report_command import parse_report
 from bot.listeners.acked import acked_first
+from bot.listeners.respond import ephemeral
 from bot.services.container import Services
+from bot.views.mrkdwn import channel, md, mention
 from bot.views.report import report_message
-from bot.views.text import mention
 
 
 def register(app: App, services: Services) -> None:
@@ -20,12 +21,16 @@ def register(app: App, services: Services) -> None:
     def report(command: dict[str, Any], respond: Respond) -> None:
         request = parse_report(command.get("text") or "", here=command["channel_id"])
         if isinstance(request, str):
-            respond(response_type="ephemeral", text=request)
+            ephemeral(respond, md(request))
             return
         result = services.reports.report(
             request.weeks, channel_id=request.channel_id, person=request.person
         )
-        scope = mention(request.person) if request.person else f"<#{request.channel_id}>"
+        scope = (
+            mention(request.person)
+            if request.person
+            else channel(request.channel_id or command["channel_id"])
+        )
         message = report_message(
             result,
             weeks=request.weeks,
@@ -33,7 +38,7 @@ def register(app: App, services: Services) -> None:
             chart_note="The chart comes in your DM with Baton (an ephemeral message carries no "
             "file).",
         )
-        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        ephemeral(respond, message.text, message.blocks)
         keys = services.charts.to_dm(
             command["user_id"],
             cycle_spec(result.weekly),

@@ -16,6 +16,7 @@ from bot.services.container import Services
 from bot.services.guardrails import Failure
 from bot.services.people import PeopleUnavailable
 from bot.views.handoff_modal import ModalContext
+from bot.views.mrkdwn import md, mention
 
 FAILURE_FOR_FIELD = {
     HandoffField.NEXT_ACTION: "missing_next_action",
@@ -128,7 +129,7 @@ def _record_refusal(
                     channel_id=channel_id,
                     class_id=class_id,
                     ref=f"handoff-attempt:{view.get('id') or view.get('hash')}:{class_id}",
-                    where=f"/handoff by <@{author}> refused: {refusal.errors[field]}",
+                    where=md("/handoff by ", mention(author), " refused: ", refusal.errors[field]),
                     at=services.clock.now(),
                     people=(author,),
                 )

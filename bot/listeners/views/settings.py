@@ -14,8 +14,8 @@ from bot.listeners.views.state import value_of
 from bot.services.channel_settings import NotAnOwner
 from bot.services.container import Services
 from bot.services.people import PeopleUnavailable
+from bot.views.mrkdwn import channel, join, md, mention
 from bot.views.settings_modal import SettingsContext
-from bot.views.text import mention
 
 
 def register(app: App, services: Services) -> None:
@@ -66,11 +66,15 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         effective = services.channel_settings.fill(saved)
-        where = f"<#{effective.strategy_channel}>" if effective.strategy_channel else "nowhere"
-        text = (
-            f"Settings saved for <#{context.channel_id}>: owners "
-            f"{', '.join(mention(o) for o in saved.owners) or 'none'}; weekly digest to {where}; "
-            f"decision prompt {format_duration(effective.decision_delay)} after a window opens."
+        where = channel(effective.strategy_channel) if effective.strategy_channel else md("nowhere")
+        text = md(
+            "Settings saved for ",
+            channel(context.channel_id),
+            ": owners ",
+            join(", ", [mention(o) for o in saved.owners]) or md("none"),
+            "; weekly digest to ",
+            where,
+            f"; decision prompt {format_duration(effective.decision_delay)} after a window opens.",
         )
 
         def confirm() -> None:

@@ -1,0 +1,1 @@
+"""What an operator runs besides the app: backups and the audit export."""

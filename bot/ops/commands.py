@@ -1,0 +1,68 @@
+"""`baton backup` and `baton export`: the operator's commands, added to the CLI's parser."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+COMMANDS = ("backup", "export")
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database while Baton runs (PostgreSQL: pg_dump)"
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    export = commands.add_parser(
+        "export", help="write the record (handoffs, decisions, failures, ...), one file per kind"
+    )
+    export.add_argument("--since", required=True, help="ISO date or date-time (UTC), inclusive")
+    export.add_argument(
+        "--until", help="ISO date (that day included) or date-time (excluded); default: now"
+    )
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    export.add_argument("--out", required=True, type=Path, help="a directory")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "backup":
+        return _backup(args, settings)
+    return _export(args, settings)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops.backup import NotSqlite, backup_sqlite
+
+    try:
+        done = backup_sqlite(settings.database_url, args.path)
+    except NotSqlite as error:
+        print(f"baton: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RuntimeError) as error:
+        print(f"baton: backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up to {done.path} ({done.pages} pages, integrity {done.integrity})")
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops.export import export, parse_when
+    from store.db import Database
+
+    try:
+        since = parse_when(args.since)
+        until = parse_when(args.until, end_of_day=True) if args.until else None
+    except ValueError as error:
+        print(f"baton: --since/--until: {error}", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        counts = export(db, args.out, since=since, until=until, fmt=args.format)
+    finally:
+        db.dispose()
+    for kind, count in counts.items():
+        print(f"{count:>9} {kind}  {args.out / f'{kind}.{args.format}'}")
+    return 0
