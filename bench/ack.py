@@ -33,7 +33,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
@@ -86,7 +85,7 @@ class Client:
         self.template = handoff_modal(
             context=ModalContext(channel_id=CHANNEL),
             work_item="",
-            default_act_by=datetime.now(UTC) + timedelta(hours=4),
+            hint="Left empty: PT4H of the next owner's working time.",
         )
 
     def _session(self) -> requests.Session:

@@ -23,7 +23,6 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +45,10 @@ def submission_bodies(standin: Any, channels: list[str], count: int, tag: str) -
     """Signed-ready bodies of `count` submissions of distinct modals, round-robin over
     `channels`, each naming a next owner and a backup owner Slack knows."""
     bodies = []
-    act_by = datetime.now(UTC) + timedelta(hours=4)
     for n in range(count):
         channel = channels[n % len(channels)]
         view = handoff_modal(
-            context=ModalContext(channel_id=channel), work_item="", default_act_by=act_by
+            context=ModalContext(channel_id=channel), work_item="", hint="Left empty: PT4H."
         )
         view = {**view, "id": f"V{tag}{n:05d}", "hash": f"h{n}"}
         author = PEOPLE[n % len(PEOPLE)]

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     health_max_lag: Duration = Field(
         default=timedelta(minutes=5), validation_alias=_env("BATON_HEALTH_MAX_LAG")
     )
+    reminder_limit: int = Field(
+        default=3, ge=1, le=365, validation_alias=_env("BATON_REMINDER_LIMIT")
+    )
 
 
 ENV_NAMES: dict[str, str] = {

@@ -81,13 +81,13 @@ class Story:
 
     # -- Slack's side -------------------------------------------------------------------
 
-    def _send(self, body: str) -> Any:
+    def _send(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> Any:
         ts = str(int(time.time()))
         signature = str(SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body))
         headers: dict[str, str | Sequence[str]] = {
             "x-slack-request-timestamp": [ts],
             "x-slack-signature": [signature],
-            "content-type": ["application/x-www-form-urlencoded"],
+            "content-type": [content_type],
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         return json.loads(response.body) if response.body else {}
@@ -108,6 +108,14 @@ class Story:
         payload = payloads.click(self.slack, message, button, user=user, channel=message["channel"])
         self._send(payloads.payload_body(payload))
         self._settle()
+
+    def open_home(self, user: str) -> str:
+        """What `user` sees on Baton's App Home tab."""
+        event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
+        self._send(payloads.event_body(event), "application/json")
+        self._settle()
+        view = self.slack.home(user) or {}
+        return self.slack.render(view.get("blocks") or [])
 
     def _settle(self) -> None:
         """Listeners finish after the ack; wait for what they started."""
@@ -166,12 +174,63 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
     story.scene("the next morning in London")
     story.show_new()
 
-    story.scene("cai acknowledges from the escalation DM")
-    story.click("U0CAI", slack.dms("U0CAI")[-1], "Acknowledge")
+    story.scene("cai reaches ben from the escalation DM (it stays with ben)")
+    story.click("U0CAI", slack.dms("U0CAI")[-1], "Reach them")
+    story.show_new()
+    escalation = slack.dms("U0CAI")[-1]
+    story.show("cai's escalation DM, edited in place", slack.render(escalation["blocks"]))
+    story.scene("ben is back: Done, from his DM")
+    story.click("U0BEN", slack.dms("U0BEN")[0], "Done")
     story.show_new()
     post = slack.messages(CHANNEL)[0]
     story.show("#launch, the handoff post now", slack.render(post["blocks"], post["text"]))
-    story.scene("end of the story: each message once, nothing sent at night")
+    play_takeover(story, wait)
+
+
+def play_takeover(story: Story, wait: Callable[[datetime], None]) -> None:
+    """The second story: nobody answers by the act-by, the backup takes over, then Done."""
+    slack = story.slack
+    story.scene("second story · ana hands the newsletter to ben, cai is the backup")
+    story.command("U0ANA", "/handoff", "newsletter send")
+    story.submit(
+        "U0ANA",
+        {
+            "Work item": "newsletter send",
+            "Status": "Copy approved; segment list ready",
+            "Done": "Copy approved in https://docs.example.com/newsletter\n"
+            "Segment list exported to the ESP",
+            "Open": "Subject line A/B split",
+            "Next owner": "U0BEN",
+            "Next action": "Schedule the newsletter for Thursday 08:00",
+            "Backup owner": "U0CAI",
+        },
+    )
+    story.show_new()
+    card = story.services.handoffs.card_of(2)
+    assert card is not None
+    print("   (09:00 UTC is 04:00 for ben in New York: his four working hours end 13:00 his time)")
+    wait(card.act_by)
+    story.scene("act-by: ben has not answered")
+    story.show_new()
+    wait(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    story.scene("the next morning in London: cai's DM, and with it the thread")
+    story.show_new()
+
+    story.scene("cai takes it over from the escalation DM")
+    story.click("U0CAI", slack.dms("U0CAI")[-1], "Take over")
+    story.show_new()
+    post = [m for m in slack.messages(CHANNEL) if not m.get("thread_ts")][-1]
+    story.show("#launch, the post now", slack.render(post["blocks"], post["text"]))
+
+    story.scene("cai schedules it and presses Done")
+    story.click("U0CAI", slack.dms("U0CAI")[-1], "Done")
+    story.show_new()
+    post = [m for m in slack.messages(CHANNEL) if not m.get("thread_ts")][-1]
+    story.show("#launch, the post now", slack.render(post["blocks"], post["text"]))
+
+    story.scene("end of the story: each person's App Home")
+    for user, (name, _) in PEOPLE.items():
+        story.show(f"{name}'s App Home", story.open_home(user))
 
 
 def run_demo() -> int:

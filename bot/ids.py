@@ -10,6 +10,9 @@ from bot.domain.publish import PublishField
 
 class Callback(StrEnum):
     HANDOFF_MODAL = "handoff_modal"
+    HANDOFF_EDIT_MODAL = "handoff_edit_modal"
+    REASSIGN_MODAL = "handoff_reassign_modal"
+    SNOOZE_MODAL = "handoff_snooze_modal"
     PUBLISH_MODAL = "publish_modal"
     KPI_MODAL = "kpi_modal"
     DRAFT_MODAL = "draft_modal"
@@ -18,8 +21,21 @@ class Callback(StrEnum):
     SETTINGS_MODAL = "settings_modal"
 
 
+# In an outbox message, `<baton-link|label>` becomes a link to the message named by its
+# `after_key` once that one is in Slack (user text is escaped, so it never makes a `<`).
+AFTER_LINK = "baton-link"
+
+
 class Action(StrEnum):
     ACKNOWLEDGE = "handoff_acknowledge"
+    DONE = "handoff_done"
+    REASSIGN = "handoff_reassign"
+    SNOOZE = "handoff_snooze"
+    TAKE_OVER = "handoff_take_over"
+    REACH_THEM = "handoff_reach_them"
+    EDIT = "handoff_edit"
+    WITHDRAW = "handoff_withdraw"
+    BLOCKER_SNOOZE = "item_snooze"
     RESOLVED = "item_resolved"
     VALUE = "value"  # the single input element inside each modal block
     DECIDE_REPEAT = "decide_repeat"
@@ -42,6 +58,13 @@ class HandoffBlock(StrEnum):
     BACKUP_OWNER = "backup_owner"
     ACT_BY = "act_by"
     CHECKLIST = "checklist"
+    URGENCY = "urgency"
+
+
+class LifecycleBlock(StrEnum):
+    NEW_OWNER = "new_owner"
+    NOTE = "note"
+    NEW_ACT_BY = "new_act_by"
 
 
 BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
@@ -54,6 +77,7 @@ BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
     HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,
     HandoffField.ACT_BY: HandoffBlock.ACT_BY,
     HandoffField.CHECKLIST: HandoffBlock.CHECKLIST,
+    HandoffField.URGENCY: HandoffBlock.URGENCY,
 }
 
 

@@ -30,6 +30,14 @@ def edge(session: Session, item_id: int, dependency_id: int) -> Dependency | Non
     ).first()
 
 
+def waits_on_anything(session: Session, item_id: int) -> bool:
+    """Whether any edge starts at the item (one index probe)."""
+    found = session.exec(
+        select(Dependency.id).where(Dependency.item_id == item_id).limit(1)
+    ).first()
+    return found is not None
+
+
 def reachable(
     session: Session,
     start: int | Iterable[int],

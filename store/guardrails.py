@@ -150,13 +150,17 @@ def escalated_handoffs(session: Session, *, since: datetime, limit: int = 200) -
         .where(FailureOccurrence.ref == ref)
         .exists()
     )
+    # The first escalation's key, or a rescheduled one's (`…:escalate-thread:r2`).
     escalation_key = literal("handoff:") + cast(Handoff.id, String) + literal(":escalate-thread")
     return list(
         session.exec(
             select(Handoff)
             .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
             .where(col(Handoff.act_by) >= since)
-            .where(OutboxMessage.idempotency_key == escalation_key)
+            .where(
+                (col(OutboxMessage.idempotency_key) == escalation_key)
+                | col(OutboxMessage.idempotency_key).startswith(escalation_key + literal(":"))
+            )
             .where(OutboxMessage.status == OutboxStatus.SENT)
             .where(~recorded)
             .order_by(col(Handoff.act_by))

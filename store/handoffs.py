@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from store.models import Handoff, WorkItem
+from bot.domain.lifecycle import LIVE, HandoffState
+from store.models import Handoff, HandoffStateChange, WorkItem
 
 
-def get_with_item(session: Session, handoff_id: int) -> tuple[Handoff, WorkItem] | None:
-    row = session.exec(
+def get_with_item(
+    session: Session, handoff_id: int, *, lock: bool = False
+) -> tuple[Handoff, WorkItem] | None:
+    """The handoff and its work item; `lock` holds the handoff's row until the transaction
+    ends (PostgreSQL; SQLite's write transaction holds the whole database already)."""
+    query = (
         select(Handoff, WorkItem)
         .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
         .where(Handoff.id == handoff_id)
-    ).first()
+    )
+    if lock:
+        query = query.with_for_update(of=Handoff)
+    row = session.exec(query).first()
     return (row[0], row[1]) if row else None
 
 
@@ -30,16 +38,86 @@ def acknowledge(session: Session, handoff_id: int, user_id: str, *, now: datetim
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def record_change(session: Session, change: HandoffStateChange) -> None:
+    session.add(change)
+
+
+def history(session: Session, handoff_id: int) -> list[HandoffStateChange]:
+    return list(
+        session.exec(
+            select(HandoffStateChange)
+            .where(HandoffStateChange.handoff_id == handoff_id)
+            .order_by(col(HandoffStateChange.changed_at), col(HandoffStateChange.id))
+        ).all()
+    )
+
+
+def live_of_item(session: Session, work_item_id: int) -> list[Handoff]:
+    return list(
+        session.exec(
+            select(Handoff)
+            .where(Handoff.work_item_id == work_item_id)
+            .where(col(Handoff.state).in_(list(LIVE)))
+            .order_by(col(Handoff.id))
+        ).all()
+    )
+
+
+def _page(
+    session: Session, query: object, count_query: object, limit: int
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    rows = session.exec(query.limit(limit)).all()  # type: ignore[attr-defined]
+    total = session.exec(count_query).one()  # type: ignore[call-overload]
+    return [(h, w) for h, w in rows], int(total)
+
+
 def waiting_on(
     session: Session, user_id: str, *, limit: int = 20
-) -> list[tuple[Handoff, WorkItem]]:
-    """Unacknowledged handoffs whose next owner is this user, soonest act-by first."""
-    rows = session.exec(
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    """Live handoffs whose next owner is this user, newest first, and how many in all."""
+    where = (Handoff.next_owner_id == user_id, col(Handoff.state).in_(list(LIVE)))
+    return _page(
+        session,
         select(Handoff, WorkItem)
         .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
-        .where(Handoff.next_owner_id == user_id)
-        .where(col(Handoff.acknowledged_at).is_(None))
-        .order_by(col(Handoff.act_by))
-        .limit(limit)
-    ).all()
-    return [(h, w) for h, w in rows]
+        .where(*where)
+        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc()),
+        select(func.count()).select_from(Handoff).where(*where),
+        limit,
+    )
+
+
+def handed_off_by(
+    session: Session, user_id: str, *, limit: int = 20
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    """Live handoffs this user made, newest first, and how many in all."""
+    where = (Handoff.author_id == user_id, col(Handoff.state).in_(list(LIVE)))
+    return _page(
+        session,
+        select(Handoff, WorkItem)
+        .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
+        .where(*where)
+        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc()),
+        select(func.count()).select_from(Handoff).where(*where),
+        limit,
+    )
+
+
+def done_since(
+    session: Session, user_id: str, *, since: datetime, limit: int = 20
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    """Handoffs done since `since` that this user made or was the next owner of."""
+    where = (
+        (col(Handoff.next_owner_id) == user_id) | (col(Handoff.author_id) == user_id),
+        Handoff.state == HandoffState.DONE,
+        col(Handoff.state_changed_at) >= since,
+    )
+    return _page(
+        session,
+        select(Handoff, WorkItem)
+        .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
+        .where(*where)
+        .order_by(col(Handoff.state_changed_at).desc(), col(Handoff.id).desc()),
+        select(func.count()).select_from(Handoff).where(*where),
+        limit,
+    )

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from bot.domain.approvals import ApprovalState
 from bot.domain.decisions import Choice
+from bot.domain.lifecycle import HandoffState, Urgency
 from store.types import UTCDateTime
 
 __all__ = ["ApprovalState", "Choice"]  # re-exported: decisions are stored by their domain name
@@ -55,6 +56,8 @@ class WorkItem(SQLModel, table=True):
     # When its oldest hard edge onto an open item was declared, while it is open itself;
     # None when nothing blocks it. Kept by store.graph whenever items or edges change.
     blocked_since: datetime | None = utc_column()
+    # A blocker DM's Snooze 1 day: no reminder about this item before then.
+    reminders_paused_until: datetime | None = utc_column()
 
 
 class Handoff(SQLModel, table=True):
@@ -74,6 +77,30 @@ class Handoff(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
     acknowledged_by: str | None = Field(default=None, max_length=32)
     acknowledged_at: datetime | None = utc_column()
+    state: str = Field(default=HandoffState.OPEN, max_length=16, index=True)
+    urgency: str = Field(default=Urgency.NORMAL, max_length=8)
+    # The next owner before a reassignment or takeover ("took over from @ben").
+    previous_owner_id: str | None = Field(default=None, max_length=32)
+    state_changed_at: datetime | None = utc_column()
+    state_changed_by: str | None = Field(default=None, max_length=32)
+    # Bumped by every change: names the message updates and schedules it causes.
+    revision: int = Field(default=0)
+
+
+class HandoffStateChange(SQLModel, table=True):
+    """One change of a handoff's state: who, when, from what to what, and why."""
+
+    __tablename__ = "handoff_state_change"
+    __table_args__ = (Index("ix_handoff_state_change_handoff", "handoff_id", "changed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoff.id")
+    from_state: str = Field(max_length=16)
+    to_state: str = Field(max_length=16)
+    changed_by: str = Field(max_length=32)
+    changed_at: datetime = utc_column(nullable=False)
+    next_owner_id: str = Field(max_length=32)  # the next owner after the change
+    note: str | None = Field(default=None, max_length=500)
 
 
 class OutboxStatus(StrEnum):
@@ -107,8 +134,14 @@ class OutboxMessage(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     handoff_id: int | None = Field(default=None, foreign_key="handoff.id", index=True)
-    # Sent only while its handoff is unacknowledged (nudges and escalations).
+    # Sent only while its handoff is live (nudges and escalations: not once it is done,
+    # handed on, withdrawn, or rescheduled by a snooze, reassignment or takeover).
     needs_unacknowledged: bool = Field(default=False)
+    # A message this one links to (`<baton-link|…>` in its text: linked once it is in Slack)
+    # or, without a link, must follow (an escalation's thread reply waits for its DM).
+    after_key: str | None = Field(default=None, max_length=200)
+    # This message's permalink (chat.getPermalink), kept once asked for.
+    permalink: str | None = Field(default=None, max_length=500)
     # Told once, by DM, when this message can never be delivered.
     notify_on_failure: str | None = Field(default=None, max_length=32)
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)

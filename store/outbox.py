@@ -30,8 +30,9 @@ class NewMessage:
     op: OutboxOp = OutboxOp.POST
     parent_key: str | None = None
     handoff_id: int | None = None
-    needs_unacknowledged: bool = False
+    needs_unacknowledged: bool = False  # scheduled: sent only while its handoff is live
     notify_on_failure: str | None = None
+    after_key: str | None = None
 
 
 def enqueue(session: Session, message: NewMessage, *, now: datetime) -> bool:
@@ -61,6 +62,7 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
             "handoff_id": m.handoff_id,
             "needs_unacknowledged": m.needs_unacknowledged,
             "notify_on_failure": m.notify_on_failure,
+            "after_key": m.after_key,
             "status": OutboxStatus.PENDING,
             "due_at": m.due_at,
             "attempts": 0,
@@ -325,15 +327,38 @@ def retry_later(
     _finish(db, row_id, now, **values)
 
 
-def cancel_pending_for_handoff(session: Session, handoff_id: int, *, now: datetime) -> int:
+def cancel_pending_for_handoff(
+    session: Session, handoff_id: int, *, now: datetime, reason: str = "acknowledged"
+) -> int:
+    """Cancel the handoff's scheduled reminders (nudges, escalations) not yet sent."""
     result = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.handoff_id) == handoff_id)
         .where(col(OutboxMessage.needs_unacknowledged).is_(True))
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CANCELLED, last_error="acknowledged", updated_at=now)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def of_handoff(session: Session, handoff_id: int) -> list[OutboxMessage]:
+    """Every message about one handoff, oldest first."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.handoff_id) == handoff_id)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    )
+
+
+def keep_permalink(db: Database, key: str, permalink: str) -> None:
+    with db.write() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.idempotency_key) == key)
+            .values(permalink=permalink[:500])
+        )
 
 
 def cancel_pending_with_prefix(session: Session, prefix: str, *, reason: str, now: datetime) -> int:
@@ -346,6 +371,20 @@ def cancel_pending_with_prefix(session: Session, prefix: str, *, reason: str, no
         .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count_with_prefix(session: Session, prefix: str, *, excluding: str | None = None) -> int:
+    """Messages under a key prefix that were sent or are still to be sent."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.idempotency_key).like(f"{escaped}%", escape="\\"))
+        .where(col(OutboxMessage.status).not_in([OutboxStatus.CANCELLED, OutboxStatus.FAILED]))
+    )
+    if excluding is not None:
+        query = query.where(OutboxMessage.idempotency_key != excluding)
+    return int(session.exec(query).one())
 
 
 def find(session: Session, key: str) -> OutboxMessage | None:

@@ -8,20 +8,21 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.domain.cycle_time import HandoffRecord, PublishRecord
+from bot.domain.lifecycle import HandoffState
 from store import approvals
 from store.models import (
     FailureOccurrence,
     Handoff,
+    HandoffStateChange,
     OutboxMessage,
     OutboxStatus,
     Publish,
     PublishApproval,
-    WorkItem,
 )
 from store.types import as_utc
 
-NUDGE = ":nudge"
-ESCALATION = ":escalate-dm"
+NUDGE = "nudge"
+ESCALATION = "escalate-dm"
 
 
 def handoff_records(
@@ -41,39 +42,52 @@ def handoff_records(
     ids = [h.id for h in handoffs if h.id is not None]
     if not ids:
         return []
+    # Kinds of message Slack accepted per handoff: `handoff:<id>:<kind>[:r<n>]`, a later
+    # act-by's nudge or escalation keyed `…:r2`.
     sent = {
-        (row.handoff_id, row.idempotency_key)
+        (row.handoff_id, _kind_of(row.idempotency_key))
         for row in session.exec(
             select(OutboxMessage)
             .where(col(OutboxMessage.handoff_id).in_(ids))
             .where(OutboxMessage.status == OutboxStatus.SENT)
+            .where(col(OutboxMessage.idempotency_key).startswith("handoff:"))
         ).all()
     }
-    items = {
-        item.id: item
-        for item in session.exec(
-            select(WorkItem).where(col(WorkItem.id).in_({h.work_item_id for h in handoffs}))
-        ).all()
-    }
+    # Done and taken over are the handoff's own state changes (the first of each counts).
+    done_at: dict[int, datetime] = {}
+    taken_over: set[int] = set()
+    for change in session.exec(
+        select(HandoffStateChange)
+        .where(col(HandoffStateChange.handoff_id).in_(ids))
+        .where(col(HandoffStateChange.to_state).in_([HandoffState.DONE, HandoffState.TAKEN_OVER]))
+        .order_by(col(HandoffStateChange.changed_at))
+    ).all():
+        if change.to_state == HandoffState.DONE:
+            done_at.setdefault(change.handoff_id, as_utc(change.changed_at))
+        else:
+            taken_over.add(change.handoff_id)
     records = []
     for h in handoffs:
-        created = as_utc(h.created_at)
-        item = items.get(h.work_item_id)
-        done_at = as_utc(item.done_at) if item is not None and item.done_at else None
+        assert h.id is not None
         records.append(
             HandoffRecord(
                 channel_id=h.channel_id,
                 next_owner_id=h.next_owner_id,
-                created_at=created,
+                created_at=as_utc(h.created_at),
                 act_by=as_utc(h.act_by),
                 acknowledged_at=as_utc(h.acknowledged_at) if h.acknowledged_at else None,
-                # The item's done time, when it came after this handoff.
-                done_at=done_at if done_at is not None and done_at >= created else None,
-                nudged=(h.id, f"handoff:{h.id}{NUDGE}") in sent,
-                escalated=(h.id, f"handoff:{h.id}{ESCALATION}") in sent,
+                done_at=done_at.get(h.id),
+                nudged=(h.id, NUDGE) in sent,
+                escalated=(h.id, ESCALATION) in sent,
+                taken_over=h.id in taken_over,
             )
         )
     return records
+
+
+def _kind_of(key: str) -> str:
+    parts = key.split(":")
+    return parts[2] if len(parts) > 2 else ""
 
 
 def publish_records(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from store.models import SlackUser
 
@@ -21,6 +21,14 @@ def cached(session: Session, user_id: str, *, fresh_after: datetime) -> SlackUse
 def known(session: Session, user_id: str) -> SlackUser | None:
     """What Baton last learned of this user, however long ago."""
     return session.get(SlackUser, user_id)
+
+
+def known_many(session: Session, user_ids: list[str]) -> dict[str, SlackUser]:
+    """What Baton last learned of these users, in one query."""
+    if not user_ids:
+        return {}
+    rows = session.exec(select(SlackUser).where(col(SlackUser.id).in_(user_ids))).all()
+    return {row.id: row for row in rows}
 
 
 def remember(session: Session, user: SlackUser) -> None:

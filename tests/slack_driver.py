@@ -82,3 +82,16 @@ class SlackDriver:
         return self.post_payload(
             payloads.click(self.standin, message, button_text, user=user, channel=channel)
         )
+
+    def home_click(self, user: str, button_text: str, *, near: str) -> requests.Response:
+        view = self.standin.home(user)
+        if view is None:
+            raise LookupError(f"{user} has no home tab yet")
+        return self.post_payload(
+            payloads.home_click(self.standin, view, button_text, user=user, near=near)
+        )
+
+    def open_home(self, user: str) -> requests.Response:
+        return self.event(
+            {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
+        )

@@ -209,7 +209,7 @@ def test_a_failed_click_answers_that_nothing_was_changed(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("UPDATE", {}, Exception("connection lost"))
 
-    monkeypatch.setattr(baton.services.handoffs, "acknowledge", broken)
+    monkeypatch.setattr(baton.services.handoffs, "press", broken)
     baton.slack.click(post, "Acknowledge", user="U0ANA", channel="C0LAUNCH")
     assert NOT_DONE in [e["text"] for e in baton.standin.ephemerals("U0ANA")]
 

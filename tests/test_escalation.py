@@ -69,13 +69,29 @@ def test_without_a_backup_owner_the_author_is_asked(baton_factory: Any) -> None:
     assert len(cai) == 1 and "No backup owner" in baton.standin.render(cai[0]["blocks"])
 
 
-def test_acknowledging_cancels_what_is_pending(baton_factory: Any) -> None:
+def test_acknowledged_is_not_done_the_escalation_still_comes(baton_factory: Any) -> None:
+    # As PagerDuty re-triggers an acknowledged incident: acknowledging is not finishing.
+    baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
+    hand_off(baton)
+    dm = baton.standin.dms("U0ANA")[0]
+    baton.slack.click(dm, "Acknowledge", user="U0ANA", channel=dm["channel"])
+    advance(baton, timedelta(hours=1))  # act-by: one nudge, though acknowledged
+    ana = baton.standin.dms("U0ANA")
+    assert len(ana) == 2 and "waiting on you" in ana[-1]["text"]
+    assert "[ Done ]" in baton.standin.render(ana[-1]["blocks"])
+    advance(baton, timedelta(hours=1))
+    ben = baton.standin.dms("U0BEN")
+    assert len(ben) == 1 and "has not marked done" in ben[0]["text"]
+    thread = [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")]
+    assert len(thread) == 1 and "Not done by its act-by" in thread[0]["text"]
+
+
+def test_done_cancels_what_is_pending(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H", escalate_after="PT1H")
     hand_off(baton)
     advance(baton, timedelta(hours=1))  # nudge sent
     nudge = baton.standin.dms("U0ANA")[-1]
-    baton.slack.click(nudge, "Acknowledge", user="U0ANA", channel=nudge["channel"])
-    wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
+    baton.slack.click(nudge, "Done", user="U0ANA", channel=nudge["channel"])
     advance(baton, timedelta(days=2))
     assert baton.standin.dms("U0BEN") == []
     assert [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")] == []
@@ -89,11 +105,9 @@ def test_default_act_by_comes_from_the_setting(baton_factory: Any) -> None:
 
 
 def test_a_nudge_due_at_night_waits_for_the_recipients_morning(baton_factory: Any) -> None:
-    # Ana is in Berlin. Handoff at Tue 10:00 UTC, act-by 8h later = 19:00 Berlin: after hours.
-    baton: RunningBaton = baton_factory(
-        act_within="PT8H", escalate_after="PT1H", working_hours="09:00-18:00 Mon-Fri"
-    )
-    hand_off(baton)
+    # Ana is in Berlin. Handoff at Tue 10:00 UTC, act-by 18:00 UTC = 19:00 Berlin: after hours.
+    baton: RunningBaton = baton_factory(escalate_after="PT1H", working_hours="09:00-18:00 Mon-Fri")
+    hand_off(baton, **{"Act by": int(datetime(2026, 11, 24, 18, 0, tzinfo=UTC).timestamp())})
     advance(baton, timedelta(hours=8))
     assert len(baton.standin.dms("U0ANA")) == 1
     # Walk through the night in 30-minute ticks: nothing until 09:00 Berlin (08:00 UTC).

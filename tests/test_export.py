@@ -20,6 +20,7 @@ from store.models import (
     Dependency,
     FailureOccurrence,
     Handoff,
+    HandoffStateChange,
     KpiReading,
     OutboxMessage,
     OutboxStatus,
@@ -118,6 +119,32 @@ def seed(db: Database) -> None:
                         updated_at=h.act_by + timedelta(minutes=1),
                     )
                 )
+            # Its life after acknowledgement: done (a change the handoff row does not date),
+            # and the second act-by's nudge (keyed by revision).
+            assert h.id is not None
+            s.add(
+                HandoffStateChange(
+                    handoff_id=h.id,
+                    from_state="acknowledged",
+                    to_state="done",
+                    changed_by="U0ANA",
+                    changed_at=h.act_by + timedelta(hours=2),
+                    next_owner_id="U0ANA",
+                )
+            )
+            s.add(
+                OutboxMessage(
+                    idempotency_key=f"handoff:{h.id}:nudge:r1",
+                    target="U0ANA",
+                    text="t",
+                    blocks=[],
+                    handoff_id=h.id,
+                    status="sent",
+                    due_at=h.act_by,
+                    created_at=h.created_at,
+                    updated_at=h.act_by + timedelta(hours=1),
+                )
+            )
         publishes = [
             Publish(
                 channel_id="C0LAUNCH",
@@ -251,15 +278,22 @@ def expected_counts(db: Database, since: datetime, until: datetime) -> dict[str,
             o
             for o in s.exec(select(OutboxMessage)).all()
             if o.status == OutboxStatus.SENT
-            and o.idempotency_key.split(":")[-1] in ("nudge", "escalate-dm", "escalate-thread")
+            and o.idempotency_key.removesuffix(":r1").split(":")[-1]
+            in ("nudge", "escalate-dm", "escalate-thread")
             and inside(o.updated_at)
+        ]
+        changes = [
+            c
+            for c in s.exec(select(HandoffStateChange)).all()
+            if c.to_state not in ("open", "acknowledged") and inside(c.changed_at)
         ]
         publishes = s.exec(select(Publish)).all()
         return {
             "handoffs": sum(inside(h.created_at) for h in handoffs),
             "handoff_events": sum(inside(h.created_at) for h in handoffs)
             + sum(inside(h.acknowledged_at) for h in handoffs)
-            + len(sent_events),
+            + len(sent_events)
+            + len(changes),
             "work_items": sum(inside(i.created_at) for i in s.exec(select(WorkItem)).all()),
             "dependencies": sum(inside(d.created_at) for d in s.exec(select(Dependency)).all()),
             "publishes": sum(inside(p.created_at) for p in publishes),
@@ -306,6 +340,7 @@ def test_export_round_trips_every_row_of_every_kind(
             "acknowledged",
             "nudge_sent",
             "escalation_dm_sent",
+            "done",
         }
         decisions = read(out / f"decisions.{fmt}", fmt)
         assert {d["publish"] for d in decisions} == {"launch 0", "launch 8"}

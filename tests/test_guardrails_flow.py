@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from bot.domain.channel_roles import ChannelRoles
+from store.models import FailureOccurrence
 from tests.conftest import RunningBaton
 from tests.test_handoff_flow import GOOD_FORM, wait_for
 from tests.test_publish_flow import INGEST_TOKEN, command, errors_of, ingest, publish, reading
@@ -238,6 +239,30 @@ def test_missed_act_bys_propose_what_would_have_prevented_them(baton: RunningBat
     baton.slack.click(proposal, "Enable", user="U0CAI", channel="C0LAUNCH")
     eventually(lambda: "Enabled by" in rendered(baton, proposals(baton)[0]))
     assert "errors" not in submit_handoff(baton).text  # everyone works always here
+
+
+def test_a_handed_on_or_done_handoff_records_no_missed_act_by(baton: RunningBaton) -> None:
+    for item in ("launch copy", "newsletter"):  # cai → ana, each
+        view = open_handoff(baton, item)
+        form = {**GOOD_FORM, "Work item": item}
+        assert "errors" not in baton.slack.submit(view, form, user="U0CAI").text
+    # Before the act-by: ana hands the first on to dee, and marks the second done.
+    opened = len(baton.standin.calls_to("views.open"))
+    assert baton.slack.command("/handoff", "launch copy", user="U0ANA").status_code == 200
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    onward = {**GOOD_FORM, "Next owner": "U0DEE", "Backup owner": "U0CAI"}
+    assert "errors" not in baton.slack.submit(baton.slack.last_view(), onward, user="U0ANA").text
+    baton.slack.command("/blocked", '"newsletter" done', user="U0ANA")
+    for _ in range(3):  # past both act-bys and their escalations
+        baton.clock.advance(timedelta(hours=1, minutes=1))
+        baton.sweep()
+    with baton.services.db.read() as session:
+        missed = session.exec(
+            select(FailureOccurrence.ref).where(FailureOccurrence.class_id == "missed_act_by")
+        ).all()
+    # Only dee's handoff (the third: nobody answered) is missed, so nothing is proposed.
+    assert missed == ["handoff:3:missed"]
+    assert proposals(baton) == []
 
 
 def test_duplicated_publish_windows_twice_propose_a_guardrail_nobody_needs(

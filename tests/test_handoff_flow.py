@@ -53,6 +53,7 @@ def test_handoff_opens_a_modal_with_the_contract_fields(baton: RunningBaton) -> 
         "Next action",
         "Backup owner",
         "Act by",
+        "Urgency",
     ]
     work_item = view["blocks"][0]["element"]
     assert work_item["initial_value"] == "launch copy"

@@ -94,9 +94,10 @@ def test_metrics_count_what_happened(baton_factory: Any) -> None:
     refused = {k: v for k, v in GOOD_FORM.items() if k != "Next action"}
     assert "errors" in slack.submit(view, {**refused, "Work item": "third"}, user="U0CAI").text
 
-    # Ben acknowledges his; ana does not, so she is nudged and her backup escalated to.
+    # Ben marks his done (acknowledged alone would still be nudged at act-by); ana does
+    # nothing, so she is nudged and her backup escalated to.
     dm = standin.dms("U0BEN")[-1]
-    slack.click(dm, "Acknowledge", user="U0BEN", channel=dm["channel"])
+    slack.click(dm, "Done", user="U0BEN", channel=dm["channel"])
     wait_for(lambda: standin.calls_to("chat.update"))
 
     # A blocker whose owner gets a DM after the escalation delay.

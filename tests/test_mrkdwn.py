@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from bot.views.mrkdwn import (
     local_time,
     md,
     mention,
+    pending_link,
     stored,
 )
 
@@ -129,3 +131,11 @@ def test_a_stored_row_can_bring_no_broadcast_or_link() -> None:
     legacy = "/blocked “<!channel> x” by <@U0CAI>: see <https://evil.example|click> & more"
     assert live_tokens(stored(legacy)) == ["@U0CAI"]
     assert mrkdwn_to_text(stored(legacy), str) == legacy.replace("<@U0CAI>", "@U0CAI")
+
+
+def test_a_pending_link_keeps_its_placeholder_and_shows_its_label_as_text() -> None:
+    assert pending_link("baton-link", "the <post> & more") == (
+        "<baton-link|the &lt;post&gt; &amp; more>"
+    )
+    with pytest.raises(ValueError):
+        pending_link("https://evil.example", "click")

@@ -110,7 +110,8 @@ def create_handoffs(slack: SlackStandIn, port: int) -> None:
     driver = SlackDriver(f"http://127.0.0.1:{port}", SIGNING_SECRET, slack)
     for n, (next_owner, backup) in enumerate(PAIRS):
         opened = len(slack.calls_to("views.open"))
-        assert driver.command("/handoff", f"item {n}", user="U0ANA").status_code == 200
+        author = "U0DEE" if next_owner == "U0ANA" else "U0ANA"  # never to oneself
+        assert driver.command("/handoff", f"item {n}", user=author).status_code == 200
         deadline = time.monotonic() + 5
         while len(slack.calls_to("views.open")) == opened and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -120,7 +121,7 @@ def create_handoffs(slack: SlackStandIn, port: int) -> None:
             "Next action": f"Publish item {n}",
             "Backup owner": backup,
         }
-        response = driver.submit(driver.last_view(), form, user="U0ANA")
+        response = driver.submit(driver.last_view(), form, user=author)
         assert response.status_code == 200 and "errors" not in response.text
 
 

@@ -311,6 +311,9 @@ def test_an_open_decision_reminds_the_owner_then_the_backup_owner(
     advance_to(baton, DECISION_DUE + timedelta(hours=24))
     ana = [baton.standin.render(m["blocks"], m["text"]) for m in baton.standin.dms("U0ANA")]
     assert len(ana) == 1 and "needs a Repeat / Revise / Stop decision" in ana[0]
+    prompt_ts = thread(baton)[0]["ts"].replace(".", "")
+    link = f"<https://acme.slack.com/archives/C0LAUNCH/p{prompt_ts}|the publish thread>"
+    assert link in baton.standin.dms("U0ANA")[0]["text"] and "in #launch" in ana[0]
     assert baton.standin.dms("U0BEN") == []
     advance_to(baton, DECISION_DUE + timedelta(hours=48))
     ben = [baton.standin.render(m["blocks"], m["text"]) for m in baton.standin.dms("U0BEN")]

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.conftest import RunningBaton
 from tests.test_handoff_flow import GOOD_FORM, open_modal, wait_for
+from tests.test_lifecycle import click, dms, escalated
 from tests.test_publish_flow import command
 
 
@@ -28,7 +29,7 @@ def test_the_report_names_late_acknowledgers_with_a_candidate_action(baton: Runn
     for dm in late:
         baton.slack.click(dm, "Acknowledge", user="U0BEN", channel=dm["channel"])
     said = command(baton, "/report", "", user="U0CAI")
-    assert "Cycle-time report: #C0LAUNCH, 4 week(s)" in said
+    assert "Cycle-time report: #launch, 4 week(s)" in said
     assert "3 handoffs; acknowledge p50 6.0h, p90 6.0h" in said
     assert "@ben: 3 handoffs" in said and "2 acknowledged after act-by" in said
     assert (
@@ -38,3 +39,15 @@ def test_the_report_names_late_acknowledgers_with_a_candidate_action(baton: Runn
     mine = command(baton, "/report", "2 <@U0BEN|ben>", user="U0CAI")
     assert "Cycle-time report: @ben, 2 week(s)" in mine and "@ben: 3 handoffs" in mine
     assert "Usage: `/report" in command(baton, "/report", "lots", user="U0CAI")
+
+
+def test_the_report_reads_done_and_takeovers_from_the_handoffs_own_state_changes(
+    baton_factory: Any,
+) -> None:
+    baton = escalated(baton_factory)  # made at t0, act-by t0+1h, escalated to ben at t0+2h
+    click(baton, dms(baton, "U0BEN")[0], "Take over", "U0BEN")
+    baton.clock.advance(timedelta(hours=1))
+    click(baton, dms(baton, "U0BEN")[-1], "Done", "U0BEN")
+    said = command(baton, "/report", "", user="U0CAI")
+    assert "done p50 3.0h, p90 3.0h" in said, said
+    assert "1 nudges, 1 escalations, 1 takeovers" in said, said

@@ -110,8 +110,11 @@ def test_hostile_text_reaches_every_surface_as_text(baton: RunningBaton) -> None
     assert {"chat.postMessage", "chat.update", "response_url", "views.publish"} <= methods
     targets = {token.split("^")[0] for _, token in sent}
     links = {t for t in targets if t.startswith("http")}
-    assert all(t.startswith("https://slack.com/archives/C0LAUNCH/p") for t in links)  # its own
-    assert targets - links == PEOPLE | {"!date"}  # no <!channel>, no typed <@U0ANA> alone
+    # Its own: the archive address of a post, or the post's permalink (chat.getPermalink).
+    own = ("https://slack.com/archives/C0LAUNCH/p", "https://acme.slack.com/archives/C0LAUNCH/p")
+    assert links and all(t.startswith(own) for t in links)
+    # No <!channel>, no typed <@U0ANA> alone; the channel is named by Baton (DMs say where).
+    assert targets - links == PEOPLE | {"!date", "#C0LAUNCH"}
 
 
 def test_a_publish_name_and_link_are_text_in_the_record_and_prompt(baton: RunningBaton) -> None:

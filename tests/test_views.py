@@ -13,7 +13,7 @@ from bot.views.handoff_modal import ModalContext, _build, handoff_modal
 @pytest.mark.parametrize("work_item", ["", "launch copy", "x" * 200])
 def test_the_handoff_modal_from_its_template_equals_one_built_afresh(work_item: str) -> None:
     context = ModalContext(channel_id="C0LAUNCH")
-    act_by = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
-    fresh = _build(context=context, work_item=work_item, default_act_by=act_by)
-    templated = handoff_modal(context=context, work_item=work_item, default_act_by=act_by)
+    hint = f"Left empty: {datetime(2026, 11, 24, 18, 0, tzinfo=UTC):%a %d %b %H:%M} your time."
+    fresh = _build(context=context, work_item=work_item, hint=hint)
+    templated = handoff_modal(context=context, work_item=work_item, hint=hint)
     assert templated == json.loads(json.dumps(fresh))

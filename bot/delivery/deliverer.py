@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
@@ -19,9 +22,10 @@ from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
-from bot.ids import MetadataEvent
+from bot.domain.lifecycle import is_live
+from bot.ids import AFTER_LINK, MetadataEvent
 from bot.observability.metrics import Metrics
-from bot.views.mrkdwn import Mrkdwn, channel, clip, code, md, mention
+from bot.views.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus
@@ -33,6 +37,8 @@ RECONCILE_PAGES = 5
 GROUP_SECONDS = 5.0  # a claim takes about this many seconds of one conversation's posts
 MAX_GROUP = 50  # rows of one conversation per claim, when its pacer does not limit it
 RECLAIM_EVERY = 0.5  # seconds: while posts are in flight, look for newly due rows this often
+AFTER_WAIT = 3.0  # seconds a message waits in-process for the one it comes after
+_LINK = re.compile(r"<" + re.escape(AFTER_LINK) + r"\|([^<>]*)>")
 
 
 class ParentNotReady(Exception):
@@ -234,9 +240,10 @@ class Deliverer:
     def _deliver(self, row: OutboxMessage) -> None:
         assert row.id is not None
         try:
-            if row.needs_unacknowledged and self._acknowledged(row.handoff_id):
-                outbox.mark_cancelled(self.db, row.id, reason="acknowledged", now=self.clock.now())
+            if row.needs_unacknowledged and not self._still_live(row.handoff_id):
+                outbox.mark_cancelled(self.db, row.id, reason="not live", now=self.clock.now())
                 return
+            self._resolve_links(row)
             parent = self._parent(row)
             if row.op == OutboxOp.UPDATE:
                 assert parent is not None
@@ -346,12 +353,84 @@ class Deliverer:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _acknowledged(self, handoff_id: int | None) -> bool:
+    def _still_live(self, handoff_id: int | None) -> bool:
+        """A reminder goes only while its handoff still waits on someone."""
         if handoff_id is None:
-            return False
+            return True
         with self.db.read() as session:
             handoff = session.get(Handoff, handoff_id)
-            return handoff is not None and handoff.acknowledged_at is not None
+            return handoff is not None and is_live(handoff.state)
+
+    def _resolve_links(self, row: OutboxMessage) -> None:
+        """Order and links by `after_key`. With a `<baton-link|label>` in it, the row waits a
+        moment for that message (a post and its DM leave together) and links to it
+        (chat.getPermalink, asked once per message and kept); if that message is not in Slack
+        soon, the label stays plain text rather than hold the row up. Without a link, the
+        row must come after that message: it waits as long as that one does."""
+        if row.after_key is None:
+            return
+        token = f"<{AFTER_LINK}|"
+        linking = token in row.text or token in json.dumps(row.blocks)
+        after = self._wait_for(row.after_key, hard=not linking)
+        if not linking:
+            return
+        link = self._permalink(after) if after is not None else None
+
+        def replace(match: re.Match[str]) -> str:
+            # The label is mrkdwn already; the URL is Slack's (a thread's has `&cid=`).
+            return f"<{escape(link)}|{match.group(1)}>" if link else match.group(1)
+
+        row.text = _LINK.sub(replace, row.text)
+        row.blocks = _substitute(row.blocks, lambda text: _LINK.sub(replace, text))
+
+    def _wait_for(self, key: str, *, hard: bool) -> OutboxMessage | None:
+        """The sent message `key`; None if it will never be sent (or, unless `hard`, not
+        soon). Waits a moment in-process while it is due or being sent."""
+        deadline = time.monotonic() + AFTER_WAIT
+        while True:
+            with self._marks_guard:
+                just_sent = self._marks.get(key)  # posted; its row not yet written as sent
+            if just_sent is not None:
+                return OutboxMessage(
+                    idempotency_key=key,
+                    target=just_sent.channel or "",
+                    text="",
+                    sent_channel=just_sent.channel,
+                    sent_ts=just_sent.ts,
+                )
+            with self.db.read() as session:
+                after = outbox.find(session, key)
+            if after is None or after.status in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
+                return None
+            if after.status == OutboxStatus.SENT:
+                return after
+            later = after.status == OutboxStatus.PENDING and as_utc(after.due_at) > self.clock.now()
+            if later or time.monotonic() >= deadline:
+                if hard:
+                    raise ParentNotReady
+                return None
+            time.sleep(0.02)
+
+    def _permalink(self, sent: OutboxMessage) -> str | None:
+        if sent.permalink:
+            return sent.permalink
+        if not sent.sent_channel or not sent.sent_ts:
+            return None
+        try:
+            found = self.client.chat_getPermalink(
+                channel=sent.sent_channel, message_ts=sent.sent_ts
+            )
+            link = str(found["permalink"])
+        except SlackApiError as error:
+            log.warning(
+                "chat.getPermalink for %s failed: %s", sent.idempotency_key, _error_code(error)
+            )
+            # The archive address Slack's permalinks redirect from: still a working link.
+            link = (
+                f"https://slack.com/archives/{sent.sent_channel}/p{sent.sent_ts.replace('.', '')}"
+            )
+        outbox.keep_permalink(self.db, sent.idempotency_key, link)
+        return link
 
     def _parent(self, row: OutboxMessage) -> tuple[str, str] | None:
         """The channel and ts of the message this row threads under or edits."""
@@ -488,6 +567,17 @@ class Deliverer:
                     ),
                     now=now,
                 )
+
+
+def _substitute(value: Any, change: Any) -> Any:
+    """`change` applied to every string inside blocks."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_substitute(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, change) for k, v in value.items()}
+    return value
 
 
 def _error_code(error: SlackApiError) -> str:

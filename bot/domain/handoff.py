@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.lifecycle import Urgency, default_act_by
 from bot.domain.people import Person
 from bot.domain.stored_text import fits
+from bot.domain.working_hours import WorkingHours, zone_or_utc
 
 MAX_ITEM_NAME = 80
 MAX_STATUS = 300
@@ -37,6 +39,7 @@ class HandoffField(StrEnum):
     BACKUP_OWNER = "Backup owner"
     ACT_BY = "Act by"
     CHECKLIST = "Checklist"
+    URGENCY = "Urgency"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class HandoffForm:
     next_action: str | None
     backup_owner_id: str | None
     act_by: datetime | None
+    urgency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class HandoffDraft:
     next_action: str
     backup_owner_id: str | None
     act_by: datetime
+    urgency: Urgency = Urgency.NORMAL
 
 
 @dataclass
@@ -121,9 +126,12 @@ def validate_handoff(
     *,
     now: datetime,
     act_within: timedelta,
+    hours: WorkingHours = WorkingHours.ALWAYS,
+    author_id: str | None = None,
 ) -> HandoffDraft | Refusal:
     """Apply the contract. `people` holds what users.info said of each picked user
-    (a picked id missing from it is unknown to Slack)."""
+    (a picked id missing from it is unknown to Slack). An empty act-by is `act_within` of the
+    next owner's working `hours`, in their own zone."""
     errors: dict[HandoffField, str] = {}
 
     work_item = (form.work_item or "").strip()
@@ -158,6 +166,10 @@ def validate_handoff(
     next_owner_id = form.next_owner_id
     if not next_owner_id:
         errors[HandoffField.NEXT_OWNER] = "Pick the person who acts next."
+    elif next_owner_id == author_id:
+        errors[HandoffField.NEXT_OWNER] = (
+            "That is you: a handoff goes to someone else. Pick who acts next."
+        )
     elif problem := _person_problem(people.get(next_owner_id), next_owner_id):
         errors[HandoffField.NEXT_OWNER] = problem
 
@@ -170,9 +182,19 @@ def validate_handoff(
         elif problem := _person_problem(people.get(backup_owner_id), backup_owner_id):
             errors[HandoffField.BACKUP_OWNER] = problem
 
-    act_by = form.act_by if form.act_by is not None else now + act_within
-    if form.act_by is not None and act_by <= now:
-        errors[HandoffField.ACT_BY] = "Act by is in the past: pick a time from now on."
+    if form.act_by is not None:
+        act_by = form.act_by
+        if act_by <= now:
+            errors[HandoffField.ACT_BY] = "Act by is in the past: pick a time from now on."
+    else:
+        owner = people.get(next_owner_id or "")
+        act_by = default_act_by(now, act_within, hours, zone_or_utc(owner.tz if owner else None))
+
+    try:
+        urgency = Urgency(form.urgency or Urgency.NORMAL)
+    except ValueError:
+        errors[HandoffField.URGENCY] = "Pick normal or low."
+        urgency = Urgency.NORMAL
 
     if errors:
         return Refusal(errors)
@@ -186,8 +208,5 @@ def validate_handoff(
         next_action=next_action,
         backup_owner_id=backup_owner_id,
         act_by=act_by,
+        urgency=urgency,
     )
-
-
-def can_acknowledge(user_id: str, next_owner_id: str, backup_owner_id: str | None) -> bool:
-    return user_id in (next_owner_id, backup_owner_id)

@@ -185,3 +185,44 @@ def zone_or_utc(name: str | None) -> ZoneInfo:
 def deliver_at(due: datetime, hours: WorkingHours, tz: ZoneInfo) -> datetime:
     """The earliest instant at or after `due` inside the recipient's working hours (UTC)."""
     return hours.next_open(due, tz)
+
+
+def open_until(at: datetime, hours: WorkingHours, tz: ZoneInfo) -> datetime | None:
+    """The end of the working period `at` falls in (UTC); None when always open."""
+    if hours.start is None:
+        return None
+    at = _utc(at)
+    ends = [end for start, end in hours._windows(at.astimezone(tz).date(), tz) if start <= at < end]
+    return max(ends) if ends else at
+
+
+def add_working_time(
+    start: datetime, duration: timedelta, hours: WorkingHours, tz: ZoneInfo
+) -> datetime:
+    """`duration` of the recipient's working time from `start`: a Friday 17:00 start with
+    four hours, for someone working 09:00-18:00 Mon-Fri, ends Monday 12:00 their time."""
+    at = _utc(start)
+    if hours.start is None:
+        return at + duration
+    left = duration
+    while True:
+        at = hours.next_open(at, tz)
+        end = open_until(at, hours, tz)
+        assert end is not None
+        if at + left <= end:
+            return at + left
+        left -= end - at
+        at = end
+
+
+def working_days_ahead(start: datetime, days: int, hours: WorkingHours, tz: ZoneInfo) -> datetime:
+    """The end of the `days`-th working period from `start` on (the one under way counts)."""
+    at = _utc(start)
+    if hours.start is None:
+        return at + timedelta(days=days)
+    for _ in range(days):
+        at = hours.next_open(at, tz)
+        end = open_until(at, hours, tz)
+        assert end is not None
+        at = end
+    return at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import acknowledge, approval, decision, guardrail, resolved
+from bot.listeners.actions import approval, decision, guardrail, lifecycle, resolved
 from bot.listeners.commands import baton, blocked, digest, guardrails, invite_first, report
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
@@ -14,6 +14,7 @@ from bot.listeners.events import app_home
 from bot.listeners.views import draft as draft_view
 from bot.listeners.views import handoff as handoff_view
 from bot.listeners.views import kpi as kpi_view
+from bot.listeners.views import lifecycle as lifecycle_view
 from bot.listeners.views import publish as publish_view
 from bot.listeners.views import request_changes as request_changes_view
 from bot.listeners.views import revise as revise_view
@@ -26,7 +27,8 @@ def register_listeners(app: App, services: Services) -> None:
         invite_first,  # global middleware: before any command listener
         handoff_command,
         handoff_view,
-        acknowledge,
+        lifecycle,
+        lifecycle_view,
         blocked,
         resolved,
         app_home,

@@ -38,6 +38,7 @@ HANDOFF_KINDS = {
     "nudge": "nudge",
     "escalate-dm": "escalation",
     "escalate-thread": "escalation",
+    "notice": "handoff_notice",
 }
 PUBLISH_KINDS = {
     "post": "publish_post",
@@ -64,11 +65,13 @@ def message_kind(key: str) -> str:
         return "chart"
     second = parts[2] if len(parts) > 2 else ""
     if family == "handoff":
+        if len(parts) > 3 and parts[-1][:1] == "u" and parts[-1][1:].isdigit():
+            return "handoff_update"  # an edit in place of a message already sent
         return HANDOFF_KINDS.get(second, "other")
     if family == "publish":
         return PUBLISH_KINDS.get(second, "other")
     if family == "blocker":
-        return "blocker_dm"
+        return "blocker_last_word" if second == "last-word" else "blocker_dm"
     if family == "item" and "notify" in parts:
         return "unblocked_dm"
     if family in ("digest", "draft", "guardrail"):

@@ -16,7 +16,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, case, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from store.db import Database
@@ -25,6 +36,7 @@ from store.models import (
     Dependency,
     FailureOccurrence,
     Handoff,
+    HandoffStateChange,
     KpiReading,
     OutboxMessage,
     OutboxStatus,
@@ -51,6 +63,7 @@ FAILURE = _table(FailureOccurrence)
 GUARDRAIL = _table(ChannelGuardrail)
 OUTBOX = _table(OutboxMessage)
 APPROVAL = _table(PublishApproval)
+STATE_CHANGE = _table(HandoffStateChange)
 
 # The outbox messages that are state changes of a handoff once Slack accepted them.
 HANDOFF_SENDS = {
@@ -58,6 +71,9 @@ HANDOFF_SENDS = {
     "escalate-dm": "escalation_dm_sent",
     "escalate-thread": "escalation_thread_sent",
 }
+# States a handoff row already dates itself (created, acknowledged); the other changes
+# (done, reassigned, taken over, handed on, withdrawn) come from its state changes.
+DATED_ON_THE_ROW = ("open", "acknowledged")
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,8 @@ def handoffs(window: Window) -> Select[Any]:
             HANDOFF.c.created_at,
             HANDOFF.c.acknowledged_by,
             HANDOFF.c.acknowledged_at,
+            HANDOFF.c.state,
+            HANDOFF.c.urgency,
         )
         .join(ITEM, ITEM.c.id == HANDOFF.c.work_item_id)
         .where(window.of(HANDOFF.c.created_at))
@@ -109,8 +127,9 @@ def handoffs(window: Window) -> Select[Any]:
 
 
 def handoff_events(window: Window) -> Select[Any]:
-    """Every state change of a handoff: created, acknowledged, and each nudge and escalation
-    Slack accepted (at the time it was marked sent)."""
+    """Every state change of a handoff: created, acknowledged, done, reassigned, taken over,
+    handed on, withdrawn, and each nudge and escalation Slack accepted (at the time it was
+    marked sent; one per act-by, the later ones keyed `…:nudge:r2`)."""
     created = select(
         HANDOFF.c.id.label("handoff_id"),
         literal("created", String).label("event"),
@@ -124,7 +143,16 @@ def handoff_events(window: Window) -> Select[Any]:
         HANDOFF.c.acknowledged_by,
     ).where(HANDOFF.c.acknowledged_at.is_not(None), window.of(HANDOFF.c.acknowledged_at))
     kind = case(
-        *((OUTBOX.c.idempotency_key.like(f"handoff:%:{s}"), e) for s, e in HANDOFF_SENDS.items()),
+        *(
+            (
+                or_(
+                    OUTBOX.c.idempotency_key.like(f"handoff:%:{s}"),
+                    OUTBOX.c.idempotency_key.like(f"handoff:%:{s}:r%"),
+                ),
+                e,
+            )
+            for s, e in HANDOFF_SENDS.items()
+        ),
         else_=None,
     )
     sent = select(OUTBOX.c.handoff_id, kind, OUTBOX.c.updated_at, OUTBOX.c.target).where(
@@ -133,7 +161,13 @@ def handoff_events(window: Window) -> Select[Any]:
         kind.is_not(None),
         window.of(OUTBOX.c.updated_at),
     )
-    events = union_all(created, acknowledged, sent).subquery()
+    changed = select(
+        STATE_CHANGE.c.handoff_id,
+        STATE_CHANGE.c.to_state,
+        STATE_CHANGE.c.changed_at,
+        STATE_CHANGE.c.changed_by,
+    ).where(STATE_CHANGE.c.to_state.not_in(DATED_ON_THE_ROW), window.of(STATE_CHANGE.c.changed_at))
+    events = union_all(created, acknowledged, sent, changed).subquery()
     return select(events).order_by(events.c.at, events.c.handoff_id, events.c.event)
 
 

@@ -25,7 +25,9 @@ from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
-from bot.services.handoffs import EscalationPolicy, HandoffService
+from bot.services.handoff_outbox import EscalationPolicy
+from bot.services.handoffs import HandoffService
+from bot.services.home import HomeService
 from bot.services.people import People
 from bot.services.publishes import PublishService
 from bot.services.reports import ReportService
@@ -52,6 +54,7 @@ class Services:
     digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
+    home: HomeService
     deliverer: Deliverer
     after_ack: AfterAck
     metrics: Metrics = field(default_factory=Metrics)
@@ -152,20 +155,30 @@ def build_services(
     metrics.watch_outbox(db, clock)
     client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
-        escalate_after=settings.escalate_after, working_hours=settings.working_hours
+        escalate_after=settings.escalate_after,
+        working_hours=settings.working_hours,
+        act_within=settings.act_within,
     )
     guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
     reports = ReportService(db, clock)
+    handoffs = HandoffService(db, clock, policy)
+    graph = GraphService(
+        db,
+        clock,
+        escalate_after=settings.escalate_after,
+        hours=settings.working_hours,
+        reminder_limit=settings.reminder_limit,
+        on_item_done=handoffs.finish_item,
+        on_item_blockers=handoffs.refresh_item,
+    )
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         client=client,
         people=People(db, client, clock, quick_client=quick_client(client, metrics)),
-        handoffs=HandoffService(db, clock, policy),
-        graph=GraphService(
-            db, clock, escalate_after=settings.escalate_after, hours=settings.working_hours
-        ),
+        handoffs=handoffs,
+        graph=graph,
         publishes=PublishService(
             db,
             clock,
@@ -199,6 +212,7 @@ def build_services(
         drafts=DraftService(
             db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
         ),
+        home=HomeService(db, clock, graph),
         deliverer=Deliverer(
             db,
             delivery_client(client, metrics),

@@ -216,6 +216,7 @@ class DecisionService:
                         text=message.text,
                         blocks=message.blocks,
                         due_at=deliver_at(now, self.hours, zone),
+                        after_key=prompt_key(publish.id),  # linked: the buttons are there
                     ),
                     now=now,
                 )

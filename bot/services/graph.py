@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -18,6 +18,7 @@ from bot.domain.graph import (
     cycle_through,
     root_blockers,
 )
+from bot.domain.lifecycle import BlockerStep, blocker_step
 from bot.domain.rights import DoneRights, may_mark_done
 from bot.domain.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.views import blocked as views
@@ -30,8 +31,15 @@ LIST_PAGE = 15
 PLAN_EVERY = timedelta(minutes=1)  # how often a sweeper looks for blockers to escalate
 
 
+SNOOZE_FOR = timedelta(days=1)
+
+
 def _blocker_key(item_id: int) -> str:
     return f"blocker:{item_id}:"
+
+
+def _last_word(prefix: str) -> str:
+    return f"{prefix}last-word"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Declared:
     dependency: str
     kind: EdgeKind
     updated: bool
+    send_now: list[str] = field(default_factory=list)  # its handoffs' messages, edited
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,11 @@ class CycleRefused:
 class Resolved:
     report: ItemReport
     notify_keys: list[str]  # the "now unblocked" DMs, to send right away
+    handoff_keys: list[str] = field(default_factory=list)  # its handoffs marked done
+
+    @property
+    def send_now(self) -> list[str]:
+        return [*self.notify_keys, *self.handoff_keys]
 
 
 @dataclass(frozen=True)
@@ -70,12 +84,23 @@ def _ref(item: WorkItem) -> ItemRef:
 
 class GraphService:
     def __init__(
-        self, db: Database, clock: Clock, *, escalate_after: timedelta, hours: WorkingHours
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        escalate_after: timedelta,
+        hours: WorkingHours,
+        reminder_limit: int = 3,
+        on_item_done: Callable[..., list[str]] | None = None,
+        on_item_blockers: Callable[..., list[str]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.escalate_after = escalate_after
         self.hours = hours
+        self.reminder_limit = reminder_limit
+        self.on_item_done = on_item_done
+        self.on_item_blockers = on_item_blockers
         # When planning last ran, on the monotonic clock: a wall clock stepped back must not
         # make "planned a minute ago" last for hours.
         self._planned_at: float | None = None
@@ -136,7 +161,9 @@ class GraphService:
                 outbox.cancel_pending_with_prefix(
                     session, _blocker_key(item.id), reason="blocked itself", now=now
                 )
-        return Declared(item.name, dependency.name, kind, updated=existing is not None)
+            session.flush()
+            keys = self.on_item_blockers(session, item.id, now=now) if self.on_item_blockers else []
+        return Declared(item.name, dependency.name, kind, existing is not None, keys)
 
     # -- asking -------------------------------------------------------------------------
 
@@ -278,12 +305,17 @@ class GraphService:
             outbox.cancel_pending_with_prefix(
                 session, _blocker_key(item_id), reason="resolved", now=now
             )
+            handoff_keys = (
+                self.on_item_done(session, item_id, by=by, now=now) if self.on_item_done else []
+            )
             if first_time:
                 for waiting_edge in graph.dependents(session, item_id):
                     waiting = session.get(WorkItem, waiting_edge.item_id)
                     if waiting is None or waiting.state == ItemState.DONE:
                         continue
                     still = self._report(session, waiting)
+                    if self.on_item_blockers is not None and waiting.id is not None:
+                        handoff_keys += self.on_item_blockers(session, waiting.id, now=now)
                     recipient = waiting.owner_id or waiting_edge.declared_by
                     message = views.unblocked_dm(_ref(item), still, by=by)
                     keys.append(f"item:{item_id}:done:notify:{waiting.id}")
@@ -298,15 +330,31 @@ class GraphService:
                         ),
                         now=now,
                     )
-            return Resolved(self._report(session, item), keys)
+            return Resolved(self._report(session, item), keys, handoff_keys)
 
     # -- escalating ---------------------------------------------------------------------
+
+    def snooze_blocker(self, item_id: int, *, by: str) -> tuple[ItemRef, datetime] | None:
+        """No reminder about this blocker for a day (a blocker DM's Snooze 1 day)."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            item = session.get(WorkItem, item_id)
+            if item is None:
+                return None
+            until = now + SNOOZE_FOR
+            item.reminders_paused_until = until
+            session.add(item)
+            outbox.cancel_pending_with_prefix(
+                session, _blocker_key(item_id), reason=f"snoozed by {by}", now=now
+            )
+            return _ref(item), until
 
     def enqueue_blocker_escalations(self, tz_of: Callable[[str], str | None]) -> int:
         """One DM to the owner of each root blocker once work has waited on it for the
         escalation delay, then at most one reminder per working day (the outbox key carries the
-        owner's local date). A wait whose blocker is now blocked itself escalates to the new
-        root's owner; a root without an owner, to whoever declared the edge onto it."""
+        owner's local date), for at most `reminder_limit` working days; then one last message
+        in the channel, and silence. A wait whose blocker is now blocked itself escalates to the
+        new root's owner; a root without an owner, to whoever declared the edge onto it."""
         now = self.clock.now()
         checked_at = self.clock.monotonic()
         if (
@@ -315,7 +363,7 @@ class GraphService:
         ):
             return 0  # idempotent anyway (outbox keys); this only spares the database
         self._planned_at = checked_at
-        plans: list[tuple[ItemRef, str, datetime, list[list[str]]]] = []
+        plans: list[tuple[ItemRef, str, datetime, list[views.Wait]]] = []
         with self.db.read() as session:
             since_by_root: dict[int, datetime] = {}
             roots_of: dict[int, list[int]] = {}
@@ -330,25 +378,46 @@ class GraphService:
             named = graph.items(session, since_by_root)
             for root_id, since in since_by_root.items():
                 root = named[root_id]
+                paused = root.reminders_paused_until
+                if paused is not None and as_utc(paused) > now:
+                    continue
                 recipient = root.owner_id or self._declarer_onto(session, root_id)
                 if recipient is not None:
-                    plans.append((_ref(root), recipient, since, self._chains_up(session, root_id)))
+                    plans.append((_ref(root), recipient, since, self._waits(session, root_id)))
         # Time zones may need users.info: never while holding the database.
         zones = {recipient: zone_or_utc(tz_of(recipient)) for _, recipient, _, _ in plans}
         added = 0
         with self.db.write() as session:
-            for root_ref, recipient, since, chains in plans:
+            for root_ref, recipient, since, waits in plans:
                 current = session.get(WorkItem, root_ref.id)
                 if current is None or current.state != ItemState.OPEN:
                     continue  # resolved meanwhile
                 zone = zones[recipient]
                 due = deliver_at(now, self.hours, zone)
-                message = views.blocker_dm(root_ref, chains, since=since, now=due)
+                prefix = _blocker_key(root_ref.id)
+                key = f"{prefix}{recipient}:{due.astimezone(zone).date()}"
+                if outbox.find(session, key) is not None:
+                    continue  # today's is planned already
+                reminded = outbox.count_with_prefix(session, prefix, excluding=_last_word(prefix))
+                last_word = outbox.find(session, _last_word(prefix)) is not None
+                step = blocker_step(reminded, self.reminder_limit, last_word_sent=last_word)
+                if step is BlockerStep.STOP:
+                    continue
+                if step is BlockerStep.LAST_WORD:
+                    message = views.blocker_last_word(
+                        root_ref, waits, days=reminded, since=since, now=due
+                    )
+                    key, target = _last_word(prefix), current.channel_id
+                else:
+                    message = views.blocker_dm(
+                        root_ref, waits, since=since, now=due, channel_id=current.channel_id
+                    )
+                    target = recipient
                 added += outbox.enqueue(
                     session,
                     outbox.NewMessage(
-                        key=f"{_blocker_key(root_ref.id)}{recipient}:{due.astimezone(zone).date()}",
-                        target=recipient,
+                        key=key,
+                        target=target,
                         text=message.text,
                         blocks=message.blocks,
                         due_at=due,
@@ -357,12 +426,34 @@ class GraphService:
                 )
         return added
 
+    def _waits(self, session: Session, root_id: int) -> list[views.Wait]:
+        """What waits on the root (each chain down to it), whose it is, and why."""
+        waits: list[views.Wait] = []
+        chains = self._chain_ids_up(session, root_id)
+        named = graph.items(session, [i for c in chains for i in c])
+        for chain in chains:
+            onto = graph.edge(session, chain[-2], chain[-1])
+            waits.append(
+                views.Wait(
+                    chain=[named[i].name for i in chain],
+                    owner_id=named[chain[0]].owner_id,
+                    reason=onto.reason if onto else None,
+                )
+            )
+        return waits
+
     @staticmethod
     def _declarer_onto(session: Session, item_id: int) -> str | None:
         edges = [e for e in graph.dependents(session, item_id) if e.kind == EdgeKind.HARD]
         return min(edges, key=lambda e: e.created_at).declared_by if edges else None
 
     def _chains_up(self, session: Session, root_id: int, limit: int = 10) -> list[list[str]]:
+        """What the root blocks: chains of names from each top item down to the root."""
+        chains = self._chain_ids_up(session, root_id, limit)
+        named = graph.items(session, [i for c in chains for i in c])
+        return [[named[i].name for i in chain] for chain in chains]
+
+    def _chain_ids_up(self, session: Session, root_id: int, limit: int = 10) -> list[list[int]]:
         """What the root blocks: chains from each top item down to the root (a few)."""
         chains: list[list[int]] = []
         frontier: list[list[int]] = [[root_id]]
@@ -381,5 +472,4 @@ class GraphService:
             for up_id in open_ups:
                 seen.add(up_id)
                 frontier.append([up_id, *path])
-        named = graph.items(session, [i for c in chains for i in c])
-        return [[named[i].name for i in chain] for chain in chains]
+        return chains

@@ -86,10 +86,10 @@ class People:
         PeopleUnavailable when Slack fails or is too slow to say."""
         wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
         with self.db.read() as session:
-            known = {uid: users.known(session, uid) for uid in wanted}
-        found = {uid: _person(user) for uid, user in known.items() if user is not None}
+            known = users.known_many(session, wanted)
+        found = {uid: _person(user) for uid, user in known.items()}
         deadline = time.monotonic() + ACK_PATH_DEADLINE
-        for user_id in (uid for uid in wanted if known[uid] is None):
+        for user_id in (uid for uid in wanted if uid not in known):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PeopleUnavailable(user_id)

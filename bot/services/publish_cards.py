@@ -45,6 +45,7 @@ def card_of(publish: Publish) -> PublishCard:
         window=Window(as_utc(publish.window_start), as_utc(publish.window_end)),
         rules=tuple(rule_from_json(r) for r in publish.rules),
         created_by=publish.created_by,
+        channel_id=publish.channel_id,
     )
 
 

@@ -137,6 +137,43 @@ def click(
     raise LookupError(f"no button {button_text!r} on message {message.get('text')!r}")
 
 
+def home_click(
+    standin: SlackStandIn, view: dict[str, Any], button_text: str, *, user: str, near: str
+) -> dict[str, Any]:
+    """A block_actions payload for a button on a user's App Home: the button with this text in
+    the first actions block after a section mentioning `near`. Slack sends the view, no
+    channel and no response_url."""
+    after_match = False
+    for block in view.get("blocks") or []:
+        text = (block.get("text") or {}).get("text", "") if block.get("type") == "section" else ""
+        if text:
+            after_match = near in text
+        if block.get("type") != "actions" or not after_match:
+            continue
+        for element in block.get("elements", []):
+            if element.get("type") == "button" and element["text"]["text"] == button_text:
+                return {
+                    "type": "block_actions",
+                    "team": TEAM,
+                    "user": {"id": user, "team_id": TEAM["id"]},
+                    "api_app_id": "A1",
+                    "trigger_id": standin.issue_trigger_id(),
+                    "container": {"type": "view", "view_id": view["id"]},
+                    "view": view,
+                    "actions": [
+                        {
+                            "type": "button",
+                            "action_id": element["action_id"],
+                            "block_id": block.get("block_id", ""),
+                            "value": element.get("value", ""),
+                            "text": element["text"],
+                            "action_ts": f"{time.time():.6f}",
+                        }
+                    ],
+                }
+    raise LookupError(f"no button {button_text!r} near {near!r} on the home tab")
+
+
 def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     """What Slack sends for an input: the typed value, else the element's initial one."""
     kind = element["type"]

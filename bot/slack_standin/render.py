@@ -19,7 +19,7 @@ def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
         if target.startswith("@"):
             return f"@{name_of(target[1:])}"
         if target.startswith("#"):
-            return f"#{label or target[1:]}"
+            return f"#{label or name_of(target[1:])}"
         if target.startswith("!date^"):
             return label
         if target.startswith("!"):

@@ -288,8 +288,12 @@ class SlackStandIn:
         ]
 
     def name_of(self, user_id: str) -> str:
+        """A user's name, or a channel's (as the client shows `<@U…>` and `<#C…>`)."""
         user = self._users.get(user_id)
-        return user.name if user else user_id
+        if user is not None:
+            return user.name
+        channel = self._channels.get(user_id)
+        return channel.name if channel else user_id
 
     def render(self, blocks: list[Payload], text: str = "") -> str:
         return blocks_to_text(blocks, text, self.name_of)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
@@ -15,7 +16,7 @@ from bot.domain.readiness import BlockedPublish
 from bot.domain.rights import DoneRights, Role
 from bot.ids import Action
 from bot.views.handoff_messages import Message
-from bot.views.mrkdwn import Mrkdwn, bold, code, join, lines, md, mention
+from bot.views.mrkdwn import Mrkdwn, bold, channel, code, join, lines, local_time, md, mention
 from bot.views.text import blocks_of, bullet_sections, section
 
 MAX_NAMED = 8  # who may mark an item done: a handful, then "and N more"
@@ -133,31 +134,92 @@ def channel_list(
     return Message(text=md(f"{total} blocked item(s) in this channel"), blocks=blocks_of(*blocks))
 
 
+@dataclass(frozen=True)
+class Wait:
+    """One chain of work waiting on a blocker: names from the waiting item down to the
+    blocker, whose the waiting item is, and the `because` given for the edge onto the blocker."""
+
+    chain: list[str]
+    owner_id: str | None
+    reason: str | None
+
+
+def _wait_line(wait: Wait) -> Mrkdwn:
+    who = md(mention(wait.owner_id), " waits") if wait.owner_id else md("nobody named waits")
+    because = md(", because ", wait.reason) if wait.reason else md("")
+    return md("• ", _chain(wait.chain), " (", who, because, ")")
+
+
 def blocker_dm(
-    root: ItemRef, chains: list[list[str]], *, since: datetime, now: datetime
+    root: ItemRef, waits: list[Wait], *, since: datetime, now: datetime, channel_id: str
 ) -> Message:
     waited = format_duration(now - since)
+    where = channel(channel_id)
     if root.owner_id:
-        opening = md(bold(root.name), f" is blocking other work, for {waited} now:")
+        opening = md(bold(root.name), " is blocking other work in ", where, f", for {waited} now:")
         closing = md(
-            "When it is done, press ", bold("Resolved"), " (or ", code("/blocked <item> done"), ")."
+            "When it is done, press ",
+            bold("Resolved"),
+            " (or type ",
+            code(f'/blocked "{root.name}" done'),
+            " in ",
+            where,
+            "); ",
+            bold("Snooze 1 day"),
+            " to hear of it tomorrow.",
         )
     else:
-        opening = md(bold(root.name), f" has no owner and is blocking other work for {waited}:")
+        opening = md(
+            bold(root.name),
+            " in ",
+            where,
+            f" has no owner and is blocking other work for {waited}:",
+        )
         closing = md(
             "You declared this dependency: please name an owner with ",
             code(f'/blocked <item> on "{root.name}" @owner'),
+            " in ",
+            where,
             ".",
         )
-    bullets = [md("• ", _chain(chain)) for chain in chains] or [md("• ", bold(root.name))]
+    bullets = [_wait_line(w) for w in waits] or [md("• ", bold(root.name))]
     blocks: list[Block] = [
         section(lines([opening, *bullets, closing])),
         ActionsBlock(
-            elements=[ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id))]
+            elements=[
+                ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id)),
+                ButtonElement(
+                    text="Snooze 1 day", action_id=Action.BLOCKER_SNOOZE, value=str(root.id)
+                ),
+            ]
         ),
     ]
-    text = md(root.name, " is blocking: ", join("; ", [join(" → ", c) for c in chains]))
+    text = md(root.name, " is blocking: ", join("; ", [join(" → ", w.chain) for w in waits]))
     return Message(text=text, blocks=blocks_of(*blocks))
+
+
+def blocker_last_word(
+    root: ItemRef, waits: list[Wait], *, days: int, since: datetime, now: datetime
+) -> Message:
+    """After the reminder limit: said once in the channel, then Baton stops reminding."""
+    owner = mention(root.owner_id) if root.owner_id else md("its declarer")
+    waiting = join("; ", [_chain(w.chain) for w in waits]) if waits else bold(root.name)
+    text = md(
+        ":warning: ",
+        bold(root.name),
+        " has blocked ",
+        waiting,
+        f" for {format_duration(now - since)}. ",
+        owner,
+        f" had a reminder on {days} working days; Baton stops reminding now. When it is done: ",
+        code(f'/blocked "{root.name}" done'),
+        ".",
+    )
+    return Message(text=text, blocks=blocks_of(section(text)))
+
+
+def snoozed(root: ItemRef, until: datetime) -> Mrkdwn:
+    return md(":zzz: ", bold(root.name), ": no reminder before ", local_time(until), ".")
 
 
 def unblocked_dm(done: ItemRef, waiting: ItemReport, *, by: str) -> Message:

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
+    StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -33,27 +34,77 @@ from bot.ids import Action, Callback, HandoffBlock
 
 @dataclass(frozen=True)
 class ModalContext:
-    """Carried through the modal in private_metadata."""
+    """Carried through the modal in private_metadata (`handoff_id`: the handoff an Edit
+    changes)."""
 
     channel_id: str
+    handoff_id: int | None = None
 
     def dump(self) -> str:
-        return json.dumps({"channel_id": self.channel_id})
+        data: dict[str, object] = {"channel_id": self.channel_id}
+        if self.handoff_id is not None:
+            data["handoff_id"] = self.handoff_id
+        return json.dumps(data)
 
     @classmethod
     def load(cls, raw: str | None) -> ModalContext | None:
         try:
             data = json.loads(raw or "")
-            return cls(channel_id=str(data["channel_id"]))
-        except (ValueError, KeyError, TypeError):
+            handoff_id = data.get("handoff_id")
+            return cls(
+                channel_id=str(data["channel_id"]),
+                handoff_id=int(handoff_id) if handoff_id is not None else None,
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """An existing handoff's values, for Edit."""
+
+    work_item: str
+    status: str
+    done: list[str]
+    open: list[str]
+    next_owner_id: str
+    next_action: str
+    backup_owner_id: str | None
+    act_by: datetime
+    urgency: str
+
+
+URGENCY_LABELS = {
+    "normal": "Normal: nudge, then escalate",
+    "low": "Low: nudge only, never escalate",
+}
+
+
+def act_by_hint(act_within: str, default_for_you: datetime, your_zone: str, hours: str) -> str:
+    """The default act-by, in the submitter's own time: it is counted in the next owner's
+    working hours, so it is shown for someone in the submitter's zone."""
+    shown = default_for_you.strftime("%a %d %b %H:%M")
+    return (
+        f"Left empty: {act_within} of the next owner's working time ({hours}, their zone); "
+        f"for someone in your zone that is {shown} your time ({your_zone})."
+    )
+
+
+def edit_modal(*, context: ModalContext, prefill: Prefill) -> dict[str, object]:
+    """The handoff modal, filled in with what the handoff says now."""
+    return _build(
+        context=context,
+        work_item=prefill.work_item,
+        hint="Pick a new time, or keep this one.",
+        prefill=prefill,
+    )
 
 
 def handoff_modal(
     *,
     context: ModalContext,
     work_item: str,
-    default_act_by: datetime,
+    hint: str,
     checklist: Sequence[str] = (),
 ) -> dict[str, object]:
     """The modal for one /handoff. Built from a template checked once by slack_sdk's models:
@@ -67,12 +118,13 @@ def handoff_modal(
             if not work_item[:MAX_ITEM_NAME]:
                 del block["element"]["initial_value"]
         elif block["block_id"] == HandoffBlock.ACT_BY:
-            block["hint"]["text"] = _act_by_hint(default_act_by)
+            block["hint"]["text"] = hint[:HINT_LIMIT]
     if checklist:
         view["blocks"].append(checklist_block(checklist).to_dict())
     return view
 
 
+HINT_LIMIT = 2000
 CHECK_TEXT = 75  # Slack's limit on an option's text
 
 
@@ -92,19 +144,22 @@ def checklist_block(items: Sequence[str]) -> InputBlock:
     )
 
 
-def _act_by_hint(default_act_by: datetime) -> str:
-    return "Left empty: " + default_act_by.strftime("%Y-%m-%d %H:%M UTC") + "."
-
-
 @functools.cache
 def _template() -> str:
     # Checked with the longest values the per-request fields can take.
     longest = ModalContext(channel_id="C" * 32)
-    view = _build(context=longest, work_item="w" * MAX_ITEM_NAME, default_act_by=datetime.max)
+    view = _build(context=longest, work_item="w" * MAX_ITEM_NAME, hint="h" * HINT_LIMIT)
     return json.dumps(view)
 
 
-def _build(*, context: ModalContext, work_item: str, default_act_by: datetime) -> dict[str, object]:
+def _build(
+    *, context: ModalContext, work_item: str, hint: str, prefill: Prefill | None = None
+) -> dict[str, object]:
+    def bullets(lines: list[str] | None) -> str | None:
+        return "\n".join(lines) if lines else None
+
+    urgency_options = [Option(value=k, text=v) for k, v in URGENCY_LABELS.items()]
+    chosen_urgency = prefill.urgency if prefill else "normal"
     bullets_hint = (
         f"One per line, up to {MAX_BULLETS} lines of {MAX_BULLET_CHARS} characters; "
         "each something the next person can check."
@@ -125,6 +180,7 @@ def _build(*, context: ModalContext, work_item: str, default_act_by: datetime) -
             label=HandoffField.STATUS.value,
             element=PlainTextInputElement(
                 action_id=Action.VALUE,
+                initial_value=prefill.status if prefill else None,
                 max_length=MAX_STATUS,
                 placeholder="e.g. Copy ready, KPI capture pending",
             ),
@@ -134,19 +190,31 @@ def _build(*, context: ModalContext, work_item: str, default_act_by: datetime) -
             label=HandoffField.DONE.value,
             optional=True,
             hint=bullets_hint,
-            element=PlainTextInputElement(action_id=Action.VALUE, multiline=True),
+            element=PlainTextInputElement(
+                action_id=Action.VALUE,
+                multiline=True,
+                initial_value=bullets(prefill.done) if prefill else None,
+            ),
         ),
         InputBlock(
             block_id=HandoffBlock.OPEN,
             label=HandoffField.OPEN.value,
             optional=True,
             hint=bullets_hint,
-            element=PlainTextInputElement(action_id=Action.VALUE, multiline=True),
+            element=PlainTextInputElement(
+                action_id=Action.VALUE,
+                multiline=True,
+                initial_value=bullets(prefill.open) if prefill else None,
+            ),
         ),
         InputBlock(
             block_id=HandoffBlock.NEXT_OWNER,
             label=HandoffField.NEXT_OWNER.value,
-            element=UserSelectElement(action_id=Action.VALUE, placeholder="Who acts next"),
+            element=UserSelectElement(
+                action_id=Action.VALUE,
+                placeholder="Who acts next",
+                initial_user=prefill.next_owner_id if prefill else None,
+            ),
         ),
         InputBlock(
             block_id=HandoffBlock.NEXT_ACTION,
@@ -154,6 +222,7 @@ def _build(*, context: ModalContext, work_item: str, default_act_by: datetime) -
             element=PlainTextInputElement(
                 action_id=Action.VALUE,
                 max_length=MAX_NEXT_ACTION,
+                initial_value=prefill.next_action if prefill else None,
                 placeholder="The one thing the next owner does first",
             ),
         ),
@@ -161,21 +230,38 @@ def _build(*, context: ModalContext, work_item: str, default_act_by: datetime) -
             block_id=HandoffBlock.BACKUP_OWNER,
             label=HandoffField.BACKUP_OWNER.value,
             optional=True,
-            element=UserSelectElement(action_id=Action.VALUE, placeholder="Who steps in"),
+            element=UserSelectElement(
+                action_id=Action.VALUE,
+                placeholder="Who steps in",
+                initial_user=prefill.backup_owner_id if prefill else None,
+            ),
         ),
         InputBlock(
             block_id=HandoffBlock.ACT_BY,
             label=HandoffField.ACT_BY.value,
             optional=True,
-            hint=_act_by_hint(default_act_by),
-            element=DateTimePickerElement(action_id=Action.VALUE),
+            hint=hint[:HINT_LIMIT],
+            element=DateTimePickerElement(
+                action_id=Action.VALUE,
+                initial_date_time=int(prefill.act_by.timestamp()) if prefill else None,
+            ),
+        ),
+        InputBlock(
+            block_id=HandoffBlock.URGENCY,
+            label=HandoffField.URGENCY.value,
+            hint="Low: a nudge at act-by, and never an escalation.",
+            element=StaticSelectElement(
+                action_id=Action.VALUE,
+                options=urgency_options,
+                initial_option=next(o for o in urgency_options if o.value == chosen_urgency),
+            ),
         ),
     ]
     view = View(
         type="modal",
-        callback_id=Callback.HANDOFF_MODAL,
-        title="Handoff",
-        submit="Hand off",
+        callback_id=Callback.HANDOFF_EDIT_MODAL if prefill else Callback.HANDOFF_MODAL,
+        title="Edit handoff" if prefill else "Handoff",
+        submit="Save" if prefill else "Hand off",
         close="Cancel",
         private_metadata=context.dump(),
         blocks=blocks,

@@ -22,6 +22,7 @@ SECTION_TEXT_LIMIT = 3000  # a section's text, and the fallback `text` Baton sen
 BACKTICK_LOOKALIKE = "\u02cb"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,31}$")
+_TOKEN = re.compile(r"^[a-z][a-z-]{0,31}$")
 _DANGLING = re.compile(r"(<[^>]*|&[a-z]{0,4})$")
 _KEPT_FROM_STORE = re.compile(r"<@[UW][A-Z0-9]{1,31}>|&(?:amp|lt|gt);")
 
@@ -77,6 +78,14 @@ def link(url: str, label: str) -> Mrkdwn:
         return md(label, " (", url, ")")
     safe = escape(quote(url, safe="/:?#[]@!$&'()*+,;=%~-._"))
     return Mrkdwn(f"<{safe}|{escape(label) or safe}>")
+
+
+def pending_link(token: str, label: str) -> Mrkdwn:
+    """A link whose URL is filled in at delivery (`token` is one of Baton's own placeholders,
+    e.g. a post not sent yet); the label is text."""
+    if not _TOKEN.match(token):
+        raise ValueError(f"not a link placeholder: {token!r}")
+    return Mrkdwn(f"<{token}|{escape(label)}>")
 
 
 def bold(*parts: str) -> Mrkdwn:

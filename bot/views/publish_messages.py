@@ -16,12 +16,13 @@ from bot.domain.kpis import METRICS
 from bot.domain.readiness import PartState
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
-from bot.ids import Action
+from bot.ids import AFTER_LINK, Action
 from bot.views.handoff_messages import Message
 from bot.views.mrkdwn import (
     Mrkdwn,
     blockquote,
     bold,
+    channel,
     code,
     italic,
     join,
@@ -30,6 +31,7 @@ from bot.views.mrkdwn import (
     local_time,
     md,
     mention,
+    pending_link,
 )
 from bot.views.text import blocks_of, context, field, section
 
@@ -52,6 +54,7 @@ class PublishCard:
     window: Window
     rules: tuple[Rule, ...]
     created_by: str
+    channel_id: str = ""
 
 
 def _window(window: Window) -> Mrkdwn:
@@ -401,6 +404,10 @@ def decision_reminder_dm(card: PublishCard, *, to_backup: bool, since: datetime)
         bold(card.name),
         " needs a Repeat / Revise / Stop decision (prompted ",
         local_time(since),
-        "). The buttons are in the publish thread.",
+        ") in ",
+        channel(card.channel_id),
+        ". The buttons are in ",
+        pending_link(AFTER_LINK, "the publish thread"),
+        ".",
     )
     return Message(text=text, blocks=blocks_of(section(text)))

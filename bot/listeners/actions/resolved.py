@@ -1,4 +1,5 @@
-"""The Resolved button on a blocker DM: the item is done, if the clicker may say so."""
+"""The buttons on a blocker DM: Resolved (the item is done, if the clicker may say so) and
+Snooze 1 day."""
 
 from __future__ import annotations
 
@@ -33,4 +34,18 @@ def register(app: App, services: Services) -> None:
         else:
             told = views.done_confirmation(result.report, len(result.notify_keys))
             replace(respond, md(":white_check_mark: ", told))
-            services.deliverer.deliver_keys(result.notify_keys)
+            services.deliverer.deliver_keys(result.send_now)
+
+    @app.action(Action.BLOCKER_SNOOZE)
+    @acked_first(services)
+    def snooze(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        try:
+            item_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        snoozed = services.graph.snooze_blocker(item_id, by=body["user"]["id"])
+        if snoozed is None:
+            ephemeral(respond, md("That item is gone."))
+            return
+        ref, until = snoozed
+        replace(respond, views.snoozed(ref, until))

@@ -64,7 +64,7 @@ def register(app: App, services: Services) -> None:
                 say(views.done_refused(resolved.item, resolved.rights))
             else:
                 say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
-                services.deliverer.deliver_keys(resolved.notify_keys)
+                services.deliverer.deliver_keys(resolved.send_now)
         elif isinstance(request, DeclareEdge):
             result = services.graph.declare(
                 channel,
@@ -84,6 +84,7 @@ def register(app: App, services: Services) -> None:
                     )
                 )
                 return
+            services.deliverer.deliver_keys(result.send_now)
             verb = "Updated" if result.updated else "Noted"
             how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
             owner = md(" (owner ", mention(request.owner_id), ")") if request.owner_id else md("")

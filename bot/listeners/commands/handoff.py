@@ -7,11 +7,14 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.domain.durations import format_duration
+from bot.domain.lifecycle import default_act_by
 from bot.domain.slack_text import plain_text_of
+from bot.domain.working_hours import zone_or_utc
 from bot.listeners.acked import acked_first
 from bot.listeners.commands.modal import open_modal
 from bot.services.container import Services
-from bot.views.handoff_modal import ModalContext, handoff_modal
+from bot.views.handoff_modal import ModalContext, act_by_hint, handoff_modal
 
 
 def register(app: App, services: Services) -> None:
@@ -19,10 +22,20 @@ def register(app: App, services: Services) -> None:
     @acked_first(services)
     def open_handoff_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         # The trigger lives 3 s and is single-use: open the view before anything slow.
+        settings = services.settings
+        zone = zone_or_utc(services.people.cached_tz(command["user_id"]))
+        for_you = default_act_by(
+            services.clock.now(), settings.act_within, settings.working_hours, zone
+        )
         view = handoff_modal(
             context=ModalContext(channel_id=command["channel_id"]),
             work_item=plain_text_of(command.get("text") or "").strip(),
-            default_act_by=services.clock.now() + services.settings.act_within,
+            hint=act_by_hint(
+                format_duration(settings.act_within),
+                for_you.astimezone(zone),
+                str(zone),
+                str(settings.working_hours),
+            ),
             checklist=services.guardrails.checklist(command["channel_id"]),
         )
         open_modal(client, respond, command, view)

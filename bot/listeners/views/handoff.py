@@ -36,6 +36,7 @@ def read_form(view: dict[str, Any]) -> HandoffForm:
         next_action=value_of(view, HandoffBlock.NEXT_ACTION),
         backup_owner_id=value_of(view, HandoffBlock.BACKUP_OWNER),
         act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
+        urgency=value_of(view, HandoffBlock.URGENCY),
     )
 
 
@@ -71,7 +72,12 @@ def register(app: App, services: Services) -> None:
             )
             return
         result = validate_handoff(
-            form, people, now=services.clock.now(), act_within=services.settings.act_within
+            form,
+            people,
+            now=services.clock.now(),
+            act_within=services.settings.act_within,
+            hours=services.settings.working_hours,
+            author_id=body["user"]["id"],
         )
         channel = context.channel_id
         errors = dict(result.errors) if isinstance(result, Refusal) else {}

@@ -1,7 +1,7 @@
 """publish loop: approvals, decisions with their action, cycles, channel settings
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-25 14:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.types
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
