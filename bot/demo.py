@@ -19,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import load_settings
+from bot.demo_publish import STRATEGY, play_publish
 from bot.services.container import Services, build_services
 from bot.slack_standin import SlackStandIn, payloads
 from store.db import Database
@@ -249,6 +250,7 @@ def run_demo() -> int:
             act_within="PT4H",
             escalate_after="PT2H",
             working_hours="09:00-18:00 Mon-Fri",
+            strategy_channel=STRATEGY,
         )
         db = Database(settings.database_url)
         upgrade(db)
@@ -258,6 +260,7 @@ def run_demo() -> int:
             print("Baton demo: a handoff on a simulated clock, against a built-in Slack stand-in.")
             story = Story(build_app(services), slack, services, clock)
             play(story, story.wait_until)
+            play_publish(story)
         finally:
             services.close()
             slack.stop()

@@ -16,6 +16,9 @@ class Callback(StrEnum):
     PUBLISH_MODAL = "publish_modal"
     KPI_MODAL = "kpi_modal"
     DRAFT_MODAL = "draft_modal"
+    REVISE_MODAL = "revise_modal"
+    REQUEST_CHANGES_MODAL = "request_changes_modal"
+    SETTINGS_MODAL = "settings_modal"
 
 
 # In an outbox message, `<baton-link|label>` becomes a link to the message named by its
@@ -41,6 +44,8 @@ class Action(StrEnum):
     GUARDRAIL_ENABLE = "guardrail_enable"
     GUARDRAIL_DISMISS = "guardrail_dismiss"
     GUARDRAIL_DISABLE = "guardrail_disable"
+    APPROVE = "publish_approve"
+    REQUEST_CHANGES = "publish_request_changes"
 
 
 class HandoffBlock(StrEnum):
@@ -52,6 +57,7 @@ class HandoffBlock(StrEnum):
     NEXT_ACTION = "next_action"
     BACKUP_OWNER = "backup_owner"
     ACT_BY = "act_by"
+    CHECKLIST = "checklist"
     URGENCY = "urgency"
 
 
@@ -70,6 +76,7 @@ BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
     HandoffField.NEXT_ACTION: HandoffBlock.NEXT_ACTION,
     HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,
     HandoffField.ACT_BY: HandoffBlock.ACT_BY,
+    HandoffField.CHECKLIST: HandoffBlock.CHECKLIST,
     HandoffField.URGENCY: HandoffBlock.URGENCY,
 }
 
@@ -83,6 +90,8 @@ class PublishBlock(StrEnum):
     WINDOW = "window"
     RULES = "rules"
     TRACKING = "tracking"
+    APPROVERS = "approvers"
+    FOLLOWS = "follows"
 
 
 BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
@@ -94,6 +103,8 @@ BLOCK_FOR_PUBLISH_FIELD: dict[PublishField, PublishBlock] = {
     PublishField.WINDOW: PublishBlock.WINDOW,
     PublishField.RULES: PublishBlock.RULES,
     PublishField.TRACKING: PublishBlock.TRACKING,
+    PublishField.APPROVERS: PublishBlock.APPROVERS,
+    PublishField.FOLLOWS: PublishBlock.FOLLOWS,
 }
 
 
@@ -101,6 +112,21 @@ class KpiBlock(StrEnum):
     PUBLISH = "publish"
     READINGS = "readings"
     OBSERVED_AT = "observed_at"
+
+
+class ReviseBlock(StrEnum):
+    PICKED = "picked"
+    WRITTEN = "written"
+
+
+class ChangesBlock(StrEnum):
+    WHAT = "what"
+
+
+class SettingsBlock(StrEnum):
+    OWNERS = "owners"
+    STRATEGY_CHANNEL = "strategy_channel"
+    DECISION_DELAY = "decision_delay"
 
 
 class DraftBlock(StrEnum):

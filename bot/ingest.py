@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from bot import safe_json
 from bot.clock import Clock
 from bot.domain.kpis import check_observed_at, check_value
-from bot.services.publishing import PublishService, ReadingIn
+from bot.services.publishes import PublishService, ReadingIn
 
 MAX_READINGS = 1000
 MAX_DEPTH = 20  # a list of readings nests 2 deep; anything much deeper is not a reading

@@ -124,7 +124,7 @@ class BatonRequestHandler(SlackRequestHandler):
 def handler_for(app: App, services: Services) -> WSGIApplication:
     """Baton's HTTP app, with the access log and request metrics around it."""
     settings = services.settings
-    ingest = KpiIngest(settings.ingest_token, services.publishing, services.clock)
+    ingest = KpiIngest(settings.ingest_token, services.publishes, services.clock)
     health = HealthCheck(services.db, services.clock, settings.health_max_lag)
     handler = BatonRequestHandler(
         app, services.db, settings.slack_signing_secret, ingest, health=health

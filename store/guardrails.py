@@ -41,6 +41,9 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
             where=shortened(occurrence.where, WHERE_LENGTH),
             link=occurrence.link if occurrence.link and len(occurrence.link) <= 500 else None,
             at=occurrence.at,
+            people=list(occurrence.people),
+            prevention=occurrence.prevention,
+            words=shortened(occurrence.words, 200) if occurrence.words else None,
         )
         .on_conflict_do_nothing(index_elements=["channel_id", "ref"])
         # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
@@ -63,6 +66,41 @@ def occurrences(
             .order_by(col(FailureOccurrence.at), col(FailureOccurrence.id))
         ).all()
     )
+
+
+def involved(session: Session, row: ChannelGuardrail) -> set[str]:
+    """Everyone named in the recorded failures of the guardrail's class in its channel."""
+    people: set[str] = set()
+    for (named,) in session.execute(
+        select(FailureOccurrence.people)
+        .where(FailureOccurrence.channel_id == row.channel_id)
+        .where(FailureOccurrence.class_id == row.class_id)
+    ).all():
+        people.update(named or [])
+    return people
+
+
+def checklist(session: Session, channel_id: str) -> list[tuple[str, str | None]]:
+    """The channel's enabled checklist guardrails: each class id, with the words people used
+    for it most recently (None when nobody typed any)."""
+    classes = session.exec(
+        select(ChannelGuardrail.class_id)
+        .where(ChannelGuardrail.channel_id == channel_id)
+        .where(ChannelGuardrail.state == GuardrailState.ENABLED)
+        .where(ChannelGuardrail.guardrail == "checklist")
+        .order_by(col(ChannelGuardrail.id))
+    ).all()
+    found = []
+    for class_id in classes:
+        words = session.exec(
+            select(FailureOccurrence.words)
+            .where(FailureOccurrence.channel_id == channel_id)
+            .where(FailureOccurrence.class_id == class_id)
+            .where(col(FailureOccurrence.words).is_not(None))
+            .order_by(col(FailureOccurrence.at).desc())
+        ).first()
+        found.append((class_id, words))
+    return found
 
 
 def guardrail_for(session: Session, channel_id: str, class_id: str) -> ChannelGuardrail | None:

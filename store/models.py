@@ -9,8 +9,12 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain.approvals import ApprovalState
+from bot.domain.decisions import Choice
 from bot.domain.lifecycle import HandoffState, Urgency
 from store.types import UTCDateTime
+
+__all__ = ["ApprovalState", "Choice"]  # re-exported: decisions are stored by their domain name
 
 # A naming convention keeps Alembic's batch migrations on SQLite able to name constraints.
 SQLModel.metadata.naming_convention = {
@@ -110,6 +114,7 @@ class OutboxStatus(StrEnum):
 class OutboxOp(StrEnum):
     POST = "post"  # chat.postMessage (optionally in the thread of `parent_key`'s message)
     UPDATE = "update"  # chat.update of `parent_key`'s message
+    UPLOAD = "upload"  # a chart (blocks[0] is its spec), in the thread of `parent_key`'s message
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -181,12 +186,6 @@ class Dependency(SQLModel, table=True):
     updated_at: datetime = utc_column(nullable=False)
 
 
-class Choice(StrEnum):
-    REPEAT = "repeat"
-    REVISE = "revise"
-    STOP = "stop"
-
-
 class Publish(SQLModel, table=True):
     """A publish and the decision table committed to before it: metric thresholds, each with
     the candidate action it would trigger."""
@@ -226,6 +225,47 @@ class Publish(SQLModel, table=True):
     tracking_labels: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    # The candidate action a decision takes up (Revise: the one picked; Repeat/Stop: none).
+    decision_action: str | None = Field(default=None, max_length=500)
+    # Earlier decisions, oldest first, when the owner or backup changed their mind:
+    # [{"choice", "action", "by", "at"}].
+    decision_history: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    # The earlier publish this one is the next cycle of.
+    follows_id: int | None = Field(default=None, foreign_key="publish.id")
+    # Bumped on every change the channel post shows (approvals): each edit has its own key.
+    post_revision: int = Field(default=0)
+    # When the approvers still missing 2 hours before the window were chased (once).
+    approvals_chased_at: datetime | None = utc_column()
+
+
+class PublishApproval(SQLModel, table=True):
+    """One approver of one publish, and where they stand."""
+
+    __tablename__ = "publish_approval"
+    __table_args__ = (UniqueConstraint("publish_id", "approver_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    publish_id: int = Field(foreign_key="publish.id", index=True)
+    approver_id: str = Field(max_length=32)
+    state: str = Field(default=ApprovalState.PENDING, max_length=24)
+    note: str | None = Field(default=None, max_length=3000)  # what to change
+    decided_at: datetime | None = utc_column()
+
+
+class ChannelSettings(SQLModel, table=True):
+    """Roles per channel (/baton settings): who owns it, where its weekly digest goes, and how
+    long after a window its decision prompt comes. Absent: the workspace defaults."""
+
+    __tablename__ = "channel_settings"
+
+    channel_id: str = Field(primary_key=True, max_length=32)
+    owners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    strategy_channel: str | None = Field(default=None, max_length=32)
+    decision_delay_seconds: float | None = Field(default=None)
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = utc_column(nullable=False)
 
 
 class KpiReading(SQLModel, table=True):
@@ -261,6 +301,12 @@ class FailureOccurrence(SQLModel, table=True):
     where: str = Field(max_length=500)  # mrkdwn, user text escaped (bot.views.mrkdwn)
     link: str | None = Field(default=None, max_length=500)
     at: datetime = utc_column(nullable=False)
+    # Who was involved (they may decide the guardrail it leads to).
+    people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The guardrail that would have prevented it, when Baton knows (a missed act-by).
+    prevention: str | None = Field(default=None, max_length=40)
+    # The words people used for it (`because …`): a checklist guardrail quotes them.
+    words: str | None = Field(default=None, max_length=200)
 
 
 class GuardrailState(StrEnum):
@@ -287,6 +333,8 @@ class ChannelGuardrail(SQLModel, table=True):
     proposed_at: datetime = utc_column(nullable=False)
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = utc_column()
+    # Proposed again after a dismissal and two new occurrences: each proposal its own message.
+    proposals: int = Field(default=1)
 
 
 class Draft(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
@@ -69,9 +70,17 @@ def undecided_since(session: Session, *, before: datetime, limit: int = 200) -> 
     )
 
 
-def latest_readings(session: Session, publish_id: int) -> dict[str, tuple[float, datetime]]:
-    """The latest reading of each metric (by observation time), with when it was observed:
-    one row per metric, found through ix_kpi_reading_latest, however long the history."""
+def latest_readings(
+    session: Session,
+    publish_id: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: datetime | None = None,
+) -> dict[str, tuple[float, datetime]]:
+    """The latest reading of each metric (by observation time), with when it was observed,
+    among those observed in [since, until] and before `before`: one row per metric, found
+    through ix_kpi_reading_latest, however long the history."""
     newest = (
         func.row_number()
         .over(
@@ -83,12 +92,22 @@ def latest_readings(session: Session, publish_id: int) -> dict[str, tuple[float,
     ranked = (
         select(KpiReading.metric, KpiReading.value, KpiReading.observed_at, newest)
         .where(KpiReading.publish_id == publish_id)
+        .where(*_observed(since=since, until=until, before=before))
         .subquery()
     )
     rows = session.execute(
         select(ranked.c.metric, ranked.c.value, ranked.c.observed_at).where(ranked.c.newest == 1)
     ).all()
     return {metric: (value, as_utc(observed_at)) for metric, value, observed_at in rows}
+
+
+def _observed(
+    *, since: datetime | None, until: datetime | None, before: datetime | None
+) -> list[Any]:
+    at = col(KpiReading.observed_at)
+    bounds = [at >= since if since else None, at <= until if until else None]
+    bounds.append(at < before if before else None)
+    return [bound for bound in bounds if bound is not None]
 
 
 def starting_between(session: Session, start: datetime, end: datetime) -> list[Publish]:
@@ -99,6 +118,49 @@ def starting_between(session: Session, start: datetime, end: datetime) -> list[P
             .order_by(col(Publish.window_start))
         ).all()
     )
+
+
+def opening_between(
+    session: Session, channel_id: str, start: datetime, end: datetime, limit: int = 50
+) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.channel_id == channel_id)
+            .where(col(Publish.window_start) >= start, col(Publish.window_start) <= end)
+            .order_by(col(Publish.window_start))
+            .limit(limit)
+        ).all()
+    )
+
+
+def decided_between(session: Session, start: datetime, end: datetime) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(col(Publish.decided_at) >= start, col(Publish.decided_at) < end)
+            .where(col(Publish.decision_action).is_not(None))
+            .order_by(col(Publish.decided_at))
+        ).all()
+    )
+
+
+def recent(session: Session, channel_id: str, limit: int = 100) -> list[Publish]:
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.channel_id == channel_id)
+            .order_by(col(Publish.window_start).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def following(session: Session, publish_id: int) -> Publish | None:
+    """The first publish recorded as the next cycle of this one."""
+    return session.exec(
+        select(Publish).where(Publish.follows_id == publish_id).order_by(col(Publish.id))
+    ).first()
 
 
 def add_readings(session: Session, readings: Sequence[KpiReading]) -> None:

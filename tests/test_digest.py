@@ -52,3 +52,25 @@ def test_rules_and_decisions_are_counted_once_per_publish() -> None:
 
 def test_a_week_without_publishes_has_no_surfaces() -> None:
     assert summarise([], [outcome("X", 1)]) == []
+
+
+def test_every_observation_carries_a_candidate_action() -> None:
+    from bot.domain.digest import NO_RULE, RuleOutcome
+
+    low = RuleOutcome(("reach",), "reach < 1000", "change posting time", triggered=True)
+    high = RuleOutcome(("reach",), "reach < 1000", "change posting time", triggered=False)
+    this_week = [
+        outcome("LinkedIn", 800, name="spring launch", rules=(low,)),
+        outcome("LinkedIn", 900, name="spring launch 2", rules=(low,)),
+        outcome("LinkedIn", 700, name="autumn", rules=(low,)),
+        outcome(
+            "LinkedIn", 1200, name="winter", rules=(high,), latest={"reach": 1200, "clicks": 4}
+        ),
+    ]
+    [week] = summarise(this_week, [])
+    by_metric = {o.metric: o.candidate for o in week.observations}
+    assert by_metric["reach"] == (
+        "reach < 1000 in 3 of 4 LinkedIn publishes → “change posting time” "
+        "(rule of “spring launch”)"
+    )
+    assert by_metric["clicks"] == NO_RULE

@@ -25,6 +25,7 @@ from store.models import (
     OutboxMessage,
     OutboxStatus,
     Publish,
+    PublishApproval,
     WorkItem,
 )
 
@@ -159,10 +160,16 @@ def seed(db: Database) -> None:
                 created_by="U0ANA",
                 created_at=at(n),
                 decision_due_at=at(n + 1),
-                decision="repeat" if n < 9 else None,
                 decided_by="U0ANA" if n < 9 else None,
                 decided_at=at(n + 1.5) if n < 9 else None,
                 decision_actions=[TRICKY] if n < 9 else [],
+                decision="revise" if n == 8 else ("repeat" if n < 9 else None),
+                decision_action=TRICKY if n == 8 else None,
+                decision_history=(
+                    [{"choice": "repeat", "action": None, "by": "U0BEN", "at": at(n).isoformat()}]
+                    if n == 8
+                    else []
+                ),
                 tracking_labels={"utm_source": "li"},
             )
             for n in (0, 8, 9)
@@ -170,6 +177,17 @@ def seed(db: Database) -> None:
         s.add_all(publishes)
         s.flush()
         for p in publishes:
+            assert p.id is not None
+            s.add(
+                PublishApproval(
+                    publish_id=p.id, approver_id="U0DEE", state="approved", decided_at=at(0.5)
+                )
+            )
+            s.add(
+                PublishApproval(
+                    publish_id=p.id, approver_id="U0CAI", state="changes_requested", note=TRICKY
+                )
+            )
             for k in range(5):
                 s.add(
                     KpiReading(
@@ -244,6 +262,7 @@ PLAIN_KINDS: dict[str, type[SQLModel]] = {
     "guardrails": ChannelGuardrail,
     "handoffs": Handoff,
     "dependencies": Dependency,
+    "approvals": PublishApproval,
 }
 
 
@@ -279,6 +298,12 @@ def expected_counts(db: Database, since: datetime, until: datetime) -> dict[str,
             "dependencies": sum(inside(d.created_at) for d in s.exec(select(Dependency)).all()),
             "publishes": sum(inside(p.created_at) for p in publishes),
             "kpi_readings": sum(inside(r.observed_at) for r in s.exec(select(KpiReading)).all()),
+            "approvals": sum(
+                inside(p.created_at)
+                for a in s.exec(select(PublishApproval)).all()
+                for p in publishes
+                if p.id == a.publish_id
+            ),
             "decisions": sum(inside(p.decided_at) for p in publishes),
             "failures": sum(inside(f.at) for f in s.exec(select(FailureOccurrence)).all()),
             "guardrails": sum(
@@ -319,6 +344,15 @@ def test_export_round_trips_every_row_of_every_kind(
         }
         decisions = read(out / f"decisions.{fmt}", fmt)
         assert {d["publish"] for d in decisions} == {"launch 0", "launch 8"}
+        revised = next(d for d in decisions if d["publish"] == "launch 8")
+        assert revised["decision"] == "revise" and revised["decision_action"] == TRICKY
+        history = revised["decision_history"]
+        assert (json.loads(history) if fmt == "csv" else history)[0]["choice"] == "repeat"
+        asked = read(out / f"approvals.{fmt}", fmt)
+        assert {(a["publish"], a["approver_id"], a["state"]) for a in asked} >= {
+            ("launch 0", "U0DEE", "approved"),
+            ("launch 0", "U0CAI", "changes_requested"),
+        }
         edges = read(out / f"dependencies.{fmt}", fmt)
         assert edges[0]["item"] == f"item 0 {TRICKY}" and edges[0]["reason"] == TRICKY
 
@@ -326,7 +360,10 @@ def test_export_round_trips_every_row_of_every_kind(
         week2 = tmp_path / "week2"
         counts = export(db, week2, since=at(7), until=at(14), fmt=fmt)
         assert counts == expected_counts(db, at(7), at(14))
-        assert all(counts[k] > 0 for k in ("handoffs", "publishes", "kpi_readings", "failures"))
+        assert all(
+            counts[k] > 0
+            for k in ("handoffs", "publishes", "kpi_readings", "failures", "approvals")
+        )
         assert counts["guardrails"] == 0
     finally:
         db.dispose()

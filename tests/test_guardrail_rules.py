@@ -10,15 +10,56 @@ from bot.domain.guardrails import (
     Guardrail,
     check_handoff,
     check_publish,
+    describe,
+    may_decide_guardrail,
+    missed_act_by_prevention,
     parse_tracking_labels,
+    propose_again,
+    proposed_guardrail,
 )
 
 ALL = set(Guardrail)
 
 
-def test_every_guardrail_is_proposed_by_one_class_and_described() -> None:
-    assert set(GUARDRAIL_FOR.values()) == ALL and set(DESCRIPTION) == ALL
+def test_every_guardrail_is_proposed_by_a_failure_and_described() -> None:
+    fitted = {missed_act_by_prevention(had_backup=b) for b in (True, False)}
+    proposed = set(GUARDRAIL_FOR.values()) | fitted | {proposed_guardrail("custom:x", None)}
+    assert proposed == ALL and set(DESCRIPTION) == ALL
     assert "duplicated_publish_window" not in GUARDRAIL_FOR
+    assert proposed_guardrail("duplicated_publish_window", None) is None
+
+
+def test_a_missed_act_by_never_proposes_the_act_by_it_had() -> None:
+    assert missed_act_by_prevention(had_backup=False) is Guardrail.BACKUP_REQUIRED
+    assert missed_act_by_prevention(had_backup=True) is Guardrail.ACT_BY_IN_HOURS
+    assert proposed_guardrail("missed_act_by", "backup_required") is Guardrail.BACKUP_REQUIRED
+    assert proposed_guardrail("custom:vendor-outage", None) is Guardrail.CHECKLIST
+    assert describe(Guardrail.CHECKLIST, "vendor outage") == (
+        "Every handoff confirms “I checked: vendor outage” before it is sent."
+    )
+
+
+def test_who_decides_a_guardrail_and_when_a_dismissed_one_returns() -> None:
+    assert may_decide_guardrail("U1", owners={"U1"}, involved=(), is_admin=False)
+    assert may_decide_guardrail("U2", owners={"U1"}, involved={"U2"}, is_admin=False)
+    assert may_decide_guardrail("U3", owners=(), involved=(), is_admin=True)
+    assert not may_decide_guardrail("U3", owners={"U1"}, involved={"U2"}, is_admin=False)
+    assert not propose_again(1) and propose_again(2)
+
+
+def test_the_act_by_must_fall_in_working_hours_and_the_checklist_be_ticked() -> None:
+    enabled = {Guardrail.ACT_BY_IN_HOURS, Guardrail.CHECKLIST}
+    problems = check_handoff(
+        enabled,
+        done=[],
+        backup_owner_id="U1",
+        act_by_given=True,
+        act_by_in_hours=False,
+        checklist=["vendor outage", "brief attached"],
+        confirmed={"vendor outage"},
+    )
+    assert "working hours" in problems["Act by"]
+    assert "brief attached" in problems["Checklist"] and "vendor" not in problems["Checklist"]
 
 
 def test_nothing_is_enforced_when_nothing_is_enabled() -> None:

@@ -39,6 +39,8 @@ def test_manifest_declares_the_commands_and_events_baton_listens_to() -> None:
         "/digest",
         "/guardrails",
         "/draft",
+        "/baton",
+        "/report",
     }
     assert features["app_home"]["home_tab_enabled"] is True
     settings = manifest()["settings"]
@@ -62,6 +64,7 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "channels:history",  # reconcile channel posts and thread replies
         "groups:history",  # the same in private channels
         "users:read",  # users.info: time zones, bots, deactivated accounts
+        "files:write",  # the digest's and /report's charts (files_upload_v2)
     }
 
 

@@ -39,6 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
         ("draft:4:post", "draft"),
         ("guardrail:C0LAUNCH:missing_link:proposal", "guardrail"),
         ("handoff:12:nudge:failed", "failure_notice"),
+        ("publish:3:post:2", "publish_post"),
+        ("publish:3:approval:U0DEE", "approval_request"),
+        ("publish:3:approval:U0DEE:2", "approval_request"),
+        ("publish:3:changes:U0DEE:2", "changes_requested"),
+        ("publish:3:approval-chase:U0DEE", "approval_chase"),
+        ("publish:3:approval-chase-owner", "approval_chase"),
+        ("chart:U0ANA:13345.6789", "chart"),
+        ("digest:C0STRAT:2026-11-30T09:00:chart:kpis", "chart"),
     ],
 )
 def test_message_kinds(key: str, kind: str) -> None:
@@ -50,4 +58,13 @@ def test_every_key_family_in_the_code_is_named() -> None:
     families = set()
     for path in (ROOT / "bot" / "services").glob("*.py"):
         families |= set(re.findall(r'f"([a-z]+):\{', path.read_text()))
-    assert families <= {"handoff", "blocker", "item", "publish", "digest", "draft", "guardrail"}
+    assert families <= {
+        "handoff",
+        "blocker",
+        "item",
+        "publish",
+        "digest",
+        "draft",
+        "guardrail",
+        "chart",
+    }

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 import requests
+from sqlmodel import select
 
+from store.models import Publish
 from tests.conftest import RunningBaton
 from tests.test_handoff_flow import wait_for
 
@@ -65,6 +67,11 @@ def command(baton: RunningBaton, name: str, text: str, user: str = "U0ANA") -> s
     return baton.standin.render(answer.get("blocks") or [], answer["text"])
 
 
+def posts_in(baton: RunningBaton, channel: str) -> list[dict[str, Any]]:
+    """Top-level messages: a digest, without the charts Baton uploads into its thread."""
+    return [m for m in baton.standin.messages(channel) if not m.get("thread_ts")]
+
+
 def thread(baton: RunningBaton) -> list[dict[str, Any]]:
     return [m for m in baton.standin.messages("C0LAUNCH") if m.get("thread_ts")]
 
@@ -86,6 +93,7 @@ def test_publish_opens_a_modal_with_the_contract_fields(baton: RunningBaton) -> 
         "Surface",
         "Owner",
         "Backup owner",
+        "Approvers",
         "Posting window",
         "Decision rules",
         "Tracking labels",
@@ -176,13 +184,20 @@ def advance_to(baton: RunningBaton, instant: datetime) -> None:
 
 
 DECISION_DUE = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)  # window start + 24h
+IN_WINDOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def log_in_window(baton: RunningBaton, readings: str) -> str:
+    """Readings count from the window's start on: log them as if during the window."""
+    baton.clock.set(max(baton.clock.now(), IN_WINDOW))
+    return command(baton, "/kpi", f'"spring launch" {readings}')
 
 
 def test_the_decision_prompt_comes_once_in_the_thread_with_kpis_and_buttons(
     published: RunningBaton,
 ) -> None:
     baton = published
-    command(baton, "/kpi", '"spring launch" reach=1500 engagement_rate=0.012')
+    log_in_window(baton, "reach=1500 engagement_rate=0.012")
     advance_to(baton, DECISION_DUE - timedelta(minutes=1))
     assert thread(baton) == []
     advance_to(baton, DECISION_DUE)
@@ -199,11 +214,20 @@ def test_the_decision_prompt_comes_once_in_the_thread_with_kpis_and_buttons(
     assert len(dms) == 1 and "click_through_rate" in dms[0] and "/kpi" in dms[0]
 
 
-def test_only_the_owners_decide_and_the_prompt_shows_the_decision(
+def revise(
+    baton: RunningBaton, prompt: dict[str, Any], user: str, form: dict[str, Any]
+) -> requests.Response:
+    opened = len(baton.standin.calls_to("views.open"))
+    baton.slack.click(prompt, "Revise", user=user, channel="C0LAUNCH")
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    return baton.slack.submit(baton.slack.last_view(), form, user=user)
+
+
+def test_only_the_owners_decide_and_revise_names_its_action(
     published: RunningBaton,
 ) -> None:
     baton = published
-    command(baton, "/kpi", '"spring launch" reach=1500 engagement_rate=0.012')
+    log_in_window(baton, "reach=1500 engagement_rate=0.012")
     advance_to(baton, DECISION_DUE)
     prompt = thread(baton)[0]
     baton.slack.click(prompt, "Stop", user="U0CAI", channel="C0LAUNCH")
@@ -212,25 +236,76 @@ def test_only_the_owners_decide_and_the_prompt_shows_the_decision(
         [], baton.standin.ephemerals("U0CAI")[-1]["text"]
     )
     assert baton.standin.calls_to("chat.update") == []
+    # Revise asks which action: the triggered ones are offered, or another in words.
+    opened = len(baton.standin.calls_to("views.open"))
     baton.slack.click(prompt, "Revise", user="U0BEN", channel="C0LAUNCH")
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    view = baton.slack.last_view()
+    picked = next(b for b in view["blocks"] if b.get("label", {}).get("text") == "Action")
+    assert [o["value"] for o in picked["element"]["options"]] == ["rewrite the hook"]
+    neither = baton.slack.submit(view, {}, user="U0BEN")
+    assert "say what" in neither.json()["errors"]["written"]
+    both = baton.slack.submit(
+        view, {"Action": "rewrite the hook", "Another action": "shorter opener"}, user="U0BEN"
+    )
+    assert "not both" in both.json()["errors"]["written"]
+    assert baton.slack.submit(view, {"Action": "rewrite the hook"}, user="U0BEN").text == ""
     wait_for(lambda: baton.standin.calls_to("chat.update"))
     updated = baton.standin.render(thread(baton)[0]["blocks"])
-    assert "Revise, decided by @ben" in updated and "takes up: rewrite the hook" in updated
-    assert "[ Repeat ]" not in updated
+    assert "Decided: Revise: rewrite the hook, decided by @ben" in updated
+    assert "takes up" not in updated  # one action, never a contradiction
+    # A click on the message as it was before (a race) is told what won, and changes nothing.
     seen = len(baton.standin.ephemerals("U0ANA"))  # /kpi's confirmation
     baton.slack.click(prompt, "Repeat", user="U0ANA", channel="C0LAUNCH")
     wait_for(lambda: baton.standin.ephemerals("U0ANA"), count=seen + 1)
-    assert "Already decided: Revise" in baton.standin.ephemerals("U0ANA")[-1]["text"]
+    told = baton.standin.ephemerals("U0ANA")[-1]["text"]
+    assert "Already decided: Revise: rewrite the hook" in told
     assert len(baton.standin.calls_to("chat.update")) == 1
+
+
+def test_the_owner_changes_a_decision_and_the_change_is_shown(published: RunningBaton) -> None:
+    baton = published
+    log_in_window(baton, "reach=1500 engagement_rate=0.012")
+    advance_to(baton, DECISION_DUE)
+    baton.slack.click(thread(baton)[0], "Repeat", user="U0ANA", channel="C0LAUNCH")
+    wait_for(lambda: baton.standin.calls_to("chat.update"))
+    decided = thread(baton)[0]
+    # cai may not change it either.
+    baton.slack.click(decided, "Stop", user="U0CAI", channel="C0LAUNCH")
+    wait_for(lambda: baton.standin.ephemerals("U0CAI"))
+    assert "Only @ana" in baton.standin.render([], baton.standin.ephemerals("U0CAI")[-1]["text"])
+    assert revise(baton, decided, "U0BEN", {"Another action": "shorter opener"}).text == ""
+    wait_for(lambda: baton.standin.calls_to("chat.update"), count=2)
+    shown = baton.standin.render(thread(baton)[0]["blocks"])
+    assert "Decided: Revise: shorter opener, decided by @ben" in shown
+    assert "Changed from: Repeat, decided by @ana" in shown
+    with baton.services.db.read() as session:
+        row = session.exec(select(Publish)).one()
+    assert (row.decision, row.decision_action, row.decided_by) == (
+        "revise",
+        "shorter opener",
+        "U0BEN",
+    )
+
+
+def test_only_readings_from_the_window_on_count(published: RunningBaton) -> None:
+    """The window opens 11:00 UTC on the 24th; a reading from before it is listed, not used."""
+    baton = published
+    log_in_window(baton, "engagement_rate=0.01 at=2026-11-24T09:00Z")
+    log_in_window(baton, "reach=1500 at=2026-11-24T12:00Z")
+    advance_to(baton, DECISION_DUE)
+    prompt = baton.standin.render(thread(baton)[0]["blocks"])
+    assert "Before the window (ignored): engagement_rate 0.01" in prompt
+    assert "engagement_rate < 0.02 (is no reading) ?" in prompt
+    assert "rewrite the hook: not triggered" in prompt
+    assert "Missing KPIs: click_through_rate, engagement_rate" in prompt
 
 
 def test_an_open_decision_reminds_the_owner_then_the_backup_owner(
     published: RunningBaton,
 ) -> None:
     baton = published
-    command(
-        baton, "/kpi", '"spring launch" reach=1500 engagement_rate=0.03 click_through_rate=0.02'
-    )
+    log_in_window(baton, "reach=1500 engagement_rate=0.03 click_through_rate=0.02")
     advance_to(baton, DECISION_DUE)
     assert baton.standin.dms("U0ANA") == []  # nothing missing: no DM
     advance_to(baton, DECISION_DUE + timedelta(hours=24))
@@ -291,22 +366,40 @@ def test_post_kpi_is_off_without_a_token(baton_factory: Any) -> None:
 
 def test_the_weekly_digest_goes_to_the_strategy_channel_once(published: RunningBaton) -> None:
     baton = published
-    command(baton, "/kpi", '"spring launch" reach=1500 engagement_rate=0.012')
+    log_in_window(baton, "reach=1500 engagement_rate=0.012")
     advance_to(baton, DECISION_DUE)
-    prompt = thread(baton)[0]
-    baton.slack.click(prompt, "Revise", user="U0ANA", channel="C0LAUNCH")
+    revise(baton, thread(baton)[0], "U0ANA", {"Another action": "shorter opener"})
     wait_for(lambda: baton.standin.calls_to("chat.update"))
     monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     advance_to(baton, monday - timedelta(minutes=1))
-    assert baton.standin.messages("C0STRATEGY") == []
+    assert posts_in(baton, "C0STRATEGY") == []
     advance_to(baton, monday)
     advance_to(baton, monday + timedelta(hours=1))
-    digests = baton.standin.messages("C0STRATEGY")
+    digests = posts_in(baton, "C0STRATEGY")
     assert len(digests) == 1
     text = baton.standin.render(digests[0]["blocks"], digests[0]["text"])
     assert "LinkedIn: 1 publish(es)" in text
-    assert "reach median 1500" in text and "rewrite the hook ×1" in text
-    assert "Revise 1" in text
-    assert "spring launch" not in text  # no channel-level detail
+    assert "rewrite the hook ×1" in text
+    assert "Revise: shorter opener, decided by @ana" in text
+    # Every observation carries a candidate action, or says no rule covers it.
+    assert (
+        "engagement_rate median 0.012 (no baseline) → engagement_rate < 0.02 in 1 of 1 "
+        "LinkedIn publishes → “rewrite the hook” (rule of “spring launch”)"
+    ) in text
+    assert "reach median 1500 (no baseline) → no rule on it fired" in text
+    assert "Cycle time (can the next person move immediately?)" in text
+    assert "Publishes by owner\n• @ana: 1 publish(es)" in text
     on_demand = command(baton, "/digest", "2", user="U0CAI")
     assert "LinkedIn: 1 publish(es)" in on_demand
+
+
+def test_publish_offers_the_surfaces_of_surfaces_yml(
+    baton_factory: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "surfaces.yml").write_text("Mastodon:\n  max_chars: 500\nLinkedIn: {}\n")
+    monkeypatch.chdir(tmp_path)
+    baton: RunningBaton = baton_factory()
+    view = open_publish(baton)
+    [surface] = [b for b in view["blocks"] if b.get("block_id") == "surface"]
+    assert [o["value"] for o in surface["element"]["options"]] == ["Mastodon", "LinkedIn"]
+    assert publish(baton, Surface="Mastodon").text == ""

@@ -96,8 +96,9 @@ def test_hostile_text_reaches_every_surface_as_text(baton: RunningBaton) -> None
     home = baton.standin.home("U0ANA")
     assert home is not None and PING in shown(baton, home)
 
-    # Enabling the proposal updates it in place; /guardrails lists it.
-    baton.slack.click(proposal, "Enable", user="U0BEN", channel="C0LAUNCH")
+    # Enabling the proposal (dee owns an item in its failures, so may) updates it in place;
+    # /guardrails lists it.
+    baton.slack.click(proposal, "Enable", user="U0DEE", channel="C0LAUNCH")
     wait_for(lambda: baton.standin.calls_to("chat.update"))
     assert baton.slack.command("/guardrails", user="U0BEN").status_code == 200
     wait_for(lambda: baton.standin.ephemerals("U0BEN"))

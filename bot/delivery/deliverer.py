@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import charts
 from bot.after_ack import TrackedPool
 from bot.clock import Clock
 from bot.delivery.errors import is_transient
@@ -251,6 +252,9 @@ class Deliverer:
                 )
                 self._sent(row, parent[0], parent[1])
                 return
+            if row.op == OutboxOp.UPLOAD:
+                self._upload(row, parent)
+                return
             self._post(row, parent)
         except ParentNotReady:
             outbox.retry_later(
@@ -322,6 +326,30 @@ class Deliverer:
                 unfurl_links=False,
             )
         self._sent(row, response.get("channel"), response.get("ts"))
+
+    def _upload(self, row: OutboxMessage, parent: tuple[str, str] | None) -> None:
+        """A chart: rendered from its spec, uploaded with files_upload_v2 (into the parent's
+        thread, or the DM when the target is a person). A file carries no metadata to find
+        it by after a crash, so a retry after an upload that did reach Slack shows it twice:
+        a chart only repeats its message's text, so that is the cheaper mistake."""
+        assert row.id is not None and row.blocks
+        spec = row.blocks[0]
+        channel = parent[0] if parent else row.target
+        if _is_user(channel):
+            channel = self.client.conversations_open(users=channel)["channel"]["id"]
+        else:
+            self.membership.ensure(channel)
+        image = charts.render(spec)
+        with self.pacer.turn(channel):
+            self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=parent[1] if parent else None,
+                file=image,
+                filename=f"{spec['chart']}.png",
+                title=row.text[:250],
+                alt_txt=charts.describe(spec),
+            )
+        self._sent(row, channel, None)
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -31,10 +31,13 @@ class Guardrail(StrEnum):
     TRACKING_REQUIRED = "tracking_required"
     FRESH_DRAFT_REQUIRED = "fresh_draft_required"
     AUTOMATIC_KPI_REQUIRED = "automatic_kpi_required"
+    ACT_BY_IN_HOURS = "act_by_in_hours"
+    CHECKLIST = "checklist"
 
 
 # Duplicated windows are always refused and the next action is always mandatory, so those
-# classes (and custom ones) are recorded but propose nothing.
+# classes are recorded but propose nothing. A custom class proposes a checklist confirmation;
+# a missed act-by proposes what would have prevented it (see `proposed_guardrail`).
 GUARDRAIL_FOR: dict[str, Guardrail] = {
     "missing_link": Guardrail.DONE_NEEDS_LINK,
     "unclear_owner": Guardrail.BACKUP_REQUIRED,
@@ -54,7 +57,51 @@ DESCRIPTION: dict[Guardrail, str] = {
     f"with /draft in the last {DRAFT_MAX_AGE.days} days.",
     Guardrail.AUTOMATIC_KPI_REQUIRED: "Every /publish's decision rules use at least one metric "
     "an analytics tool sends (POST /kpi).",
+    Guardrail.ACT_BY_IN_HOURS: "Every handoff's act-by falls within the next owner's working "
+    "hours.",
+    Guardrail.CHECKLIST: "Every handoff confirms a checklist item.",
 }
+REPROPOSE_AFTER = 2  # new occurrences after a dismissal before the class is proposed again
+CHECKED = "I checked: "
+
+
+def describe(guardrail: Guardrail, class_label: str) -> str:
+    """What the guardrail asks, in the words of the failure it comes from."""
+    if guardrail is Guardrail.CHECKLIST:
+        return f"Every handoff confirms “{CHECKED}{class_label}” before it is sent."
+    return DESCRIPTION[guardrail]
+
+
+def proposed_guardrail(class_id: str, prevention: str | None) -> Guardrail | None:
+    """The guardrail a repeated class proposes: what would have prevented the occurrence when
+    Baton knows it (a missed act-by: a backup owner, or an act-by within working hours), the
+    class's own, a checklist for the teams' own classes, or None (always refused already)."""
+    if prevention is not None:
+        return Guardrail(prevention)
+    if class_id in GUARDRAIL_FOR:
+        return GUARDRAIL_FOR[class_id]
+    if class_id.startswith("custom:"):
+        return Guardrail.CHECKLIST
+    return None
+
+
+def missed_act_by_prevention(*, had_backup: bool) -> Guardrail:
+    """Every handoff has an act-by (a default one at least), so "set an act-by" would have
+    changed nothing: a backup owner would have been escalated to; with one, the act-by fell
+    where nobody was working."""
+    return Guardrail.ACT_BY_IN_HOURS if had_backup else Guardrail.BACKUP_REQUIRED
+
+
+def may_decide_guardrail(
+    person: str, *, owners: Collection[str], involved: Collection[str], is_admin: bool
+) -> bool:
+    """Enable and Dismiss: the channel's owners, the people in the recorded failures, or a
+    workspace admin."""
+    return is_admin or person in owners or person in involved
+
+
+def propose_again(occurrences_since_dismissal: int) -> bool:
+    return occurrences_since_dismissal >= REPROPOSE_AFTER
 
 
 def _names_a_draft(bullet: str, drafts: Collection[str]) -> bool:
@@ -69,6 +116,9 @@ def check_handoff(
     backup_owner_id: str | None,
     act_by_given: bool,
     durable_names: Collection[str] = (),
+    act_by_in_hours: bool = True,
+    checklist: Sequence[str] = (),
+    confirmed: Collection[str] = (),
 ) -> dict[str, str]:
     """Problems with a handoff under the channel's enabled guardrails, by field label.
     `durable_names` are the channel's recorded drafts, casefolded."""
@@ -96,6 +146,17 @@ def check_handoff(
         problems["Act by"] = (
             "This channel requires an act-by (a guardrail after repeatedly missed act-bys): "
             "pick when the next owner must act."
+        )
+    if Guardrail.ACT_BY_IN_HOURS in enabled and act_by_given and not act_by_in_hours:
+        problems["Act by"] = (
+            "This channel requires an act-by within the next owner's working hours (a "
+            "guardrail after repeatedly missed act-bys): pick a time they are at work."
+        )
+    unchecked = [item for item in checklist if item not in confirmed]
+    if unchecked:
+        problems["Checklist"] = (
+            "This channel asks you to confirm every item (a guardrail after a repeated "
+            "failure): " + "; ".join(f"“{CHECKED}{item}”" for item in unchecked) + "."
         )
     return problems
 

@@ -38,6 +38,7 @@ class HandoffField(StrEnum):
     NEXT_ACTION = "Next action"
     BACKUP_OWNER = "Backup owner"
     ACT_BY = "Act by"
+    CHECKLIST = "Checklist"
     URGENCY = "Urgency"
 
 

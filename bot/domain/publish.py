@@ -12,6 +12,7 @@ from enum import StrEnum
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from bot.domain.approvals import MAX_APPROVERS
 from bot.domain.guardrails import parse_tracking_labels
 from bot.domain.people import Person
 from bot.domain.rules import Rule, parse_rules
@@ -35,6 +36,8 @@ class PublishField(StrEnum):
     WINDOW = "Posting window"
     RULES = "Decision rules"
     TRACKING = "Tracking labels"
+    APPROVERS = "Approvers"
+    FOLLOWS = "Follows"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class PublishForm:
     window: str | None
     rules: str | None
     tracking: str | None = None
+    approvers: tuple[str, ...] = ()
+    follows: str | None = None  # the id of the publish this is the next cycle of
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ class PublishDraft:
     window: Window
     rules: tuple[Rule, ...]
     tracking_labels: dict[str, str] = field(default_factory=dict)
+    approvers: tuple[str, ...] = ()
+    follows_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,23 @@ def validate_publish(
     elif len(rules) > MAX_RULES:
         errors[PublishField.RULES] = f"Keep it to {MAX_RULES} rules: the ones you would act on."
 
+    approvers = tuple(dict.fromkeys(form.approvers))
+    if len(approvers) > MAX_APPROVERS:
+        errors[PublishField.APPROVERS] = (
+            f"At most {MAX_APPROVERS} approvers: the owners of brand and product context."
+        )
+    for approver in approvers:
+        if problem := _person_problem(people.get(approver), "approver"):
+            errors[PublishField.APPROVERS] = problem
+            break
+
+    follows_id: int | None = None
+    if form.follows:
+        try:
+            follows_id = int(form.follows)
+        except ValueError:
+            errors[PublishField.FOLLOWS] = "Pick an earlier publish from the list."
+
     labels = parse_tracking_labels(form.tracking or "")
     if isinstance(labels, str):
         errors[PublishField.TRACKING] = labels
@@ -157,6 +181,8 @@ def validate_publish(
         window=window,
         rules=tuple(rules),
         tracking_labels=labels,
+        approvers=approvers,
+        follows_id=follows_id,
     )
 
 

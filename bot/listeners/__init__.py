@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import decision, guardrail, lifecycle, resolved
-from bot.listeners.commands import blocked, digest, guardrails, invite_first
+from bot.listeners.actions import approval, decision, guardrail, lifecycle, resolved
+from bot.listeners.commands import baton, blocked, digest, guardrails, invite_first, report
 from bot.listeners.commands import draft as draft_command
 from bot.listeners.commands import handoff as handoff_command
 from bot.listeners.commands import kpi as kpi_command
@@ -16,6 +16,9 @@ from bot.listeners.views import handoff as handoff_view
 from bot.listeners.views import kpi as kpi_view
 from bot.listeners.views import lifecycle as lifecycle_view
 from bot.listeners.views import publish as publish_view
+from bot.listeners.views import request_changes as request_changes_view
+from bot.listeners.views import revise as revise_view
+from bot.listeners.views import settings as settings_view
 from bot.services.container import Services
 
 
@@ -34,6 +37,12 @@ def register_listeners(app: App, services: Services) -> None:
         kpi_command,
         kpi_view,
         decision,
+        revise_view,
+        approval,
+        request_changes_view,
+        baton,
+        settings_view,
+        report,
         digest,
         guardrails,
         guardrail,

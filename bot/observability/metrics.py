@@ -46,16 +46,23 @@ PUBLISH_KINDS = {
     "decision": "decision_update",
     "remind": "decision_reminder",
     "missing-kpis": "missing_kpis",
+    "approval": "approval_request",
+    "changes": "changes_requested",
+    "approval-chase": "approval_chase",
+    "approval-chase-owner": "approval_chase",
 }
 
 
 def message_kind(key: str) -> str:
     """What an outbox message is, from its idempotency key (`handoff:12:nudge`,
-    `blocker:7:U0DEE:2026-11-25`, `publish:3:prompt`, `digest:…`): a bounded label."""
+    `blocker:7:U0DEE:2026-11-25`, `publish:3:prompt`, `digest:…`): a bounded label. A chart
+    (`chart:U0ANA:…`, `digest:…:chart:kpis`) is an upload whatever message it belongs to."""
     parts = key.split(":")
     if parts[-1] == "failed":
         return "failure_notice"
     family = parts[0]
+    if family == "chart" or "chart" in parts[1:]:
+        return "chart"
     second = parts[2] if len(parts) > 2 else ""
     if family == "handoff":
         if len(parts) > 3 and parts[-1][:1] == "u" and parts[-1][1:].isdigit():

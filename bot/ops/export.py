@@ -41,6 +41,7 @@ from store.models import (
     OutboxMessage,
     OutboxStatus,
     Publish,
+    PublishApproval,
     WorkItem,
 )
 
@@ -61,6 +62,7 @@ READING = _table(KpiReading)
 FAILURE = _table(FailureOccurrence)
 GUARDRAIL = _table(ChannelGuardrail)
 OUTBOX = _table(OutboxMessage)
+APPROVAL = _table(PublishApproval)
 STATE_CHANGE = _table(HandoffStateChange)
 
 # The outbox messages that are state changes of a handoff once Slack accepted them.
@@ -217,9 +219,31 @@ def decisions(window: Window) -> Select[Any]:
             PUBLISH.c.decided_by,
             PUBLISH.c.decided_at,
             PUBLISH.c.decision_actions,
+            PUBLISH.c.decision_action,
+            PUBLISH.c.decision_history,
         )
         .where(PUBLISH.c.decided_at.is_not(None), window.of(PUBLISH.c.decided_at))
         .order_by(PUBLISH.c.decided_at, PUBLISH.c.id)
+    )
+
+
+def approvals(window: Window) -> Select[Any]:
+    """Each approver asked of a publish, and where they stand: asked when it was recorded."""
+    return (
+        select(
+            APPROVAL.c.id,
+            APPROVAL.c.publish_id,
+            PUBLISH.c.channel_id,
+            PUBLISH.c.name.label("publish"),
+            APPROVAL.c.approver_id,
+            APPROVAL.c.state,
+            APPROVAL.c.note,
+            PUBLISH.c.created_at.label("requested_at"),
+            APPROVAL.c.decided_at,
+        )
+        .join(PUBLISH, PUBLISH.c.id == APPROVAL.c.publish_id)
+        .where(window.of(PUBLISH.c.created_at))
+        .order_by(APPROVAL.c.id)
     )
 
 
@@ -245,6 +269,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("dependencies", dependencies, "created_at"),
     Kind("publishes", publishes, "created_at"),
     Kind("kpi_readings", kpi_readings, "observed_at"),
+    Kind("approvals", approvals, "requested_at"),
     Kind("decisions", decisions, "decided_at"),
     Kind("failures", failures, "at"),
     Kind("guardrails", guardrails, "proposed_at"),

@@ -17,6 +17,11 @@ from bot.domain.surfaces import load_surfaces
 from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
+from bot.services.approvals import ApprovalService
+from bot.services.channel_settings import ChannelSettingsService
+from bot.services.charts import ChartService
+from bot.services.decisions import DecisionService
+from bot.services.digests import DigestService
 from bot.services.drafts import DraftService
 from bot.services.graph import GraphService
 from bot.services.guardrails import GuardrailService
@@ -24,7 +29,8 @@ from bot.services.handoff_outbox import EscalationPolicy
 from bot.services.handoffs import HandoffService
 from bot.services.home import HomeService
 from bot.services.people import People
-from bot.services.publishing import PublishService
+from bot.services.publishes import PublishService
+from bot.services.reports import ReportService
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -39,7 +45,13 @@ class Services:
     people: People
     handoffs: HandoffService
     graph: GraphService
-    publishing: PublishService
+    publishes: PublishService
+    decisions: DecisionService
+    approvals: ApprovalService
+    channel_settings: ChannelSettingsService
+    reports: ReportService
+    charts: ChartService
+    digests: DigestService
     guardrails: GuardrailService
     drafts: DraftService
     home: HomeService
@@ -63,7 +75,9 @@ class Services:
         tz_of = self.people.tz_of
         plans: tuple[tuple[str, Callable[[], int]], ...] = (
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
-            ("decision prompts", lambda: self.publishing.plan(tz_of)),
+            ("decision prompts", lambda: self.decisions.plan(tz_of)),
+            ("digests", self.digests.plan),
+            ("approval chases", self.approvals.plan),
             ("missed act-bys", self.guardrails.plan),
         )
         failed: list[tuple[str, Exception]] = []
@@ -146,6 +160,7 @@ def build_services(
         act_within=settings.act_within,
     )
     guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
+    reports = ReportService(db, clock)
     handoffs = HandoffService(db, clock, policy)
     graph = GraphService(
         db,
@@ -164,17 +179,39 @@ def build_services(
         people=People(db, client, clock, quick_client=quick_client(client, metrics)),
         handoffs=handoffs,
         graph=graph,
-        publishing=PublishService(
+        publishes=PublishService(
             db,
             clock,
             decision_delay=settings.decision_delay,
+            failures=guardrails,
+            kpi_lookback=settings.guardrail_window,
+        ),
+        approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
+        reports=reports,
+        charts=ChartService(db, clock),
+        channel_settings=ChannelSettingsService(
+            db,
+            clock,
+            default_strategy_channel=settings.strategy_channel,
+            default_decision_delay=settings.decision_delay,
+        ),
+        decisions=DecisionService(
+            db,
+            clock,
             hours=settings.working_hours,
-            digest_at=settings.digest_at,
-            strategy_channel=settings.strategy_channel,
             failures=guardrails,
         ),
+        digests=DigestService(
+            db,
+            clock,
+            digest_at=settings.digest_at,
+            strategy_channel=settings.strategy_channel,
+            reports=reports,
+        ),
         guardrails=guardrails,
-        drafts=DraftService(db, clock, surfaces=load_surfaces()),
+        drafts=DraftService(
+            db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
+        ),
         home=HomeService(db, clock, graph),
         deliverer=Deliverer(
             db,

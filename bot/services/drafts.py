@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.surfaces import Surface
+from bot.services.publish_posts import enqueue_post_update
 from bot.views import drafts as views
-from store import guardrails, outbox, submissions
+from store import guardrails, outbox, publishes, submissions
 from store.db import Database
 from store.models import Draft
 from store.work_items import name_key
@@ -24,10 +25,18 @@ class DraftIn:
 
 
 class DraftService:
-    def __init__(self, db: Database, clock: Clock, *, surfaces: dict[str, Surface]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        surfaces: dict[str, Surface],
+        kpi_lookback: timedelta = timedelta(days=30),
+    ) -> None:
         self.db = db
         self.clock = clock
         self.surfaces = surfaces
+        self.kpi_lookback = kpi_lookback
 
     def record(
         self, draft: DraftIn, *, channel_id: str, author_id: str, view_id: str | None = None
@@ -74,7 +83,14 @@ class DraftService:
                 ),
                 now=now,
             )
-        return [key]
+            keys = [key]
+            # A publish of this name and surface now has its formatting: its post says so.
+            publish = publishes.find(session, channel_id, draft.name)
+            if publish is not None and publish.surface == draft.surface:
+                keys.append(
+                    enqueue_post_update(session, publish, now=now, kpi_lookback=self.kpi_lookback)
+                )
+        return keys
 
     def age_of(self, channel_id: str, name: str) -> timedelta | None:
         """How old the latest draft of that name is; None when there is none."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,8 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.clock import Clock
-from bot.domain.failures import Occurrence, label_of, second_occurrence
-from bot.domain.guardrails import GUARDRAIL_FOR, Guardrail
+from bot.domain.failures import CUSTOM_PREFIX, Occurrence, label_of, second_occurrence
+from bot.domain.guardrails import (
+    Guardrail,
+    may_decide_guardrail,
+    missed_act_by_prevention,
+    propose_again,
+    proposed_guardrail,
+)
 from bot.observability.metrics import Metrics
 from bot.views import guardrails as views
 from bot.views.mrkdwn import Mrkdwn, clip, md, mention, stored
@@ -33,6 +40,9 @@ class Failure:
     where: Mrkdwn
     at: datetime
     source_key: str | None = None
+    people: tuple[str, ...] = ()  # who was involved: they may decide the guardrail
+    prevention: Guardrail | None = None  # what would have prevented it, when Baton knows
+    words: str | None = None  # how people named it (`because …`), as typed
 
 
 class Verdict(StrEnum):
@@ -47,10 +57,19 @@ class Decided:
     verdict: Verdict
     entry: views.GuardrailEntry | None = None
     send_now: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # NOT_ALLOWED: the people involved, who may decide
 
 
-def proposal_key(channel_id: str, class_id: str) -> str:
-    return f"guardrail:{channel_id}:{class_id}:proposal"
+def proposal_key(channel_id: str, class_id: str, proposals: int = 1) -> str:
+    """Each proposal of a class is its own message (a class can be proposed again after a
+    dismissal)."""
+    base = f"guardrail:{channel_id}:{class_id}:proposal"
+    return base if proposals == 1 else f"{base}:{proposals}"
+
+
+def decision_key(channel_id: str, class_id: str, proposals: int = 1) -> str:
+    base = f"guardrail:{channel_id}:{class_id}:decision"
+    return base if proposals == 1 else f"{base}:{proposals}"
 
 
 def _permalink(session: Session, key: str | None) -> str | None:
@@ -88,15 +107,20 @@ class GuardrailService:
                 where=clip(failure.where, 500),
                 link=_permalink(session, failure.source_key),
                 at=failure.at,
+                people=[p for p in dict.fromkeys(failure.people) if p],
+                prevention=failure.prevention.value if failure.prevention else None,
+                words=" ".join(failure.words.split()) if failure.words else None,
             ),
         )
-        if stored is not None:
-            self.metrics.failure_recorded(failure.class_id)
-        guardrail = GUARDRAIL_FOR.get(failure.class_id)
-        if stored is None or guardrail is None:
+        if stored is None:
             return None
-        if guardrails.guardrail_for(session, failure.channel_id, failure.class_id) is not None:
-            return None  # proposed (and perhaps decided) already: never again
+        self.metrics.failure_recorded(failure.class_id)
+        guardrail = proposed_guardrail(stored.class_id, stored.prevention)
+        if guardrail is None:
+            return None
+        existing = guardrails.guardrail_for(session, failure.channel_id, failure.class_id)
+        if existing is not None:
+            return self._propose_again(session, existing, stored, guardrail)
         history = guardrails.occurrences(
             session, failure.channel_id, failure.class_id, since=failure.at - self.window
         )
@@ -124,13 +148,52 @@ class GuardrailService:
         except IntegrityError:
             return None  # a concurrent request proposed it
         assert proposal.id is not None
-        message = views.proposal_message(self._entry(proposal, first, stored))
-        key = proposal_key(failure.channel_id, failure.class_id)
+        return self._post_proposal(session, proposal, first, stored)
+
+    def _propose_again(
+        self,
+        session: Session,
+        row: ChannelGuardrail,
+        stored: FailureOccurrence,
+        guardrail: Guardrail,
+    ) -> str | None:
+        """A dismissed class comes back after REPROPOSE_AFTER new occurrences; an enabled or
+        pending one never twice."""
+        if row.state != GuardrailState.DISMISSED or row.decided_at is None:
+            return None
+        since = as_utc(row.decided_at)
+        fresh = [
+            o
+            for o in guardrails.occurrences(session, row.channel_id, row.class_id, since=since)
+            if as_utc(o.at) >= since
+            and o.id not in (row.first_occurrence_id, row.second_occurrence_id)
+        ]
+        if not propose_again(len(fresh)):
+            return None
+        assert fresh[0].id is not None and stored.id is not None
+        row.state, row.guardrail = GuardrailState.PROPOSED, guardrail.value
+        row.first_occurrence_id, row.second_occurrence_id = fresh[-2].id or 0, stored.id
+        row.decided_by, row.decided_at = None, None
+        row.proposals += 1
+        row.proposed_at = self.clock.now()
+        session.add(row)
+        return self._post_proposal(session, row, fresh[-2], stored)
+
+    def _post_proposal(
+        self,
+        session: Session,
+        proposal: ChannelGuardrail,
+        first: FailureOccurrence,
+        second: FailureOccurrence,
+    ) -> str:
+        now = self.clock.now()
+        message = views.proposal_message(self._entry(proposal, first, second))
+        key = proposal_key(proposal.channel_id, proposal.class_id, proposal.proposals)
         outbox.enqueue(
             session,
             outbox.NewMessage(
                 key=key,
-                target=failure.channel_id,
+                target=proposal.channel_id,
                 text=message.text,
                 blocks=message.blocks,
                 due_at=now,
@@ -169,6 +232,18 @@ class GuardrailService:
                             ),
                             at=as_utc(handoff.act_by),
                             source_key=f"handoff:{handoff.id}:post",
+                            people=tuple(
+                                p
+                                for p in (
+                                    handoff.next_owner_id,
+                                    handoff.author_id,
+                                    handoff.backup_owner_id,
+                                )
+                                if p
+                            ),
+                            prevention=missed_act_by_prevention(
+                                had_backup=bool(handoff.backup_owner_id)
+                            ),
                         ),
                     )
                 )
@@ -185,7 +260,15 @@ class GuardrailService:
         assert row.id is not None
         return views.GuardrailEntry(
             id=row.id,
-            class_label=label_of(row.class_id),
+            # A team's own class reads in the words they used; a built-in one by its label.
+            class_label=next(
+                (
+                    o.words
+                    for o in (second, first)
+                    if o is not None and o.words and row.class_id.startswith(CUSTOM_PREFIX)
+                ),
+                label_of(row.class_id),
+            ),
             guardrail=Guardrail(row.guardrail),
             state=GuardrailState(row.state),
             occurrences=tuple(
@@ -200,8 +283,17 @@ class GuardrailService:
     def _entry_of(self, session: Session, row: ChannelGuardrail) -> views.GuardrailEntry:
         return self._entry(row, *guardrails.occurrence_pair(session, row))
 
-    def decide(self, guardrail_id: int, *, by: str, enable: bool) -> Decided:
-        """Enable or dismiss a proposal; the first decision stands."""
+    def decide(
+        self,
+        guardrail_id: int,
+        *,
+        by: str,
+        enable: bool,
+        owners: Collection[str] = (),
+        is_admin: bool = False,
+    ) -> Decided:
+        """Enable or dismiss a proposal (the channel's owners, the people involved in its
+        failures, or a workspace admin); the first decision stands."""
         now = self.clock.now()
         with self.db.write() as session:
             row = guardrails.by_id(session, guardrail_id, lock=True)
@@ -209,19 +301,26 @@ class GuardrailService:
                 return Decided(Verdict.UNKNOWN)
             if row.state != GuardrailState.PROPOSED:
                 return Decided(Verdict.ALREADY, self._entry_of(session, row))
+            involved = guardrails.involved(session, row)
+            if not may_decide_guardrail(by, owners=owners, involved=involved, is_admin=is_admin):
+                return Decided(
+                    Verdict.NOT_ALLOWED,
+                    self._entry_of(session, row),
+                    people=tuple(sorted(involved)),
+                )
             row.state = GuardrailState.ENABLED if enable else GuardrailState.DISMISSED
             row.decided_by, row.decided_at = by, now
             session.add(row)
             entry = self._entry_of(session, row)
             message = views.proposal_message(entry)
-            key = f"guardrail:{row.channel_id}:{row.class_id}:decision"
+            key = decision_key(row.channel_id, row.class_id, row.proposals)
             outbox.enqueue(
                 session,
                 outbox.NewMessage(
                     key=key,
                     target=row.channel_id,
                     op=OutboxOp.UPDATE,
-                    parent_key=proposal_key(row.channel_id, row.class_id),
+                    parent_key=proposal_key(row.channel_id, row.class_id, row.proposals),
                     text=message.text,
                     blocks=message.blocks,
                     due_at=now,
@@ -252,6 +351,14 @@ class GuardrailService:
         with self.db.read() as session:
             return [
                 self._entry_of(session, row) for row in guardrails.of_channel(session, channel_id)
+            ]
+
+    def checklist(self, channel_id: str) -> list[str]:
+        """What the handoff form asks to confirm: the words of each enabled checklist class."""
+        with self.db.read() as session:
+            return [
+                words if words and class_id.startswith(CUSTOM_PREFIX) else label_of(class_id)
+                for class_id, words in guardrails.checklist(session, channel_id)
             ]
 
     def enabled(self, channel_id: str) -> set[str]:

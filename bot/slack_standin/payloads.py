@@ -179,7 +179,26 @@ def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     kind = element["type"]
     if kind == "users_select":
         return {"type": kind, "selected_user": value or element.get("initial_user")}
-    if kind == "static_select":
+    if kind == "multi_users_select":
+        chosen = value if value is not None else element.get("initial_users") or []
+        return {"type": kind, "selected_users": list(chosen)}
+    if kind == "conversations_select":
+        return {
+            "type": kind,
+            "selected_conversation": value or element.get("initial_conversation"),
+        }
+    if kind == "checkboxes":
+        chosen = (
+            value
+            if value is not None
+            else [o["value"] for o in element.get("initial_options") or []]
+        )
+        options = {o["value"]: o for o in element.get("options", [])}
+        missing = [v for v in chosen if v not in options]
+        if missing:
+            raise LookupError(f"no checkbox {missing!r}")
+        return {"type": kind, "selected_options": [options[v] for v in chosen]}
+    if kind in ("static_select", "radio_buttons"):
         chosen = value or (element.get("initial_option") or {}).get("value")
         options = {o["value"]: o for o in element.get("options", [])}
         if chosen is not None and chosen not in options:

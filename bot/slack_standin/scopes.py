@@ -21,6 +21,7 @@ MANIFEST_BOT_SCOPES = frozenset(
         "channels:history",
         "groups:history",
         "users:read",
+        "files:write",
     }
 )
 
@@ -32,6 +33,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postMessage": ("chat:write",),
     "chat.update": ("chat:write",),
     "chat.postEphemeral": ("chat:write",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
 }
 
 # conversations.history / conversations.replies: the scope depends on the conversation's kind.

@@ -24,7 +24,7 @@ from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
-JSON_FIELDS = ("blocks", "attachments", "metadata", "view")
+JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
 
 Payload = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -125,6 +125,7 @@ class SlackStandIn:
         self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
+        self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
         self._server: Any = None
         self.url = ""
 
@@ -316,6 +317,10 @@ class SlackStandIn:
 
     def wsgi_app(self, environ: Payload, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
+        if path.startswith("/upload/"):
+            line, body = self._handle_upload(path.removeprefix("/upload/"), environ)
+            start_response(line, [("Content-Type", "text/plain")])
+            return [body.encode()]
         if path.startswith("/response/"):
             line, body = self._handle_response_url(path.removeprefix("/response/"), environ)
             start_response(line, [("Content-Type", "text/plain")])
@@ -553,6 +558,23 @@ class SlackStandIn:
                 )
         return "200 OK", "ok"
 
+    def _handle_upload(self, file_id: str, environ: Payload) -> tuple[str, str]:
+        """The upload URL files.getUploadURLExternal hands out: the file's bytes, POSTed raw."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        data = environ["wsgi.input"].read(length) if length else b""
+        with self._lock:
+            upload = self._files.get(file_id)
+            if upload is None or upload["completed"]:
+                return "404 Not Found", "no_such_upload"
+            upload["data"] = data
+            self.calls.append(RecordedCall("upload", {"file": file_id}, {}, 200, self.clock()))
+        return "200 OK", f"OK - {len(data)}"
+
+    def uploaded_files(self) -> list[Payload]:
+        """Files shared by files.completeUploadExternal: bytes, title, channel and thread."""
+        with self._lock:
+            return [dict(f) for f in self._files.values() if f["completed"]]
+
     def _message(self, channel_id: str, params: Payload, ts: str) -> Payload:
         message: Payload = {
             "type": "message",
@@ -697,6 +719,67 @@ class SlackStandIn:
             "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
         }
 
+    def files_get_upload_url_external(self, params: Payload) -> Payload:
+        """Slack checks the name and the announced length here; the bytes come next."""
+        filename = str(params.get("filename") or "").strip()
+        raw_length = str(params.get("length") or "")
+        if not filename or not raw_length.isdigit() or int(raw_length) <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._counter):08d}"
+        self._files[file_id] = {
+            "id": file_id,
+            "name": filename,
+            "length": int(raw_length),
+            "alt_txt": params.get("alt_txt"),
+            "data": None,
+            "completed": False,
+            "title": None,
+            "channel": None,
+            "thread_ts": None,
+        }
+        base = self.url.removesuffix("api/")
+        return {"upload_url": f"{base}upload/{file_id}", "file_id": file_id}
+
+    def files_complete_upload_external(self, params: Payload) -> Payload:
+        """Shares uploaded files in one conversation (a thread with `thread_ts`, which needs a
+        `channel_id`), as a message from the bot. Unknown ids, or bytes not uploaded or not
+        of the announced length, are refused."""
+        files = params.get("files")
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments")
+        uploads = []
+        for entry in files:
+            upload = self._files.get(str((entry or {}).get("id") or ""))
+            if upload is None or upload["completed"]:
+                raise SlackError("file_not_found")
+            if upload["data"] is None or len(upload["data"]) != upload["length"]:
+                raise SlackError("invalid_arguments")
+            uploads.append((upload, entry.get("title")))
+        channel_id = params.get("channel_id")
+        thread_ts = params.get("thread_ts")
+        if thread_ts and not channel_id:
+            raise SlackError("invalid_arguments")
+        shared: list[Payload] = []
+        for upload, title in uploads:
+            upload.update(completed=True, title=title or upload["name"])
+            shared.append({"id": upload["id"], "name": upload["name"], "title": upload["title"]})
+        if channel_id:
+            channel = self._postable(channel_id)
+            if thread_ts:
+                parent = self._find_message(channel, str(thread_ts))
+                if parent.get("thread_ts") not in (None, parent["ts"]):
+                    raise SlackError("cannot_reply_to_message")
+            message = self._message(
+                channel.id,
+                {"text": params.get("initial_comment") or "", "thread_ts": thread_ts},
+                self._next_ts(),
+            )
+            message["files"] = shared
+            channel.messages.append(message)
+            for upload, _ in uploads:
+                upload.update(channel=channel.id, thread_ts=thread_ts)
+        return {"files": shared}
+
     def views_open(self, params: Payload) -> Payload:
         self._use_trigger(params.get("trigger_id"))
         return {"view": self._store_view(params.get("view"))}
@@ -732,6 +815,8 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "chat.update": SlackStandIn.chat_update,
     "chat.postEphemeral": SlackStandIn.chat_post_ephemeral,
     "chat.getPermalink": SlackStandIn.chat_get_permalink,
+    "files.getUploadURLExternal": SlackStandIn.files_get_upload_url_external,
+    "files.completeUploadExternal": SlackStandIn.files_complete_upload_external,
     "views.open": SlackStandIn.views_open,
     "views.push": SlackStandIn.views_push,
     "views.update": SlackStandIn.views_update,

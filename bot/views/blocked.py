@@ -12,11 +12,12 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.domain.blocked_command import USAGE
 from bot.domain.durations import format_duration
 from bot.domain.graph import ItemRef, ItemReport
+from bot.domain.readiness import BlockedPublish
 from bot.domain.rights import DoneRights, Role
 from bot.ids import Action
 from bot.views.handoff_messages import Message
 from bot.views.mrkdwn import Mrkdwn, bold, channel, code, join, lines, local_time, md, mention
-from bot.views.text import blocks_of, section
+from bot.views.text import blocks_of, bullet_sections, section
 
 MAX_NAMED = 8  # who may mark an item done: a handful, then "and N more"
 
@@ -71,12 +72,53 @@ def report_message(report: ItemReport, *, now: datetime) -> Message:
     return Message(text=text, blocks=blocks_of(section(text)))
 
 
-def channel_list(reports: list[ItemReport], total: int, *, now: datetime) -> Message:
-    if not reports:
+def publish_text(publish: BlockedPublish, *, now: datetime) -> Mrkdwn:
+    hours = max(int((publish.window_start - now).total_seconds() // 3600), 0)
+    parts = join(
+        "; ",
+        [
+            md(
+                bold(p.part.value),
+                " (",
+                p.state,
+                "), owner ",
+                join(", ", [mention(o) for o in p.owners]),
+            )
+            for p in publish.missing
+        ],
+    )
+    return md(
+        bold(publish.name),
+        " (",
+        publish.surface,
+        f", opens in {hours}h) is blocked by ",
+        parts,
+    )
+
+
+def channel_list(
+    reports: list[ItemReport],
+    total: int,
+    *,
+    now: datetime,
+    publishes: Sequence[BlockedPublish] = (),
+) -> Message:
+    if not reports and not publishes:
         text = md("Nothing in this channel is blocked.")
         return Message(text=text, blocks=blocks_of(section(text)))
+    blocks: list[Block] = []
+    if publishes:
+        blocks += [
+            section(chunk)
+            for chunk in bullet_sections(
+                "Publishes opening within 24h", [publish_text(p, now=now) for p in publishes]
+            )
+        ]
+    if not reports:
+        text = md(f"{len(publishes)} publish(es) in this channel miss a part")
+        return Message(text=text, blocks=blocks_of(*blocks))
     count = f"{len(reports)} of {total}" if total > len(reports) else str(total)
-    blocks: list[Block] = [section(md(bold("Blocked in this channel"), f" ({count})"))]
+    blocks.append(section(md(bold("Blocked in this channel"), f" ({count})")))
     for report in reports:
         blocks.append(section(report_text(report, now=now)))
     if total > len(reports):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.domain.guardrails import DESCRIPTION, Guardrail
+from bot.domain.guardrails import Guardrail, describe
 from bot.ids import Action
 from bot.views.handoff_messages import Message
 from bot.views.mrkdwn import Mrkdwn, bold, lines, link, local_time, md, mention
@@ -64,7 +64,7 @@ def proposal_message(entry: GuardrailEntry) -> Message:
         "\n",
         bold("Proposed guardrail:"),
         " ",
-        DESCRIPTION[entry.guardrail],
+        describe(entry.guardrail, entry.class_label),
     )
     blocks: list[Block] = [section(text)]
     if entry.state is GuardrailState.PROPOSED:
@@ -100,7 +100,7 @@ def guardrails_list(entries: Sequence[GuardrailEntry]) -> Message:
     blocks: list[Block] = []
     for entry in list(entries)[:MAX_LISTED]:
         body = md(
-            bold(DESCRIPTION[entry.guardrail]),
+            bold(describe(entry.guardrail, entry.class_label)),
             "\n",
             _decision(entry),
             "; because of ",

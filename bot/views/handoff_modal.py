@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    CheckboxesElement,
     DateTimePickerElement,
     InputBlock,
     Option,
@@ -18,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.guardrails import CHECKED
 from bot.domain.handoff import (
     MAX_BULLET_CHARS,
     MAX_BULLETS,
@@ -97,10 +100,17 @@ def edit_modal(*, context: ModalContext, prefill: Prefill) -> dict[str, object]:
     )
 
 
-def handoff_modal(*, context: ModalContext, work_item: str, hint: str) -> dict[str, object]:
+def handoff_modal(
+    *,
+    context: ModalContext,
+    work_item: str,
+    hint: str,
+    checklist: Sequence[str] = (),
+) -> dict[str, object]:
     """The modal for one /handoff. Built from a template checked once by slack_sdk's models:
     it is opened on the 3-second path, and only three values change per request."""
     view: dict[str, Any] = json.loads(_template())
+    checklist = tuple(checklist)
     view["private_metadata"] = context.dump()
     for block in view["blocks"]:
         if block["block_id"] == HandoffBlock.WORK_ITEM:
@@ -109,10 +119,29 @@ def handoff_modal(*, context: ModalContext, work_item: str, hint: str) -> dict[s
                 del block["element"]["initial_value"]
         elif block["block_id"] == HandoffBlock.ACT_BY:
             block["hint"]["text"] = hint[:HINT_LIMIT]
+    if checklist:
+        view["blocks"].append(checklist_block(checklist).to_dict())
     return view
 
 
 HINT_LIMIT = 2000
+CHECK_TEXT = 75  # Slack's limit on an option's text
+
+
+def checklist_block(items: Sequence[str]) -> InputBlock:
+    """The channel's checklist guardrails: each item to confirm before the handoff is sent."""
+    return InputBlock(
+        block_id=HandoffBlock.CHECKLIST,
+        label=HandoffField.CHECKLIST.value,
+        hint="This channel's guardrails after repeated failures: confirm each one.",
+        element=CheckboxesElement(
+            action_id=Action.VALUE,
+            options=[
+                Option(text=f"{CHECKED}{item}"[:CHECK_TEXT], value=item[:150])
+                for item in items[:10]
+            ],
+        ),
+    )
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from bot.domain.kpis import KPI_USAGE
 from bot.views.mrkdwn import Mrkdwn, bold, code, lines, local_time, md
 
 if TYPE_CHECKING:
-    from bot.services.publishing import Logged
+    from bot.services.publishes import Logged
 
 
 def logged_text(logged: Logged) -> Mrkdwn:

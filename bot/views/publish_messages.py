@@ -9,16 +9,22 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock, SectionBlock
 
+from bot.domain.approvals import Approval, ApprovalState
+from bot.domain.cycles import compare
+from bot.domain.decisions import CountedReadings, Decision
 from bot.domain.kpis import METRICS
+from bot.domain.readiness import PartState
 from bot.domain.rules import Rule, RuleResult, render_rule
 from bot.domain.windows import Window
 from bot.ids import AFTER_LINK, Action
 from bot.views.handoff_messages import Message
 from bot.views.mrkdwn import (
     Mrkdwn,
+    blockquote,
     bold,
     channel,
     code,
+    italic,
     join,
     lines,
     link,
@@ -51,14 +57,6 @@ class PublishCard:
     channel_id: str = ""
 
 
-@dataclass(frozen=True)
-class Decision:
-    choice: str
-    by: str
-    at: datetime
-    actions: tuple[str, ...]
-
-
 def _window(window: Window) -> Mrkdwn:
     start = local_time(window.start, "{date_short_pretty} {time}")
     return md(start, " – ", local_time(window.end, "{time}"))
@@ -68,7 +66,46 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def record_post(card: PublishCard) -> Message:
+APPROVAL_MARK = {
+    ApprovalState.APPROVED: "✓ approved",
+    ApprovalState.PENDING: "… waiting",
+    ApprovalState.CHANGES_REQUESTED: "✗ changes requested",
+}
+
+
+def approval_line(approvals: Sequence[Approval]) -> Mrkdwn:
+    if not approvals:
+        return md(bold("Approvals:"), " none asked")
+    shown = []
+    for a in approvals:
+        said = md(mention(a.approver_id), " ", APPROVAL_MARK[a.state])
+        if a.state is ApprovalState.CHANGES_REQUESTED and a.note:
+            said = md(said, " (“", a.note[:300], "”)")
+        shown.append(said)
+    return md(bold("Approvals:"), " ", join(", ", shown))
+
+
+def readiness_lines(parts: Sequence[PartState]) -> list[Mrkdwn]:
+    return [
+        md(
+            "✓ " if p.ready else "✗ ",
+            bold(p.part.value, ":"),
+            " ",
+            p.state,
+            " — ",
+            join(", ", [mention(o) for o in p.owners]),
+        )
+        for p in parts
+    ]
+
+
+def record_post(
+    card: PublishCard,
+    *,
+    approvals: Sequence[Approval] = (),
+    parts: Sequence[PartState] = (),
+    previous: PreviousCycle | None = None,
+) -> Message:
     rules = lines(md("• ", code(render_rule(rule))) for rule in card.rules)
     blocks: list[Block] = [
         HeaderBlock(text=card.name[:HEADER_LIMIT]),  # plain_text: shown as typed
@@ -82,6 +119,15 @@ def record_post(card: PublishCard) -> Message:
             ]
         ),
         section(md(bold("Decision table"), "\n", rules)),
+        section(approval_line(approvals)),
+    ]
+    if parts:
+        ready = sum(1 for p in parts if p.ready)
+        title = md(bold("Readiness"), f" ({ready} of {len(parts)} parts ready)")
+        blocks.append(section(lines([title, *readiness_lines(parts)])))
+    if previous is not None:
+        blocks.append(section(previous_line(previous)))
+    blocks.append(
         context(
             md(
                 "Recorded by ",
@@ -90,10 +136,120 @@ def record_post(card: PublishCard) -> Message:
                 code("/kpi"),
                 ".",
             )
-        ),
-    ]
+        )
+    )
     text = md("Publish recorded: ", card.name, f" ({card.surface}), owner ", mention(card.owner_id))
     return Message(text=text, blocks=blocks_of(*blocks))
+
+
+@dataclass(frozen=True)
+class PreviousCycle:
+    name: str
+    decision: Decision | None
+    kpis: Mapping[str, float]
+
+
+def previous_line(previous: PreviousCycle) -> Mrkdwn:
+    decided = (
+        decided_line(previous.decision) if previous.decision is not None else md("not decided yet")
+    )
+    return md(bold("Follows:"), " ", previous.name, ": ", decided)
+
+
+def cycle_line(previous: PreviousCycle, current: Mapping[str, float]) -> Mrkdwn:
+    """“engagement_rate 0.011 → 0.019 after “shorter opener”, against the cycle before."""
+    changes = compare(previous.kpis, current)
+    after = md("")
+    if previous.decision is not None:
+        taken = previous.decision.action or previous.decision.choice.value
+        after = md(" after “", taken, "”")
+    shown = join(
+        ", ", [md(c.metric, f" {_number(c.before)} → {_number(c.after)}") for c in changes]
+    ) or md("no metric logged in both cycles yet")
+    return md(bold("Since the last cycle"), " (", previous.name, "): ", shown, after)
+
+
+def _approval_buttons(card: PublishCard, block_id: str) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text="Approve", action_id=Action.APPROVE, value=str(card.id), style="primary"
+            ),
+            ButtonElement(
+                text="Request changes", action_id=Action.REQUEST_CHANGES, value=str(card.id)
+            ),
+        ],
+    )
+
+
+def approval_request_dm(
+    card: PublishCard, *, approvals: Sequence[Approval] = (), me: str | None = None
+) -> Message:
+    """The approver's DM: Approve / Request changes, and where they stand once answered."""
+    mine = next((a for a in approvals if a.approver_id == me), None)
+    found = [
+        md(
+            mention(card.created_by),
+            " asks you to approve ",
+            bold(card.name),
+            " (",
+            card.surface,
+            ", ",
+            _window(card.window),
+            "): ",
+            link(card.link, "open it"),
+            ".",
+        ),
+        md("Owner: ", mention(card.owner_id), "."),
+    ]
+    if mine is not None and mine.state is not ApprovalState.PENDING and mine.at is not None:
+        found.append(md("You: ", APPROVAL_MARK[mine.state], " ", local_time(mine.at), "."))
+    blocks: list[Block] = [section(lines(found))]
+    if mine is None or mine.state is not ApprovalState.APPROVED:
+        blocks.append(_approval_buttons(card, f"publish-{card.id}-approval"))
+    text = md("Approve ", card.name, "? Asked by ", mention(card.created_by))
+    return Message(text=text, blocks=blocks_of(*blocks))
+
+
+def changes_requested_dm(card: PublishCard, *, by: str, what: str) -> Message:
+    text = md(
+        mention(by),
+        " requests changes to ",
+        bold(card.name),
+        " before it goes out:\n",
+        blockquote(what),
+        "\nIt is back with you: change it, then ask ",
+        mention(by),
+        " to approve (the Approve button stays in their DM).",
+    )
+    return Message(text=text, blocks=blocks_of(section(text)))
+
+
+def approval_chase_dm(card: PublishCard) -> Message:
+    text = md(
+        bold(card.name),
+        " goes out ",
+        local_time(card.window.start),
+        " and still waits for your approval.",
+    )
+    blocks: list[Block] = [
+        section(text),
+        _approval_buttons(card, f"publish-{card.id}-approval-chase"),
+    ]
+    return Message(text=text, blocks=blocks_of(*blocks))
+
+
+def approval_chase_owner_dm(card: PublishCard, missing: Sequence[str]) -> Message:
+    text = md(
+        bold(card.name),
+        " opens ",
+        local_time(card.window.start),
+        " and is not fully approved: still waiting for ",
+        join(", ", [mention(m) for m in missing]),
+        " (reminded just now).",
+    )
+    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def _condition_line(result: RuleResult) -> Mrkdwn:
@@ -107,25 +263,60 @@ def _condition_line(result: RuleResult) -> Mrkdwn:
     return md("• ", join(" and ", parts), " → ", result.rule.action, ": ", verdict)
 
 
+def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> Mrkdwn:
+    return join(
+        ", ",
+        [
+            md(metric, f" {_number(value)} (", local_time(at, "{date_short} {time}"), ")")
+            for metric, (value, at) in sorted(readings.items())
+        ],
+    )
+
+
+def decided_line(decision: Decision) -> Mrkdwn:
+    """“Revise: shorter opener, decided by @ana <time>”: what was decided, exactly."""
+    return md(decision.summary, ", decided by ", mention(decision.by), " ", local_time(decision.at))
+
+
+def decision_buttons(card: PublishCard, revision: int) -> ActionsBlock:
+    """The value carries the revision the message shows: a click on an out-of-date message
+    is told what was decided since, instead of overwriting it."""
+    return ActionsBlock(
+        block_id=f"publish-{card.id}-decision",
+        elements=[
+            ButtonElement(text=label, action_id=action, value=f"{card.id}:{revision}", style=style)
+            for label, action, style in CHOICES
+        ],
+    )
+
+
 def decision_prompt(
     card: PublishCard,
     results: Sequence[RuleResult],
-    latest: Mapping[str, tuple[float, datetime]],
+    readings: CountedReadings,
     *,
     decision: Decision | None = None,
+    earlier: Sequence[Decision] = (),
+    revision: int = 0,
+    previous: PreviousCycle | None = None,
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
     triggered = [r.rule.action for r in results if r.triggered]
-    readings = join(
-        ", ",
-        [
-            md(f"{metric} {_number(value)} (", local_time(at, "{date_short} {time}"), ")")
-            for metric, (value, at) in sorted(latest.items())
-        ],
-    ) or md("none logged")
     found = [
         md(bold("Decision time for ", card.name), " (", card.surface, ")"),
-        md(bold("Latest KPIs:"), " ", readings),
+        md(
+            bold("KPIs since the window opened:"),
+            " ",
+            _readings_text(readings.counted) or md("none logged"),
+        ),
+    ]
+    if readings.before_window:
+        found.append(
+            md(bold("Before the window (ignored):"), " ", _readings_text(readings.before_window))
+        )
+    if previous is not None:
+        found.append(cycle_line(previous, readings.values))
+    found += [
         bold("Rules:"),
         *(_condition_line(r) for r in results),
         md(bold("Triggered:"), " ", join("; ", triggered) if triggered else "nothing triggered"),
@@ -149,41 +340,42 @@ def decision_prompt(
                     mention(card.owner_id),
                     " (or ",
                     mention(card.backup_owner_id),
-                    "): decide.",
+                    "): decide. Revise asks which action.",
                 )
-            )
-        )
-        blocks.append(
-            ActionsBlock(
-                block_id=f"publish-{card.id}-decision",
-                elements=[
-                    ButtonElement(text=label, action_id=action, value=str(card.id), style=style)
-                    for label, action, style in CHOICES
-                ],
             )
         )
     else:
-        taken = join("; ", decision.actions) or md("no triggered action")
+        said = md(":ballot_box_with_check: ", bold("Decided:"), " ", decided_line(decision))
+        if earlier:
+            said = md(
+                said,
+                "\n",
+                italic("Changed from:"),
+                " ",
+                join("; then ", [decided_line(d) for d in earlier]),
+            )
+        blocks.append(section(said))
         blocks.append(
             context(
                 md(
-                    ":ballot_box_with_check: ",
-                    bold(decision.choice.title()),
-                    ", decided by ",
-                    mention(decision.by),
-                    " ",
-                    local_time(decision.at),
-                    "; takes up: ",
-                    taken,
+                    "Only ",
+                    mention(card.owner_id),
+                    " or ",
+                    mention(card.backup_owner_id),
+                    " can change it.",
                 )
             )
         )
-    text = md(
-        "Decision time for ",
-        card.name,
-        ": ",
-        md("triggered ", join("; ", triggered)) if triggered else "nothing triggered",
-    )
+    blocks.append(decision_buttons(card, revision))
+    if decision is None:
+        text = md(
+            "Decision time for ",
+            card.name,
+            ": ",
+            md("triggered ", join("; ", triggered)) if triggered else "nothing triggered",
+        )
+    else:
+        text = md(card.name, ": ", decision.summary, ", decided by ", mention(decision.by))
     return Message(text=text, blocks=blocks_of(*blocks))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     DateTimePickerElement,
     InputBlock,
@@ -9,20 +11,50 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     StaticSelectElement,
     UrlInputElement,
+    UserMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.domain.cycles import Earlier, preselect
 from bot.domain.publish import MAX_NAME, SURFACES, PublishField
 from bot.domain.rules import GRAMMAR
 from bot.ids import Action, Callback, KpiBlock, PublishBlock
 from bot.views.handoff_modal import ModalContext
 
 WINDOW_EXAMPLE = "2026-11-24 18:00-20:00"
+OPTION_TEXT = 75  # Slack's limit on an option's text
+MAX_OPTIONS = 100  # Slack's limit on a static select's options
+
+
+def _follows_block(earlier: Sequence[Earlier], preselected: Earlier | None) -> InputBlock:
+    def option(publish: Earlier) -> Option:
+        return Option(
+            text=f"{publish.name} ({publish.surface})"[:OPTION_TEXT], value=str(publish.id)
+        )
+
+    return InputBlock(
+        block_id=PublishBlock.FOLLOWS,
+        label=PublishField.FOLLOWS.value,
+        optional=True,
+        hint="The earlier publish of the same surface this cycle follows: its decision and KPIs "
+        "are compared with this one's.",
+        element=StaticSelectElement(
+            action_id=Action.VALUE,
+            placeholder="The cycle before",
+            options=[option(p) for p in earlier[:MAX_OPTIONS]],
+            initial_option=option(preselected) if preselected else None,
+        ),
+    )
 
 
 def publish_modal(
-    *, context: ModalContext, name: str, zone_name: str, surfaces: tuple[str, ...] = SURFACES
+    *,
+    context: ModalContext,
+    name: str,
+    zone_name: str,
+    surfaces: tuple[str, ...] = SURFACES,
+    earlier: Sequence[Earlier] = (),
 ) -> dict[str, object]:
     blocks = [
         InputBlock(
@@ -61,6 +93,16 @@ def publish_modal(
             element=UserSelectElement(action_id=Action.VALUE, placeholder="Decides if they can't"),
         ),
         InputBlock(
+            block_id=PublishBlock.APPROVERS,
+            label=PublishField.APPROVERS.value,
+            optional=True,
+            hint="Owners of brand and product context: each gets a DM to approve or request "
+            "changes.",
+            element=UserMultiSelectElement(
+                action_id=Action.VALUE, placeholder="Who signs off", max_selected_items=10
+            ),
+        ),
+        InputBlock(
             block_id=PublishBlock.WINDOW,
             label=PublishField.WINDOW.value,
             hint=f"YYYY-MM-DD HH:MM-HH:MM in your time zone ({zone_name}); "
@@ -87,6 +129,8 @@ def publish_modal(
             ),
         ),
     ]
+    if earlier:
+        blocks.append(_follows_block(earlier, preselect(name, earlier)))
     view = View(
         type="modal",
         callback_id=Callback.PUBLISH_MODAL,

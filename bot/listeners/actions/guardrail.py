@@ -14,7 +14,7 @@ from bot.listeners.respond import ephemeral, replace
 from bot.services.container import Services
 from bot.services.guardrails import Verdict
 from bot.views.guardrails import guardrails_list
-from bot.views.mrkdwn import local_time, md, mention
+from bot.views.mrkdwn import join, local_time, md, mention
 
 
 def _guardrail_id(action: dict[str, Any]) -> int | None:
@@ -37,9 +37,28 @@ def register(app: App, services: Services) -> None:
             tell(md("That button does not point at a guardrail any more."))
             return
         enable = action["action_id"] == Action.GUARDRAIL_ENABLE
-        result = services.guardrails.decide(guardrail_id, by=user_id, enable=enable)
+        channel_id = (body.get("channel") or {}).get("id") or ""
+        owners = services.channel_settings.stored(channel_id).owners
+        result = services.guardrails.decide(
+            guardrail_id,
+            by=user_id,
+            enable=enable,
+            owners=owners,
+            is_admin=user_id not in owners and services.people.is_admin(user_id),
+        )
         if result.verdict is Verdict.UNKNOWN:
             tell(md("That guardrail no longer exists."))
+        elif result.verdict is Verdict.NOT_ALLOWED:
+            people = [mention(p) for p in (*owners, *result.people) if p]
+            who = join(", ", people) if people else md("nobody yet")
+            tell(
+                md(
+                    "Only this channel's owners, the people involved in its failures, or a "
+                    "workspace admin decide on this guardrail (",
+                    who,
+                    "). Nothing was changed.",
+                )
+            )
         elif result.verdict is Verdict.ALREADY and result.entry is not None:
             entry = result.entry
             who = mention(entry.decided_by) if entry.decided_by else md("someone")

@@ -44,7 +44,8 @@ def register(app: App, services: Services) -> None:
             say(views.usage(request.problem))
         elif isinstance(request, ListBlocked):
             reports, total = services.graph.blocked_in_channel(channel)
-            message = views.channel_list(reports, total, now=now)
+            soon = services.publishes.blocked_in_channel(channel)
+            message = views.channel_list(reports, total, now=now, publishes=soon)
             say(message.text, message.blocks)
         elif isinstance(request, ShowItem):
             report = services.graph.report(channel, request.item)
@@ -113,6 +114,8 @@ def register(app: App, services: Services) -> None:
                             request.reason,
                         ),
                         at=now,
+                        people=tuple(p for p in (user, request.owner_id) if p),
+                        words=request.reason,
                     )
                 )
                 named = (

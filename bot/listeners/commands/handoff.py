@@ -36,5 +36,6 @@ def register(app: App, services: Services) -> None:
                 str(zone),
                 str(settings.working_hours),
             ),
+            checklist=services.guardrails.checklist(command["channel_id"]),
         )
         open_modal(client, respond, command, view)

@@ -32,7 +32,7 @@ def register(app: App, services: Services) -> None:
         if isinstance(parsed, KpiRefusal):
             ephemeral(respond, refused_text(parsed.problems))
             return
-        logged = services.publishing.log_readings(
+        logged = services.publishes.log_readings(
             channel,
             parsed.publish,
             parsed.values,

@@ -25,5 +25,7 @@ def register(app: App, services: Services) -> None:
             context=ModalContext(channel_id=command["channel_id"]),
             name=plain_text_of(command.get("text") or "").strip(),
             zone_name=zone,
+            earlier=services.publishes.earlier_in(command["channel_id"]),
+            surfaces=tuple(services.drafts.surfaces),  # surfaces.yml, as /draft reads it
         )
         open_modal(client, respond, command, view)

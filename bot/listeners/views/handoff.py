@@ -9,7 +9,8 @@ from slack_bolt import Ack, App
 
 from bot.domain.guardrails import check_handoff
 from bot.domain.handoff import HandoffField, HandoffForm, Refusal, split_bullets, validate_handoff
-from bot.ids import BLOCK_FOR_FIELD, Callback, HandoffBlock
+from bot.domain.working_hours import deliver_at, zone_or_utc
+from bot.ids import BLOCK_FOR_FIELD, Action, Callback, HandoffBlock
 from bot.listeners.views.state import value_of
 from bot.services.container import Services
 from bot.services.guardrails import Failure
@@ -37,6 +38,13 @@ def read_form(view: dict[str, Any]) -> HandoffForm:
         act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
         urgency=value_of(view, HandoffBlock.URGENCY),
     )
+
+
+def confirmed_items(view: dict[str, Any]) -> set[str]:
+    """The checklist items ticked in the modal."""
+    values = view.get("state", {}).get("values", {})
+    chosen = values.get(HandoffBlock.CHECKLIST, {}).get(Action.VALUE, {})
+    return {o.get("value", "") for o in chosen.get("selected_options") or []}
 
 
 def register(app: App, services: Services) -> None:
@@ -77,12 +85,18 @@ def register(app: App, services: Services) -> None:
             _record_refusal(services, result, channel, body, view)
         enabled = services.guardrails.enabled(channel)
         if enabled:
+            next_owner = people.get(form.next_owner_id or "")
+            zone = zone_or_utc(next_owner.tz if next_owner else None)
             guarded = check_handoff(
                 enabled,
                 done=split_bullets(form.done),
                 backup_owner_id=form.backup_owner_id,
                 act_by_given=form.act_by is not None,
                 durable_names=services.drafts.names(channel),
+                act_by_in_hours=form.act_by is None
+                or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
+                checklist=services.guardrails.checklist(channel),
+                confirmed=confirmed_items(view),
             )
             for label, message in guarded.items():
                 errors.setdefault(HandoffField(label), message)
@@ -123,5 +137,6 @@ def _record_refusal(
                     ref=f"handoff-attempt:{view.get('id') or view.get('hash')}:{class_id}",
                     where=md("/handoff by ", mention(author), " refused: ", refusal.errors[field]),
                     at=services.clock.now(),
+                    people=(author,),
                 )
             )

@@ -41,7 +41,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={block: " ".join(parsed.problems)[:2000]})
             return
         user = body["user"]["id"]
-        logged = services.publishing.log_readings(
+        logged = services.publishes.log_readings(
             context.channel_id,
             parsed.publish,
             parsed.values,

@@ -32,6 +32,8 @@ def read_form(view: dict[str, Any]) -> PublishForm:
         window=value_of(view, PublishBlock.WINDOW),
         rules=value_of(view, PublishBlock.RULES),
         tracking=value_of(view, PublishBlock.TRACKING),
+        approvers=tuple(value_of(view, PublishBlock.APPROVERS) or ()),
+        follows=value_of(view, PublishBlock.FOLLOWS),
     )
 
 
@@ -54,7 +56,7 @@ def register(app: App, services: Services) -> None:
             return
         form = read_form(view)
         author = body["user"]["id"]
-        named = [form.owner_id, form.backup_owner_id]
+        named = [form.owner_id, form.backup_owner_id, *form.approvers]
         try:
             people = services.people.for_submission([*named, author])
         except PeopleUnavailable:
@@ -66,14 +68,14 @@ def register(app: App, services: Services) -> None:
         submitter = people.get(author)
         people = {uid: person for uid, person in people.items() if uid in named}
         zone = zone_or_utc(submitter.tz if submitter else None)
-        result = validate_publish(form, people, zone=zone)
+        result = validate_publish(form, people, zone=zone, surfaces=tuple(services.drafts.surfaces))
         if isinstance(result, PublishRefusal):
             _refuse(ack, result)
             return
         if guarded := _guardrail_errors(services, context.channel_id, result):
             _refuse(ack, PublishRefusal(guarded))
             return
-        recorded = services.publishing.create(
+        recorded = services.publishes.create(
             result,
             channel_id=context.channel_id,
             author_id=author,

@@ -11,7 +11,14 @@ def value_of(view: dict[str, Any], block_id: str) -> Any:
     """The element's value, whatever its type; None when left empty."""
     values = view.get("state", {}).get("values", {})
     element = values.get(block_id, {}).get(Action.VALUE, {})
-    for key in ("value", "selected_user", "selected_date_time"):
+    for key in (
+        "value",
+        "selected_user",
+        "selected_users",
+        "selected_conversation",
+        "selected_channel",
+        "selected_date_time",
+    ):
         if element.get(key) is not None:
             return element[key]
     option = element.get("selected_option")

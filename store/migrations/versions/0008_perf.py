@@ -1,7 +1,7 @@
 """work_item.blocked_since: the channel's blocked items as one index range
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-25 14:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.types
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,79 @@
+"""Deciding after a publish: which readings count, who decides, what a decision says, and how
+one cycle compares with the one it follows.
+
+A decision picks an action: Repeat and Stop are actions in themselves; Revise names the
+candidate action it takes up (a triggered rule's, or one written in words). Only readings
+observed from the window's start up to the decision point count; older ones are shown as
+"before the window" and no rule reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+MAX_ACTION = 200
+
+
+class Choice(StrEnum):
+    REPEAT = "repeat"
+    REVISE = "revise"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Decision:
+    choice: Choice
+    action: str | None  # Revise: the action taken up
+    by: str
+    at: datetime
+
+    @property
+    def summary(self) -> str:
+        """“Revise: shorter opener”, “Repeat”, “Stop”."""
+        label = self.choice.value.title()
+        return f"{label}: {self.action}" if self.action else label
+
+
+def may_decide(person: str, *, owner_id: str, backup_owner_id: str) -> bool:
+    return person in (owner_id, backup_owner_id)
+
+
+def revision(current: Decision | None, earlier: Sequence[Decision]) -> int:
+    """How many decisions have been made: a click carries the revision its message showed,
+    so a click on a message that is out of date is told what happened instead of applied."""
+    return len(earlier) + (1 if current is not None else 0)
+
+
+@dataclass(frozen=True)
+class DecisionRefusal:
+    message: str
+
+
+def check_revise_action(picked: str | None, written: str | None) -> str | DecisionRefusal:
+    """The action a Revise takes up: a listed candidate, or one in words (not both)."""
+    picked = " ".join((picked or "").split())
+    written = " ".join((written or "").split())
+    if picked and written:
+        return DecisionRefusal("Pick a listed action or write another one, not both.")
+    action = picked or written
+    if not action:
+        return DecisionRefusal("Revise means changing something: say what, e.g. “shorter opener”.")
+    if len(action) > MAX_ACTION:
+        return DecisionRefusal(f"Keep the action under {MAX_ACTION} characters.")
+    return action
+
+
+@dataclass(frozen=True)
+class CountedReadings:
+    """The latest reading per metric observed from the window's start up to the decision
+    point, and the latest per metric from before the window (listed, never counted)."""
+
+    counted: dict[str, tuple[float, datetime]]
+    before_window: dict[str, tuple[float, datetime]]
+
+    @property
+    def values(self) -> dict[str, float]:
+        return {metric: value for metric, (value, _) in self.counted.items()}

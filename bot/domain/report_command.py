@@ -1,0 +1,44 @@
+"""`/report [weeks] [#channel|@person]`: what the command's text asks for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 12
+USAGE = (
+    "Usage: `/report [weeks] [#channel|@person]`, e.g. `/report 4 #launch` or `/report @ben`; "
+    f"weeks from 1 to {MAX_WEEKS} (default {DEFAULT_WEEKS}), this channel unless you name one "
+    "or a person."
+)
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+_PERSON = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    weeks: int
+    channel_id: str | None
+    person: str | None
+
+
+def parse_report(text: str, *, here: str) -> ReportRequest | str:
+    """The request, or a message saying what is wrong (with the usage)."""
+    weeks: int | None = None
+    channel: str | None = None
+    person: str | None = None
+    for token in text.split():
+        if token.isdigit():
+            if weeks is not None or not 1 <= int(token) <= MAX_WEEKS:
+                return USAGE
+            weeks = int(token)
+        elif match := _CHANNEL.match(token):
+            channel = match.group(1)
+        elif match := _PERSON.match(token):
+            person = match.group(1)
+        else:
+            return f"“{token}” is not a number of weeks, a #channel or an @person.\n{USAGE}"
+    if channel and person:
+        return f"Name a channel or a person, not both.\n{USAGE}"
+    return ReportRequest(weeks or DEFAULT_WEEKS, channel or (None if person else here), person)
