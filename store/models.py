@@ -364,3 +364,7 @@ class ModalSubmission(SQLModel, table=True):
     view_id: str = Field(primary_key=True, max_length=64)
     kind: str = Field(max_length=16)  # handoff, publish, draft
     created_at: datetime = utc_column(nullable=False)
+    # An accepted form whose creation runs after the ack: what to create, until it is done
+    # (a crash in between leaves it here for the planner to finish).
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    done_at: datetime | None = utc_column()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from store.models import ModalSubmission
 
@@ -19,16 +20,50 @@ def seen(session: Session, view_id: str) -> bool:
     return session.get(ModalSubmission, view_id) is not None
 
 
-def claim(session: Session, view_id: str, kind: str, *, now: datetime) -> None:
+def claim(
+    session: Session,
+    view_id: str,
+    kind: str,
+    *,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
     """Record that this view creates something now, in the creating transaction. A twin
     submission racing this one (PostgreSQL) waits on the row and then raises AlreadySubmitted."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(ModalSubmission)
-        .values(view_id=view_id, kind=kind, created_at=now)
+        .values(
+            view_id=view_id,
+            kind=kind,
+            created_at=now,
+            payload=payload,
+            done_at=None if payload is not None else now,
+        )
         .on_conflict_do_nothing(index_elements=["view_id"])
         .returning(col(ModalSubmission.view_id))
     )
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
     if session.execute(statement).first() is None:
         raise AlreadySubmitted(view_id)
+
+
+def take_accepted(session: Session, view_id: str) -> ModalSubmission | None:
+    """The accepted, not yet created submission, locked for this transaction (PostgreSQL);
+    None once it was created."""
+    row = session.get(ModalSubmission, view_id, with_for_update=True)
+    return row if row is not None and row.done_at is None and row.payload is not None else None
+
+
+def unfinished(session: Session, kind: str, *, accepted_before: datetime) -> list[str]:
+    """View ids accepted before then and still not created (a crash came in between)."""
+    return list(
+        session.exec(
+            select(ModalSubmission.view_id).where(
+                ModalSubmission.kind == kind,
+                col(ModalSubmission.done_at).is_(None),
+                col(ModalSubmission.payload).is_not(None),
+                col(ModalSubmission.created_at) <= accepted_before,
+            )
+        ).all()
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -179,7 +180,7 @@ def test_a_failed_save_keeps_the_modal_open_and_says_so(
     def disk_full(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("INSERT", {}, Exception("disk full"))
 
-    monkeypatch.setattr(baton.services.handoffs, "create", disk_full)
+    monkeypatch.setattr(baton.services.handoffs, "accept", disk_full)
     response = baton.slack.submit(open_modal(baton), GOOD_FORM, user="U0CAI")
     assert response.status_code == 200
     assert response.json() == {
@@ -187,6 +188,28 @@ def test_a_failed_save_keeps_the_modal_open_and_says_so(
         "errors": {HandoffBlock.WORK_ITEM: NOT_SAVED},
     }
     assert posts(baton) == [] and baton.standin.dms("U0ANA") == []
+
+
+def test_a_handoff_accepted_before_a_crash_is_made_once_by_the_planner(
+    baton: RunningBaton, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The form is stored before Slack's answer; the handoff is made right after it. A crash in
+    # between (here: the work after the ack dies) must neither lose it nor make it twice.
+    real = baton.services.handoffs.create_accepted
+
+    def crash(view_id: str) -> None:
+        raise SystemExit("killed after the ack")
+
+    monkeypatch.setattr(baton.services.handoffs, "create_accepted", crash)
+    response = baton.slack.submit(open_modal(baton), GOOD_FORM, user="U0CAI")
+    assert response.status_code == 200 and response.text == ""
+    assert count(baton, Handoff) == 0 and posts(baton) == []
+    monkeypatch.setattr(baton.services.handoffs, "create_accepted", real)
+    baton.clock.advance(timedelta(minutes=1))
+    baton.sweep()
+    baton.sweep()
+    assert count(baton, Handoff) == 1
+    assert len(posts(baton)) == 1 and len(baton.standin.dms("U0ANA")) == 1
 
 
 def test_a_failed_command_answers_that_nothing_was_changed(

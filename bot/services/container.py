@@ -73,7 +73,8 @@ class Services:
         """Turn state into due messages (blocker escalations, decision prompts, reminders,
         the digest); the sweeper delivers them."""
         tz_of = self.people.tz_of
-        plans: tuple[tuple[str, Callable[[], int]], ...] = (
+        plans: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("accepted handoffs", self._create_unfinished_handoffs),
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
             ("decision prompts", lambda: self.decisions.plan(tz_of)),
             ("digests", self.digests.plan),
@@ -90,6 +91,10 @@ class Services:
             self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
         else:
             self._planning_fault.cleared()
+
+    def _create_unfinished_handoffs(self) -> None:
+        """Handoffs accepted before a crash that came before they were made."""
+        self.deliverer.deliver_keys(self.handoffs.create_unfinished())
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work owed after acks and the deliveries it started are done (tests,

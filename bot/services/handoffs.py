@@ -4,9 +4,10 @@ its edits and reminders (bot/services/handoff_outbox.py) in the same transaction
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -106,93 +107,144 @@ class HandoffService:
         next owner (or backup) of is handed on."""
         now = self.clock.now()
         try:
-            return self._create(draft, author_id, channel_id, people, view_id, now)
+            with self.db.write() as session:
+                if view_id is not None:
+                    submissions.claim(session, view_id, "handoff", now=now)
+                return self._create(session, draft, author_id, channel_id, people, now)
         except submissions.AlreadySubmitted:
             return None
 
+    # -- accepted on the ack path, created after it -------------------------------------
+
+    def accept(
+        self,
+        draft: HandoffDraft,
+        *,
+        author_id: str,
+        channel_id: str,
+        people: dict[str, Person],
+        view_id: str,
+    ) -> bool:
+        """Record a valid form under its view id, in one small write, so Slack can have its
+        answer at once; `create_accepted` makes the handoff right after. False when this view
+        was submitted already (Submit pressed twice)."""
+        payload = _accepted(draft, author_id, channel_id, people)
+        try:
+            with self.db.write() as session:
+                submissions.claim(
+                    session, view_id, "handoff", now=self.clock.now(), payload=payload
+                )
+        except submissions.AlreadySubmitted:
+            return False
+        return True
+
+    def create_accepted(self, view_id: str) -> Created | None:
+        """Make the handoff an accepted form describes, once; None when it exists already."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            accepted = submissions.take_accepted(session, view_id)
+            if accepted is None or accepted.payload is None:
+                return None
+            draft, author_id, channel_id, people = _from_accepted(accepted.payload)
+            created = self._create(session, draft, author_id, channel_id, people, now)
+            accepted.done_at = now
+            session.add(accepted)
+        return created
+
+    def create_unfinished(self, *, older_than: timedelta = timedelta(seconds=30)) -> list[str]:
+        """Finish what a crash interrupted: accepted forms whose handoff was never made. The
+        keys to deliver now."""
+        with self.db.read() as session:
+            waiting = submissions.unfinished(
+                session, "handoff", accepted_before=self.clock.now() - older_than
+            )
+        keys: list[str] = []
+        for view_id in waiting:
+            created = self.create_accepted(view_id)
+            if created is not None:
+                keys += created.send_now
+        return keys
+
     def _create(
         self,
+        session: Session,
         draft: HandoffDraft,
         author_id: str,
         channel_id: str,
         people: dict[str, Person],
-        view_id: str | None,
         now: datetime,
     ) -> Created:
         send_now: list[str] = []
-        with self.db.write() as session:
-            if view_id is not None:
-                submissions.claim(session, view_id, "handoff", now=now)
-            item = work_items.get_or_create(session, channel_id, draft.work_item, now=now)
-            item.owner_id = draft.next_owner_id
-            session.add(item)
-            assert item.id is not None
-            for earlier in handoffs.live_of_item(session, item.id):
-                if hands_on(people_of(earlier), earlier.state, author_id):
-                    send_now += self._change(
-                        session,
-                        earlier,
-                        item,
-                        HandoffState.HANDED_ON,
-                        by=author_id,
-                        now=now,
-                        note="a new handoff of the same item",
-                    )
-            handoff = Handoff(
-                work_item_id=item.id,
-                channel_id=channel_id,
-                author_id=author_id,
-                status=draft.status,
-                done=draft.done,
-                open=draft.open,
-                next_owner_id=draft.next_owner_id,
-                next_action=draft.next_action,
-                backup_owner_id=draft.backup_owner_id,
-                act_by=draft.act_by,
-                created_at=now,
-                urgency=draft.urgency,
-                state=HandoffState.OPEN,
-                state_changed_at=now,
-                state_changed_by=author_id,
-            )
-            session.add(handoff)
-            session.flush()
-            assert handoff.id is not None
-            handoffs.record_change(
-                session,
-                HandoffStateChange(
-                    handoff_id=handoff.id,
-                    from_state=HandoffState.OPEN,
-                    to_state=HandoffState.OPEN,
-                    changed_by=author_id,
-                    changed_at=now,
-                    next_owner_id=handoff.next_owner_id,
-                    note="handed off",
-                ),
-            )
-            the_card = self.messages.card(session, handoff, item)
-            post = views.channel_post(the_card)
-            dm = views.next_owner_dm(the_card)
-            hid = handoff.id
-            first = [
-                outbox.NewMessage(
-                    key=key,
-                    target=target,
-                    text=message.text,
-                    blocks=message.blocks,
-                    due_at=now,
-                    handoff_id=hid,
-                    notify_on_failure=author_id,
-                    after_key=after,
+        item = work_items.get_or_create(session, channel_id, draft.work_item, now=now)
+        item.owner_id = draft.next_owner_id
+        session.add(item)
+        assert item.id is not None
+        for earlier in handoffs.live_of_item(session, item.id):
+            if hands_on(people_of(earlier), earlier.state, author_id):
+                send_now += self._change(
+                    session,
+                    earlier,
+                    item,
+                    HandoffState.HANDED_ON,
+                    by=author_id,
+                    now=now,
+                    note="a new handoff of the same item",
                 )
-                for key, target, message, after in (
-                    (post_key(hid), channel_id, post, None),
-                    (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
-                )
-            ]
-            # One INSERT for the post, the DM and the reminders: this is on the ack path.
-            reminders = self.messages.reminders(session, handoff, the_card, now, people, new=True)
-            outbox.enqueue_many(session, [*first, *reminders], now=now)
+        handoff = Handoff(
+            work_item_id=item.id,
+            channel_id=channel_id,
+            author_id=author_id,
+            status=draft.status,
+            done=draft.done,
+            open=draft.open,
+            next_owner_id=draft.next_owner_id,
+            next_action=draft.next_action,
+            backup_owner_id=draft.backup_owner_id,
+            act_by=draft.act_by,
+            created_at=now,
+            urgency=draft.urgency,
+            state=HandoffState.OPEN,
+            state_changed_at=now,
+            state_changed_by=author_id,
+        )
+        session.add(handoff)
+        session.flush()
+        assert handoff.id is not None
+        handoffs.record_change(
+            session,
+            HandoffStateChange(
+                handoff_id=handoff.id,
+                from_state=HandoffState.OPEN,
+                to_state=HandoffState.OPEN,
+                changed_by=author_id,
+                changed_at=now,
+                next_owner_id=handoff.next_owner_id,
+                note="handed off",
+            ),
+        )
+        the_card = self.messages.card(session, handoff, item)
+        post = views.channel_post(the_card)
+        dm = views.next_owner_dm(the_card)
+        hid = handoff.id
+        first = [
+            outbox.NewMessage(
+                key=key,
+                target=target,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+                handoff_id=hid,
+                notify_on_failure=author_id,
+                after_key=after,
+            )
+            for key, target, message, after in (
+                (post_key(hid), channel_id, post, None),
+                (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
+            )
+        ]
+        # One INSERT for the post, the DM and the reminders: this is on the ack path.
+        reminders = self.messages.reminders(session, handoff, the_card, now, people, new=True)
+        outbox.enqueue_many(session, [*first, *reminders], now=now)
         return Created(handoff_id=hid, send_now=[post_key(hid), dm_key(hid), *send_now])
 
     # -- the buttons --------------------------------------------------------------------
@@ -559,3 +611,25 @@ class HandoffService:
         with self.db.read() as session:
             found = handoffs.get_with_item(session, handoff_id)
             return self.messages.card(session, *found) if found else None
+
+
+def _accepted(
+    draft: HandoffDraft, author_id: str, channel_id: str, people: dict[str, Person]
+) -> dict[str, Any]:
+    """An accepted form as JSON: the validated draft and the people as Slack described them."""
+    return {
+        "draft": {**asdict(draft), "act_by": draft.act_by.isoformat()},
+        "author_id": author_id,
+        "channel_id": channel_id,
+        "people": [asdict(person) for person in people.values()],
+    }
+
+
+def _from_accepted(
+    payload: dict[str, Any],
+) -> tuple[HandoffDraft, str, str, dict[str, Person]]:
+    fields = dict(payload["draft"])
+    fields["act_by"] = datetime.fromisoformat(fields["act_by"])
+    fields["urgency"] = Urgency(fields["urgency"])
+    people = {p["id"]: Person(**p) for p in payload["people"]}
+    return HandoffDraft(**fields), payload["author_id"], payload["channel_id"], people

@@ -106,16 +106,13 @@ def register(app: App, services: Services) -> None:
                 errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
             )
             return
-        created = services.handoffs.create(
-            result,
-            author_id=body["user"]["id"],
-            channel_id=channel,
-            people=people,
-            view_id=view["id"],
+        view_id = view["id"]
+        accepted = services.handoffs.accept(
+            result, author_id=body["user"]["id"], channel_id=channel, people=people, view_id=view_id
         )
-        ack()  # also for a second press of Submit (created is None): the first one counted
-        if created is not None:
-            services.deliverer.deliver_keys(created.send_now)
+        ack()  # also for a second press of Submit (not accepted): the first one counted
+        if accepted:
+            services.after_ack(lambda: create_accepted(services, view_id))
         services.after_ack(lambda: services.people.refresh(named))
 
 
@@ -140,3 +137,11 @@ def _record_refusal(
                     people=(author,),
                 )
             )
+
+
+def create_accepted(services: Services, view_id: str) -> None:
+    """After the ack: the handoff, its post and DM (the form was stored before Slack's answer,
+    so a crash here leaves it for the planner to finish)."""
+    created = services.handoffs.create_accepted(view_id)
+    if created is not None:
+        services.deliverer.deliver_keys(created.send_now)

@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("view_id", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("created_at", store.types.UTCDateTime(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=True),
+        sa.Column("done_at", store.types.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("view_id", name=op.f("pk_modal_submission")),
     )
 
