@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
@@ -65,6 +65,43 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+class WriterLock:
+    """SQLite's one writer, taken in turn within this process: writers are woken the moment
+    it is free (SQLite's busy handler would sleep on its back-off, up to 100 ms a try), and an
+    urgent writer (a request Slack is waiting on) goes before background ones. Re-entrant."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def turn(self, *, urgent: bool) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._free:
+            if self._owner != me:
+                if urgent:
+                    self._urgent_waiting += 1
+                try:
+                    self._free.wait_for(
+                        lambda: self._owner is None and (urgent or self._urgent_waiting == 0)
+                    )
+                finally:
+                    if urgent:
+                        self._urgent_waiting -= 1
+                self._owner = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._free:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._free.notify_all()
+
+
 class Database:
     """One engine per process; `read()` and `write()` hand out short transactions."""
 
@@ -82,17 +119,14 @@ class Database:
             )
             _configure_sqlite(self.engine)
             self._write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-            # SQLite has one writer. Writers of this process queue here and are woken the
-            # moment the lock is free; left to SQLite's busy handler they would sleep on its
-            # back-off (up to 100 ms a try) while the lock sat free. Other processes still
-            # meet the busy timeout.
-            self._writer: AbstractContextManager[object] = threading.RLock()
+            # Other processes still meet SQLite's busy timeout.
+            self._writer: WriterLock | None = WriterLock()
         else:
             self.engine = create_engine(
                 self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10
             )
             self._write_engine = self.engine
-            self._writer = nullcontext()  # PostgreSQL locks rows, not the database
+            self._writer = None  # PostgreSQL locks rows, not the database
 
     @property
     def dialect(self) -> str:
@@ -104,9 +138,11 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A transaction that commits on success and rolls back on error."""
-        with self._writer, Session(self._write_engine, expire_on_commit=False) as session:
+    def write(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on error. `urgent`: someone
+        waits for it (Slack's 3-second answer); on SQLite it goes before background writers."""
+        turn = self._writer.turn(urgent=urgent) if self._writer else nullcontext()
+        with turn, Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

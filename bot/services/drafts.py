@@ -52,7 +52,7 @@ class DraftService:
     def _record(
         self, draft: DraftIn, channel_id: str, author_id: str, view_id: str | None, now: datetime
     ) -> list[str]:
-        with self.db.write() as session:
+        with self.db.write(urgent=True) as session:  # Slack waits for this answer
             if view_id is not None:
                 submissions.claim(session, view_id, "draft", now=now)
             row = Draft(

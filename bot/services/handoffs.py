@@ -130,7 +130,7 @@ class HandoffService:
         was submitted already (Submit pressed twice)."""
         payload = _accepted(draft, author_id, channel_id, people)
         try:
-            with self.db.write() as session:
+            with self.db.write(urgent=True) as session:  # Slack waits for this answer
                 submissions.claim(
                     session, view_id, "handoff", now=self.clock.now(), payload=payload
                 )

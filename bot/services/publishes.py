@@ -83,7 +83,7 @@ class PublishService:
     def _create(
         self, draft: PublishDraft, channel_id: str, author_id: str, attempt: str, now: datetime
     ) -> Recorded | PublishRefusal:
-        with self.db.write() as session:
+        with self.db.write(urgent=True) as session:  # Slack waits for this answer
             if submissions.seen(session, attempt):
                 raise submissions.AlreadySubmitted(attempt)
             if publishes.find(session, channel_id, draft.name) is not None:
