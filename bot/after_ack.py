@@ -10,11 +10,50 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 log = logging.getLogger("baton.after_ack")
+
+# Background work waits at most this long for a gap between requests (never starved).
+MAX_YIELD = 2.0
+
+
+class Foreground:
+    """The requests Slack is timing in this process. Python threads share one interpreter
+    lock, so work running beside a burst of requests makes every answer in the burst later;
+    background work (a handoff's post, which nobody is timing) waits for a gap instead."""
+
+    def __init__(self, *, max_yield: float = MAX_YIELD) -> None:
+        self.max_yield = max_yield
+        self._changed = threading.Condition()
+        self._in_flight = 0
+        self._inside = threading.local()
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        with self._changed:
+            self._in_flight += 1
+        self._inside.now = True
+        try:
+            yield
+        finally:
+            self._inside.now = False
+            with self._changed:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._changed.notify_all()
+
+    def wait_for_gap(self, *, since: float) -> None:
+        """Return once no request is in flight, or `max_yield` after `since`."""
+        if getattr(self._inside, "now", False):
+            return  # run from a request itself: waiting would wait for itself
+        left = since + self.max_yield - time.monotonic()
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight == 0, timeout=max(left, 0.0))
 
 
 class TrackedPool:
@@ -61,13 +100,37 @@ class AfterAck:
     """Runs a listener's after-ack work; a failure is logged and, where the listener said how,
     told to the person who asked (they must never be left thinking it worked)."""
 
-    def __init__(self, workers: int = 16) -> None:
+    def __init__(
+        self,
+        workers: int = 16,
+        background_workers: int = 4,
+        *,
+        foreground: Foreground | None = None,
+    ) -> None:
         self.pool = TrackedPool(workers, "baton-after-ack")
+        # Apart, so work waiting for a gap never holds up a views.open (its trigger expires).
+        self.background_pool = TrackedPool(background_workers, "baton-background")
+        self.foreground = foreground or Foreground()
 
     def __call__(
-        self, work: Callable[[], None], *, on_failure: Callable[[], None] | None = None
+        self,
+        work: Callable[[], None],
+        *,
+        on_failure: Callable[[], None] | None = None,
+        background: bool = False,
     ) -> None:
-        self.pool.submit(self._run, work, on_failure)
+        """`background`: nobody is waiting to see it at once (a post may appear a moment
+        later), so it lets the requests in flight be answered first."""
+        if background:
+            self.background_pool.submit(self._run_in_gap, work, on_failure, time.monotonic())
+        else:
+            self.pool.submit(self._run, work, on_failure)
+
+    def _run_in_gap(
+        self, work: Callable[[], None], on_failure: Callable[[], None] | None, since: float
+    ) -> None:
+        self.foreground.wait_for_gap(since=since)
+        self._run(work, on_failure)
 
     @staticmethod
     def _run(work: Callable[[], None], on_failure: Callable[[], None] | None) -> None:
@@ -82,7 +145,17 @@ class AfterAck:
                     log.exception("could not tell the user that it failed")
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        return self.pool.wait_idle(timeout)
+        deadline = time.monotonic() + timeout
+        # Background work may hand prompt work on, and the other way round: until both rest.
+        while True:
+            left = deadline - time.monotonic()
+            background = self.background_pool.wait_idle(max(left, 0.0))
+            prompt = self.pool.wait_idle(max(deadline - time.monotonic(), 0.0))
+            if not (background and prompt):
+                return False
+            if self.background_pool.wait_idle(0) and self.pool.wait_idle(0):
+                return True
 
     def close(self) -> None:
+        self.background_pool.close()
         self.pool.close()

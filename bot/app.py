@@ -21,6 +21,7 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
     settings = services.settings
     app = BatonApp(
         metrics=services.metrics,
+        foreground=services.after_ack.foreground,
         signing_secret=settings.slack_signing_secret,
         client=services.client,  # the bot token, retry handlers, every call counted
         # Socket Mode connections are authenticated by the app token instead of signatures.

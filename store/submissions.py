@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -46,6 +48,37 @@ def claim(
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
     if session.execute(statement).first() is None:
         raise AlreadySubmitted(view_id)
+
+
+def accept_all(
+    session: Session, accepted: Sequence[tuple[str, str, dict[str, Any]]], *, now: datetime
+) -> list[bool]:
+    """Record forms (view id, kind, payload) accepted for creation after the ack, in one
+    statement; for each, False when its view was submitted already (the first one counts)."""
+    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    for view_id, kind, payload in accepted:
+        first.setdefault(view_id, (kind, payload))
+    rows = [
+        {"view_id": view_id, "kind": kind, "created_at": now, "payload": payload, "done_at": None}
+        for view_id, (kind, payload) in first.items()
+    ]
+    new = set(session.execute(_accepting(session.get_bind().dialect.name), rows).scalars())
+    answers = []
+    for view_id, _, _ in accepted:
+        answers.append(view_id in new)
+        new.discard(view_id)  # the same view twice in one batch: only the first is new
+    return answers
+
+
+@cache
+def _accepting(dialect: str) -> Any:
+    """One statement per dialect, so that its compiled form is reused (the ack path)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(ModalSubmission)
+        .on_conflict_do_nothing(index_elements=["view_id"])
+        .returning(col(ModalSubmission.view_id))
+    )
 
 
 def take_accepted(session: Session, view_id: str) -> ModalSubmission | None:

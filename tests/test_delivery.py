@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -174,3 +175,25 @@ def test_a_row_whose_lease_ran_out_while_waiting_its_turn_is_not_posted(
     assert keys_posted(baton)["handoff:1:nudge"] == 0
     baton.sweep()  # the next claim takes it over, checks Slack, and posts it once
     assert keys_posted(baton)["handoff:1:nudge"] == 1
+
+
+def test_a_dm_linking_to_its_post_leaves_when_the_post_lands_without_polling(
+    baton: RunningBaton, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The DM links to the channel post, so it waits for it; Slack takes 1 s over each post.
+    # Waiting is woken by the post itself: a handful of database reads, not one per 20 ms.
+    lookups: list[str] = []
+    find = outbox.find
+
+    def counted(session: Any, key: str) -> OutboxMessage | None:
+        lookups.append(key)
+        return find(session, key)
+
+    monkeypatch.setattr(outbox, "find", counted)
+    baton.standin.set_delay("chat.postMessage", 1.0)
+    hand_off_without_wait(baton)
+    assert baton.services.settle(timeout=15)
+    [dm] = baton.standin.dms("U0ANA")
+    post_ts = baton.standin.messages("C0LAUNCH")[0]["ts"]
+    assert f"archives/C0LAUNCH/p{post_ts.replace('.', '')}" in json.dumps(dm)
+    assert lookups.count("handoff:1:post") <= 6, f"{len(lookups)} reads while waiting"

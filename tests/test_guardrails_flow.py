@@ -312,6 +312,7 @@ def test_missing_kpi_guardrail_wants_a_rule_on_an_automatic_metric(baton: Runnin
         for row in session.exec(select(ChannelGuardrail)).all():
             row.state = "disabled"
             session.add(row)
+    enable_off.forget_enforced()  # switched off by another process, ENFORCED_FOR ago
     assert "errors" not in publish(baton, **earlier).text
     assert (
         ingest(baton, reading(publish="earlier", observed_at="2026-11-24T09:00:00Z")).status_code
@@ -321,6 +322,7 @@ def test_missing_kpi_guardrail_wants_a_rule_on_an_automatic_metric(baton: Runnin
         for row in session.exec(select(ChannelGuardrail)).all():
             row.state = "enabled"
             session.add(row)
+    enable_off.forget_enforced()
     assert enable_off.automatic_metrics("C0LAUNCH") == {"reach"}
     by_hand = {"Decision rules": "engagement_rate < 0.02 -> rewrite the hook"}
     refused = errors_of(publish(baton, **by_hand))

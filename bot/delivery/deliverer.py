@@ -38,6 +38,9 @@ GROUP_SECONDS = 5.0  # a claim takes about this many seconds of one conversation
 MAX_GROUP = 50  # rows of one conversation per claim, when its pacer does not limit it
 RECLAIM_EVERY = 0.5  # seconds: while posts are in flight, look for newly due rows this often
 AFTER_WAIT = 3.0  # seconds a message waits in-process for the one it comes after
+# How often that wait looks in the database (another process may be sending it); a post by
+# this process wakes it at once.
+AFTER_RECHECK = 0.25
 _LINK = re.compile(r"<" + re.escape(AFTER_LINK) + r"\|([^<>]*)>")
 
 
@@ -94,7 +97,8 @@ class Deliverer:
         self._pool = TrackedPool(workers, "baton-deliver")
         self._wake = threading.Event()
         self._marks: dict[str, outbox.Sent] = {}  # posted, not yet written as sent
-        self._marks_guard = threading.Lock()
+        # Notified when a row is posted, so whatever comes after it goes at once.
+        self._marks_guard = threading.Condition()
 
     # -- entry points -------------------------------------------------------------------
 
@@ -231,6 +235,7 @@ class Deliverer:
         assert row.id is not None
         with self._marks_guard:
             self._marks[row.idempotency_key] = outbox.Sent(row.id, channel, ts, row.idempotency_key)
+            self._marks_guard.notify_all()
         self.metrics.message_sent(row.idempotency_key, row.due_at, self.clock.now())
 
     def deliver(self, row: OutboxMessage) -> None:
@@ -388,16 +393,9 @@ class Deliverer:
         soon). Waits a moment in-process while it is due or being sent."""
         deadline = time.monotonic() + AFTER_WAIT
         while True:
-            with self._marks_guard:
-                just_sent = self._marks.get(key)  # posted; its row not yet written as sent
+            just_sent = self._just_sent(key, wait=0.0)
             if just_sent is not None:
-                return OutboxMessage(
-                    idempotency_key=key,
-                    target=just_sent.channel or "",
-                    text="",
-                    sent_channel=just_sent.channel,
-                    sent_ts=just_sent.ts,
-                )
+                return just_sent
             with self.db.read() as session:
                 after = outbox.find(session, key)
             if after is None or after.status in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
@@ -405,11 +403,29 @@ class Deliverer:
             if after.status == OutboxStatus.SENT:
                 return after
             later = after.status == OutboxStatus.PENDING and as_utc(after.due_at) > self.clock.now()
-            if later or time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if later or left <= 0:
                 if hard:
                     raise ParentNotReady
                 return None
-            time.sleep(0.02)
+            just_sent = self._just_sent(key, wait=min(AFTER_RECHECK, left))
+            if just_sent is not None:
+                return just_sent
+
+    def _just_sent(self, key: str, *, wait: float) -> OutboxMessage | None:
+        """`key` as this process posted it and has not yet written as sent, waiting up to
+        `wait` seconds for that post."""
+        with self._marks_guard:
+            sent = self._marks_guard.wait_for(lambda: self._marks.get(key), timeout=wait)
+        if sent is None:
+            return None
+        return OutboxMessage(
+            idempotency_key=key,
+            target=sent.channel or "",
+            text="",
+            sent_channel=sent.channel,
+            sent_ts=sent.ts,
+        )
 
     def _permalink(self, sent: OutboxMessage) -> str | None:
         if sent.permalink:

@@ -56,6 +56,8 @@ def _id(value: Any) -> str:
     return SAFE_ID.sub("", value)[:80]
 
 
+# Where the HTTP layer leaves a Slack body it has parsed (the log need not parse it again).
+PARSED_PAYLOAD = "baton.payload"
 LOG_DEPTH = 20  # Slack's payloads nest a few levels; a log line needs no deeper look
 
 
@@ -172,6 +174,9 @@ class ObservedApp:
             # never parsed, and ids in it are nobody's.
             if body is None or status in (401, 413):
                 return request
+            parsed = environ.get(PARSED_PAYLOAD)
+            if parsed is not None:
+                return describe_payload(parsed)
             return describe(body, str(environ.get("CONTENT_TYPE", "")))
 
         try:

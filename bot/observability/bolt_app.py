@@ -8,14 +8,16 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.after_ack import Foreground
 from bot.observability.access import access_line, describe_payload, outcome_of
 from bot.observability.metrics import Metrics
 
 
 class BatonApp(App):
-    def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
+    def __init__(self, *, metrics: Metrics, foreground: Foreground, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics = metrics
+        self.foreground = foreground
 
     def _init_context(self, req: BoltRequest) -> None:
         # Bolt builds a plain WebClient per request; Baton has one bot token and never changes
@@ -24,6 +26,10 @@ class BatonApp(App):
         req.context["client"] = self._client
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with self.foreground.request():  # background work waits for a gap
+            return self._dispatch(req)
+
+    def _dispatch(self, req: BoltRequest) -> BoltResponse:
         if req.mode != "socket_mode":
             return super().dispatch(req)  # HTTP: counted by the WSGI layer, 401s included
         started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ from store import guardrails, outbox
 from store.db import Database
 from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
 from store.types import as_utc
+
+ENFORCED_FOR = 2.0  # seconds a channel's enabled guardrails are kept in memory
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ class GuardrailService:
         self.clock = clock
         self.window = window
         self.metrics = metrics or Metrics()
+        # What each channel's forms enforce, read on the ack path of every form: kept briefly
+        # (another process's Enable shows within ENFORCED_FOR), forgotten at once on a change
+        # made here.
+        self._enforced: dict[str, tuple[float, set[str]]] = {}
 
     # -- occurrences ------------------------------------------------------------------
 
@@ -327,6 +334,7 @@ class GuardrailService:
                 ),
                 now=now,
             )
+        self._enforced.pop(row.channel_id, None)  # committed: the next form sees it
         return Decided(Verdict.DONE, entry, (key,))
 
     def disable(self, guardrail_id: int, *, by: str, is_admin: bool) -> Decided:
@@ -343,7 +351,9 @@ class GuardrailService:
             row.state = GuardrailState.DISABLED
             row.decided_by, row.decided_at = by, now
             session.add(row)
-            return Decided(Verdict.DONE, self._entry_of(session, row))
+            decided = Decided(Verdict.DONE, self._entry_of(session, row))
+        self._enforced.pop(row.channel_id, None)
+        return decided
 
     # -- reading ----------------------------------------------------------------------
 
@@ -361,9 +371,19 @@ class GuardrailService:
                 for class_id, words in guardrails.checklist(session, channel_id)
             ]
 
+    def forget_enforced(self) -> None:
+        """Read guardrails afresh at the next form (as ENFORCED_FOR after another process
+        changed them)."""
+        self._enforced.clear()
+
     def enabled(self, channel_id: str) -> set[str]:
+        kept = self._enforced.get(channel_id)
+        if kept is not None and kept[0] > time.monotonic():
+            return set(kept[1])
         with self.db.read() as session:
-            return guardrails.enabled(session, channel_id)
+            found = guardrails.enabled(session, channel_id)
+        self._enforced[channel_id] = (time.monotonic() + ENFORCED_FOR, found)
+        return set(found)
 
     def automatic_metrics(self, channel_id: str) -> set[str]:
         with self.db.read() as session:

@@ -39,6 +39,7 @@ from bot.views import handoff_messages as views
 from bot.views.mrkdwn import local_time, md, mention
 from store import handoffs, outbox, submissions, work_items
 from store.db import Database
+from store.group_write import GroupWrite
 from store.models import (
     Handoff,
     HandoffStateChange,
@@ -90,6 +91,10 @@ class HandoffService:
         self.clock = clock
         self.policy = policy
         self.messages = HandoffOutbox(policy)
+        # Forms accepted at once are recorded together: one SQLite turn for a burst.
+        self._accept: GroupWrite[tuple[str, str, dict[str, Any]], bool] = GroupWrite(
+            db, lambda session, forms: submissions.accept_all(session, forms, now=clock.now())
+        )
 
     # -- making -------------------------------------------------------------------------
 
@@ -129,14 +134,7 @@ class HandoffService:
         answer at once; `create_accepted` makes the handoff right after. False when this view
         was submitted already (Submit pressed twice)."""
         payload = _accepted(draft, author_id, channel_id, people)
-        try:
-            with self.db.write(urgent=True) as session:  # Slack waits for this answer
-                submissions.claim(
-                    session, view_id, "handoff", now=self.clock.now(), payload=payload
-                )
-        except submissions.AlreadySubmitted:
-            return False
-        return True
+        return self._accept((view_id, "handoff", payload))
 
     def create_accepted(self, view_id: str) -> Created | None:
         """Make the handoff an accepted form describes, once; None when it exists already."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,6 +21,9 @@ from store.models import SlackUser
 log = logging.getLogger("baton.people")
 
 CACHE_FOR = timedelta(hours=12)
+# The ack path reads people from memory: what this process learned or read lately.
+MEMORY_FOR = 600.0  # seconds (monotonic)
+MEMORY_SIZE = 10_000
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
 # A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
 ACK_PATH_DEADLINE = 2.0
@@ -40,6 +45,7 @@ class People:
         self.db = db
         self.client = client
         self.clock = clock
+        self._memory = _Recent(MEMORY_SIZE, MEMORY_FOR)
         # For the ack path: a client that gives up after the given seconds and never retries.
         self.quick_client = quick_client or (
             lambda timeout: WebClient(
@@ -78,18 +84,24 @@ class People:
         )
         with self.db.write() as session:
             users.remember(session, record)
-        return _person(record)
+        person = _person(record)
+        self._memory.put(person)
+        return person
 
     def for_submission(self, user_ids: list[str | None]) -> dict[str, Person]:
         """The people a form names, for its 3-second answer: what Baton knows (whatever its
         age), else one quick users.info each within ACK_PATH_DEADLINE. Raises
         PeopleUnavailable when Slack fails or is too slow to say."""
         wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
-        with self.db.read() as session:
-            known = users.known_many(session, wanted)
-        found = {uid: _person(user) for uid, user in known.items()}
+        found = self._memory.get_many(wanted)
+        missing = [uid for uid in wanted if uid not in found]
+        if missing:
+            with self.db.read() as session:
+                known = users.known_many(session, missing)
+            for user in known.values():
+                found[user.id] = self._memory.put(_person(user))
         deadline = time.monotonic() + ACK_PATH_DEADLINE
-        for user_id in (uid for uid in wanted if uid not in known):
+        for user_id in (uid for uid in wanted if uid not in found):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PeopleUnavailable(user_id)
@@ -136,6 +148,34 @@ class People:
             person = self.lookup(user_id, fresh=fresh)
             if person is not None:
                 found[user_id] = person
+        return found
+
+
+class _Recent:
+    """People seen lately, at most `size`, each for `ttl` seconds (then read again)."""
+
+    def __init__(self, size: int, ttl: float) -> None:
+        self.size = size
+        self.ttl = ttl
+        self._people: OrderedDict[str, tuple[float, Person]] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def put(self, person: Person) -> Person:
+        with self._guard:
+            self._people[person.id] = (time.monotonic() + self.ttl, person)
+            self._people.move_to_end(person.id)
+            while len(self._people) > self.size:
+                self._people.popitem(last=False)
+        return person
+
+    def get_many(self, user_ids: list[str]) -> dict[str, Person]:
+        now = time.monotonic()
+        found: dict[str, Person] = {}
+        with self._guard:
+            for user_id in user_ids:
+                entry = self._people.get(user_id)
+                if entry is not None and entry[0] > now:
+                    found[user_id] = entry[1]
         return found
 
 

@@ -112,8 +112,8 @@ def register(app: App, services: Services) -> None:
         )
         ack()  # also for a second press of Submit (not accepted): the first one counted
         if accepted:
-            services.after_ack(lambda: create_accepted(services, view_id))
-        services.after_ack(lambda: services.people.refresh(named))
+            services.after_ack(lambda: create_accepted(services, view_id), background=True)
+        services.after_ack(lambda: services.people.refresh(named), background=True)
 
 
 def _record_refusal(
