@@ -101,6 +101,23 @@ def test_people_baton_knows_are_not_asked_about_on_the_ack_path(baton: RunningBa
     assert count(baton, Handoff) == 2
 
 
+def test_people_described_long_ago_are_asked_again_after_the_ack_and_no_one_else(
+    baton: RunningBaton,
+) -> None:
+    baton.slack.submit(open_modal(baton), GOOD_FORM, user="U0CAI")  # learns ana and ben
+    asked = len(baton.standin.calls_to("users.info"))
+    view = open_modal(baton, text="newsletter")
+    baton.slack.submit(view, {**GOOD_FORM, "Work item": "newsletter"}, user="U0CAI")
+    assert len(baton.standin.calls_to("users.info")) == asked  # all known, all fresh
+    baton.clock.advance(timedelta(hours=13))  # Slack described them 13 hours ago
+    baton.standin.add_user("U0ANA", "ana", tz="America/New_York")  # ana moved
+    view = open_modal(baton, text="webinar")
+    baton.slack.submit(view, {**GOOD_FORM, "Work item": "webinar"}, user="U0CAI")
+    refreshed = [c.params.get("user") for c in baton.standin.calls_to("users.info")[asked:]]
+    assert {"U0ANA", "U0BEN"} <= set(refreshed)
+    assert baton.services.people.cached_tz("U0ANA") == "America/New_York"
+
+
 def test_a_lookup_slack_is_slow_to_answer_is_a_field_error_within_the_deadline(
     baton: RunningBaton,
 ) -> None:

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import charts
-from bot.after_ack import TrackedPool
+from bot.after_ack import Foreground, TrackedPool
 from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
@@ -81,6 +81,7 @@ class Deliverer:
         parent_wait: timedelta = timedelta(seconds=2),
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
         metrics: Metrics | None = None,
+        foreground: Foreground | None = None,
     ) -> None:
         self.metrics = metrics or Metrics()
         self.db = db
@@ -95,6 +96,8 @@ class Deliverer:
         self.membership = ChannelMembership(client)
         self.workers = workers
         self._pool = TrackedPool(workers, "baton-deliver")
+        # Posts are not what Slack's 3-second answers wait for: they go in the gaps.
+        self.foreground = foreground or Foreground()
         self._wake = threading.Event()
         self._marks: dict[str, outbox.Sent] = {}  # posted, not yet written as sent
         # Notified when a row is posted, so whatever comes after it goes at once.
@@ -118,11 +121,12 @@ class Deliverer:
         for row in rows:
             groups[row.parent_key or row.target].append(row)
         # One conversation's turn must not hold up another's (a DM behind a busy channel).
+        claimed = time.monotonic()
         for group in groups.values():
-            self._pool.submit(self._deliver_and_flush, group)
+            self._pool.submit(self._deliver_and_flush, group, claimed)
 
-    def _deliver_and_flush(self, rows: list[OutboxMessage]) -> None:
-        self._deliver_all(rows)
+    def _deliver_and_flush(self, rows: list[OutboxMessage], claimed: float) -> None:
+        self._deliver_all(rows, claimed)
         self.flush_marks()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -171,8 +175,9 @@ class Deliverer:
             for row in rows:
                 served.add(row.target)
                 groups[row.parent_key or row.target].append(row)
+            claimed = time.monotonic()
             for key, group in groups.items():
-                future = self._pool.submit(self._deliver_all, group)
+                future = self._pool.submit(self._deliver_all, group, claimed)
                 future.add_done_callback(lambda _done: self._wake.set())
                 running[future] = key
             if not running:
@@ -223,7 +228,9 @@ class Deliverer:
 
     # -- one row ------------------------------------------------------------------------
 
-    def _deliver_all(self, rows: Iterable[OutboxMessage]) -> int:
+    def _deliver_all(self, rows: Iterable[OutboxMessage], claimed: float | None = None) -> int:
+        if claimed is not None:
+            self.foreground.wait_for_gap(since=claimed)
         count = 0
         for row in rows:
             self._deliver(row)

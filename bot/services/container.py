@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
-from bot.after_ack import AfterAck
+from bot.after_ack import AfterAck, Foreground
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.deliverer import Deliverer
@@ -158,6 +158,9 @@ def build_services(
     db = db or Database(settings.database_url)
     metrics = Metrics()
     metrics.watch_outbox(db, clock)
+    foreground = (
+        Foreground()
+    )  # requests in flight, which deliveries and background work let go first
     client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after,
@@ -224,7 +227,8 @@ def build_services(
             clock,
             lease=settings.delivery_lease,
             metrics=metrics,
+            foreground=foreground,
         ),
-        after_ack=AfterAck(),
+        after_ack=AfterAck(foreground=foreground),
         metrics=metrics,
     )

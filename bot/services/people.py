@@ -7,7 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -84,9 +84,7 @@ class People:
         )
         with self.db.write() as session:
             users.remember(session, record)
-        person = _person(record)
-        self._memory.put(person)
-        return person
+        return self._memory.put(_person(record), record.fetched_at)
 
     def for_submission(self, user_ids: list[str | None]) -> dict[str, Person]:
         """The people a form names, for its 3-second answer: what Baton knows (whatever its
@@ -99,7 +97,7 @@ class People:
             with self.db.read() as session:
                 known = users.known_many(session, missing)
             for user in known.values():
-                found[user.id] = self._memory.put(_person(user))
+                found[user.id] = self._memory.put(_person(user), user.fetched_at)
         deadline = time.monotonic() + ACK_PATH_DEADLINE
         for user_id in (uid for uid in wanted if uid not in found):
             left = deadline - time.monotonic()
@@ -114,8 +112,11 @@ class People:
         return found
 
     def refresh(self, user_ids: list[str | None]) -> None:
-        """Bring stale cache entries up to date (after an ack, off Slack's clock)."""
-        for user_id in dict.fromkeys(uid for uid in user_ids if uid):
+        """Bring stale cache entries up to date (after an ack, off Slack's clock); people this
+        process read or fetched lately are left alone."""
+        wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
+        fresh = self._memory.fetched_since(wanted, self.clock.now() - CACHE_FOR)
+        for user_id in (uid for uid in wanted if uid not in fresh):
             try:
                 self.lookup(user_id)
             except (SlackApiError, OSError, TimeoutError) as error:
@@ -152,31 +153,34 @@ class People:
 
 
 class _Recent:
-    """People seen lately, at most `size`, each for `ttl` seconds (then read again)."""
+    """People seen lately, at most `size`, each for `ttl` seconds (then read again), with when
+    Slack described them."""
 
     def __init__(self, size: int, ttl: float) -> None:
         self.size = size
         self.ttl = ttl
-        self._people: OrderedDict[str, tuple[float, Person]] = OrderedDict()
+        self._people: OrderedDict[str, tuple[float, Person, datetime]] = OrderedDict()
         self._guard = threading.Lock()
 
-    def put(self, person: Person) -> Person:
+    def put(self, person: Person, fetched_at: datetime) -> Person:
         with self._guard:
-            self._people[person.id] = (time.monotonic() + self.ttl, person)
+            self._people[person.id] = (time.monotonic() + self.ttl, person, fetched_at)
             self._people.move_to_end(person.id)
             while len(self._people) > self.size:
                 self._people.popitem(last=False)
         return person
 
-    def get_many(self, user_ids: list[str]) -> dict[str, Person]:
+    def _live(self, user_ids: list[str]) -> list[tuple[Person, datetime]]:
         now = time.monotonic()
-        found: dict[str, Person] = {}
         with self._guard:
-            for user_id in user_ids:
-                entry = self._people.get(user_id)
-                if entry is not None and entry[0] > now:
-                    found[user_id] = entry[1]
-        return found
+            entries = [self._people.get(user_id) for user_id in user_ids]
+        return [(entry[1], entry[2]) for entry in entries if entry is not None and entry[0] > now]
+
+    def get_many(self, user_ids: list[str]) -> dict[str, Person]:
+        return {person.id: person for person, _ in self._live(user_ids)}
+
+    def fetched_since(self, user_ids: list[str], since: datetime) -> set[str]:
+        return {person.id for person, fetched_at in self._live(user_ids) if fetched_at >= since}
 
 
 def _person(user: SlackUser) -> Person:
