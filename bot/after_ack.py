@@ -103,7 +103,7 @@ class AfterAck:
     def __init__(
         self,
         workers: int = 16,
-        background_workers: int = 4,
+        background_workers: int = 2,
         *,
         foreground: Foreground | None = None,
     ) -> None:

@@ -97,7 +97,7 @@ class GuardrailService:
         # What each channel's forms enforce, read on the ack path of every form: kept briefly
         # (another process's Enable shows within ENFORCED_FOR), forgotten at once on a change
         # made here.
-        self._enforced: dict[str, tuple[float, set[str]]] = {}
+        self._enforced: dict[str, tuple[float, tuple[frozenset[str], tuple[str, ...]]]] = {}
 
     # -- occurrences ------------------------------------------------------------------
 
@@ -365,25 +365,31 @@ class GuardrailService:
 
     def checklist(self, channel_id: str) -> list[str]:
         """What the handoff form asks to confirm: the words of each enabled checklist class."""
-        with self.db.read() as session:
-            return [
-                words if words and class_id.startswith(CUSTOM_PREFIX) else label_of(class_id)
-                for class_id, words in guardrails.checklist(session, channel_id)
-            ]
+        return list(self._enforced_in(channel_id)[1])
+
+    def enabled(self, channel_id: str) -> set[str]:
+        return set(self._enforced_in(channel_id)[0])
 
     def forget_enforced(self) -> None:
         """Read guardrails afresh at the next form (as ENFORCED_FOR after another process
         changed them)."""
         self._enforced.clear()
 
-    def enabled(self, channel_id: str) -> set[str]:
+    def _enforced_in(self, channel_id: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """A channel's enabled guardrails and checklist words, read at most every ENFORCED_FOR."""
         kept = self._enforced.get(channel_id)
         if kept is not None and kept[0] > time.monotonic():
-            return set(kept[1])
+            return kept[1]
         with self.db.read() as session:
-            found = guardrails.enabled(session, channel_id)
+            found = (
+                frozenset(guardrails.enabled(session, channel_id)),
+                tuple(
+                    words if words and class_id.startswith(CUSTOM_PREFIX) else label_of(class_id)
+                    for class_id, words in guardrails.checklist(session, channel_id)
+                ),
+            )
         self._enforced[channel_id] = (time.monotonic() + ENFORCED_FOR, found)
-        return set(found)
+        return found
 
     def automatic_metrics(self, channel_id: str) -> set[str]:
         with self.db.read() as session:

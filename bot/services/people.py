@@ -134,6 +134,9 @@ class People:
 
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""
+        recent = self._memory.get_many([user_id])
+        if user_id in recent:
+            return recent[user_id].tz
         with self.db.read() as session:
             known = session.get(SlackUser, user_id)
             return known.tz if known else None
