@@ -18,8 +18,11 @@ from typing import Any
 
 log = logging.getLogger("baton.after_ack")
 
-# Background work waits at most this long for a gap between requests (never starved).
-MAX_YIELD = 2.0
+# Background work waits at most this long for a gap between requests (never starved: posts
+# have no deadline, but they should not wait long), and a gap is a moment with no request in
+# flight for QUIET (a client sends its next request at once).
+MAX_YIELD = 5.0
+QUIET = 0.005
 
 
 class Foreground:
@@ -27,11 +30,16 @@ class Foreground:
     lock, so work running beside a burst of requests makes every answer in the burst later;
     background work (a handoff's post, which nobody is timing) waits for a gap instead."""
 
-    def __init__(self, *, max_yield: float = MAX_YIELD) -> None:
+    def __init__(self, *, max_yield: float = MAX_YIELD, quiet: float = QUIET) -> None:
         self.max_yield = max_yield
-        self._changed = threading.Condition()
+        self.quiet = quiet
+        self._changed = threading.Condition()  # notified when the last request in flight ends
         self._in_flight = 0
+        self._idle_since = float("-inf")
         self._inside = threading.local()
+        # One waiter at a time watches for the gap (the others queue here), so the end of a
+        # request wakes one thread, not every delivery that waits.
+        self._turnstile = threading.Lock()
 
     @contextmanager
     def request(self) -> Iterator[None]:
@@ -45,15 +53,29 @@ class Foreground:
             with self._changed:
                 self._in_flight -= 1
                 if self._in_flight == 0:
+                    self._idle_since = time.monotonic()
                     self._changed.notify_all()
 
     def wait_for_gap(self, *, since: float) -> None:
-        """Return once no request is in flight, or `max_yield` after `since`."""
+        """Return once no request has been in flight for `quiet` seconds, or `max_yield` after
+        `since`."""
         if getattr(self._inside, "now", False):
             return  # run from a request itself: waiting would wait for itself
-        left = since + self.max_yield - time.monotonic()
-        with self._changed:
-            self._changed.wait_for(lambda: self._in_flight == 0, timeout=max(left, 0.0))
+        deadline = since + self.max_yield
+        if not self._turnstile.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            return
+        try:
+            with self._changed:
+                while (left := deadline - time.monotonic()) > 0:
+                    if self._in_flight:
+                        self._changed.wait(left)
+                        continue
+                    quiet_left = self._idle_since + self.quiet - time.monotonic()
+                    if quiet_left <= 0:
+                        return
+                    self._changed.wait(min(quiet_left, left))
+        finally:
+            self._turnstile.release()
 
 
 class TrackedPool:

@@ -73,3 +73,26 @@ def test_waiting_for_idle_covers_work_that_background_work_hands_on() -> None:
     assert after_ack.wait_idle(5)
     assert finished.is_set()
     after_ack.close()
+
+
+def test_background_work_waits_for_a_quiet_moment_not_the_instant_between_two_requests() -> None:
+    foreground = Foreground(max_yield=30, quiet=0.2)
+    ran = threading.Event()
+    stop = threading.Event()
+
+    def one_client() -> None:  # each request sent the moment the last one is answered
+        while not stop.is_set():
+            with foreground.request():
+                time.sleep(0.01)
+
+    client = threading.Thread(target=one_client)
+    client.start()
+    waiter = threading.Thread(
+        target=lambda: (foreground.wait_for_gap(since=time.monotonic()), ran.set())
+    )
+    waiter.start()
+    assert not ran.wait(0.5), "background work slipped in between two requests"
+    stop.set()
+    client.join()
+    assert ran.wait(5)
+    waiter.join()
