@@ -80,19 +80,21 @@ def test_background_work_waits_for_a_quiet_moment_not_the_instant_between_two_re
     ran = threading.Event()
     stop = threading.Event()
 
-    def one_client() -> None:  # each request sent the moment the last one is answered
+    def one_client() -> None:  # the next request 2 ms after each answer (the network)
         while not stop.is_set():
             with foreground.request():
                 time.sleep(0.01)
+            time.sleep(0.002)
 
-    client = threading.Thread(target=one_client)
+    client = threading.Thread(target=one_client, daemon=True)
     client.start()
     waiter = threading.Thread(
-        target=lambda: (foreground.wait_for_gap(since=time.monotonic()), ran.set())
+        target=lambda: (foreground.wait_for_gap(since=time.monotonic()), ran.set()), daemon=True
     )
     waiter.start()
-    assert not ran.wait(0.5), "background work slipped in between two requests"
-    stop.set()
+    try:
+        assert not ran.wait(0.5), "background work slipped in between two requests"
+    finally:
+        stop.set()
     client.join()
     assert ran.wait(5)
-    waiter.join()
