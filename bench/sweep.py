@@ -83,6 +83,8 @@ def _row(key: str, target: str, due_at: datetime, now: datetime) -> dict[str, An
         "blocks": [],
         "handoff_id": None,
         "needs_unacknowledged": False,
+        "after_key": None,
+        "permalink": None,
         "notify_on_failure": None,
         "status": OutboxStatus.PENDING.value,
         "due_at": due_at,

@@ -29,6 +29,7 @@ from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, Ou
 from store.types import as_utc
 
 ENFORCED_FOR = 2.0  # seconds a channel's enabled guardrails are kept in memory
+ENFORCED_CHANNELS = 10_000  # channels kept at most
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,8 @@ class GuardrailService:
                     for class_id, words in guardrails.checklist(session, channel_id)
                 ),
             )
+        if len(self._enforced) >= ENFORCED_CHANNELS:
+            self._enforced.clear()  # kept for seconds only: a full cache is mostly stale
         self._enforced[channel_id] = (time.monotonic() + ENFORCED_FOR, found)
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import threading
 import time
 import uuid
@@ -305,6 +306,8 @@ class SlackStandIn:
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> str:
         from waitress.server import create_server
 
+        # Requests queued at Slack's end are no news for whoever reads Baton's output.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self._server = create_server(self.wsgi_app, host=host, port=port, threads=8)
         serving.start(self._server)
         self.url = f"http://{host}:{self._server.effective_port}/api/"
