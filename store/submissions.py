@@ -28,7 +28,6 @@ def claim(
     kind: str,
     *,
     now: datetime,
-    payload: dict[str, Any] | None = None,
 ) -> None:
     """Record that this view creates something now, in the creating transaction. A twin
     submission racing this one (PostgreSQL) waits on the row and then raises AlreadySubmitted."""
@@ -39,8 +38,7 @@ def claim(
             view_id=view_id,
             kind=kind,
             created_at=now,
-            payload=payload,
-            done_at=None if payload is not None else now,
+            done_at=now,
         )
         .on_conflict_do_nothing(index_elements=["view_id"])
         .returning(col(ModalSubmission.view_id))

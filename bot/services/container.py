@@ -158,9 +158,8 @@ def build_services(
     db = db or Database(settings.database_url)
     metrics = Metrics()
     metrics.watch_outbox(db, clock)
-    foreground = (
-        Foreground()
-    )  # requests in flight, which deliveries and background work let go first
+    # The requests in flight, which deliveries and background work let go first.
+    foreground = Foreground()
     client = client or web_client(settings, metrics)
     policy = EscalationPolicy(
         escalate_after=settings.escalate_after,
