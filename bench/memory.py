@@ -8,7 +8,9 @@ create, Deliverer.deliver_keys), from 4 threads, as waitress would. Each goes to
 per-channel pacer, the user cache and the delivery path all see every conversation. The
 Slack stand-in runs in this process. After 1k handoffs, and again after `--handoffs`
 (100k), the child waits for the outbox to drain, collects garbage and reads its RSS
-(/proc/self/status VmRSS). Target: RSS(100k) <= 1.2 x RSS(1k).
+(/proc/self/status VmRSS), with what SQLite and glibc's malloc say they hold (in use, free,
+mmapped). The child caps malloc's arenas first, as `baton serve` does; its sweeper hands free
+pages back every minute, as in `baton serve`. Target: RSS(100k) <= 1.2 x RSS(1k).
 
     .venv/bin/python -m bench.memory [--handoffs 100000] [--conversations 20000]
     .venv/bin/python -m bench.memory --quick        # 10k handoffs across 4k conversations
@@ -17,6 +19,7 @@ Slack stand-in runs in this process. After 1k handoffs, and again after `--hando
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import logging
@@ -42,11 +45,52 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS")
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def where_memory_is() -> dict[str, float]:
+    """RSS split by who holds it: SQLite's own allocations, glibc's heap in use and free."""
+    mb = 1024 * 1024
+    found: dict[str, float] = {}
+    try:
+        sqlite = ctypes.CDLL("libsqlite3.so.0")
+        sqlite.sqlite3_memory_used.restype = ctypes.c_int64
+        found["sqlite_mb"] = sqlite.sqlite3_memory_used() / mb
+    except OSError:
+        pass
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        found["malloc_used_mb"] = info.uordblks / mb
+        found["malloc_free_mb"] = info.fordblks / mb
+        found["malloc_mmap_mb"] = info.hblkhd / mb
+    except (OSError, AttributeError):
+        pass
+    return found
+
+
 def child(handoffs: int, conversations: int) -> int:
     """Runs in the child: `baton serve`'s parts, driven through the service layer."""
     from sqlmodel import col, func, select
     from waitress.server import create_server
 
+    from bot import allocator
     from bot.app import build_app
     from bot.config import load_settings
     from bot.delivery.sweeper import Sweeper
@@ -56,6 +100,7 @@ def child(handoffs: int, conversations: int) -> int:
     from store.models import OutboxMessage, OutboxStatus
 
     logging.basicConfig(level=logging.WARNING)
+    allocator.cap_arenas()  # as `baton serve` does first
     settings = load_settings(env_file=None)
     services = prepare(settings)
     app = build_app(services, socket_mode=False)
@@ -104,7 +149,12 @@ def child(handoffs: int, conversations: int) -> int:
         gc.collect()
         print(
             json.dumps(
-                {"handoffs": done, "rss_mb": rss_mb(), "pacer": len(services.deliverer.pacer)}
+                {
+                    "handoffs": done,
+                    "rss_mb": rss_mb(),
+                    "pacer": len(services.deliverer.pacer),
+                    **where_memory_is(),
+                }
             ),
             flush=True,
         )
@@ -173,6 +223,12 @@ def main() -> int:
         print("the child failed", file=sys.stderr)
         return 1
     first, last = points
+    held = ("sqlite_mb", "malloc_used_mb", "malloc_free_mb", "malloc_mmap_mb")
+
+    def split(point: dict[str, float]) -> str:
+        parts = [f"{name.removesuffix('_mb')} {point[name]:.1f}" for name in held if name in point]
+        return f"; of it {', '.join(parts)}" if parts else ""
+
     seconds = next((line["seconds"] for line in lines if "seconds" in line), float("nan"))
     ratio = last["rss_mb"] / first["rss_mb"]
     met = ratio <= TARGET
@@ -181,9 +237,9 @@ def main() -> int:
         f"{args.conversations} conversations, driven through the service layer "
         f"({seconds:.0f} s):\n"
         f"    after {int(first['handoffs']):>7,}: {first['rss_mb']:.1f} MB "
-        f"(pacer remembers {int(first['pacer'])} conversations)\n"
+        f"(pacer remembers {int(first['pacer'])} conversations{split(first)})\n"
         f"    after {int(last['handoffs']):>7,}: {last['rss_mb']:.1f} MB "
-        f"(pacer remembers {int(last['pacer'])} conversations)\n"
+        f"(pacer remembers {int(last['pacer'])} conversations{split(last)})\n"
         f"    ratio {ratio:.2f}  (<= {TARGET}: {'met' if met else 'NOT met'})"
     )
     return 0 if met else 1

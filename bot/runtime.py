@@ -27,6 +27,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from bot import allocator
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
@@ -237,6 +238,7 @@ def prepare(settings: Settings) -> Services:
 
 
 def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
+    allocator.cap_arenas()  # before any thread starts
     require(settings, "slack_bot_token")
     socket_mode = bool(settings.slack_app_token)
     if not socket_mode:
@@ -279,6 +281,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
 
 
 def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
+    allocator.cap_arenas()  # before any thread starts
     require(settings, "slack_bot_token")
     check_bot_token(settings)
     db, revision = open_database(settings)

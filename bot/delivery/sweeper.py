@@ -17,6 +17,7 @@ import psycopg
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import make_url
 
+from bot import allocator
 from bot.delivery.deliverer import Deliverer
 from bot.observability.faults import FaultLog
 from store import outbox
@@ -29,6 +30,7 @@ BUSY_RETRY = 0.25  # seconds: something is due but another sweeper holds its con
 COALESCE = 0.1
 LISTEN_POLL = 2.0  # seconds between checks for shutdown while listening
 RECONNECT_AFTER = 5.0
+GIVE_BACK_EVERY = 60.0  # seconds between handing the allocator's free pages back
 
 
 class Sweeper:
@@ -87,7 +89,16 @@ class Sweeper:
                 coalesce=True,
                 next_run_time=datetime.now(UTC),
             )
-            self._scheduler.start()
+        # A long-lived process: what its busiest moments freed goes back to the system.
+        self._scheduler.add_job(
+            allocator.give_back_free_memory,
+            "interval",
+            seconds=GIVE_BACK_EVERY,
+            id="baton-give-back",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.start()
         log.info("sweeper delivering as rows fall due; planning every %ss", self.interval)
 
     def shutdown(self) -> None:

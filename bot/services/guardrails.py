@@ -29,7 +29,8 @@ from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, Ou
 from store.types import as_utc
 
 ENFORCED_FOR = 2.0  # seconds a channel's enabled guardrails are kept in memory
-ENFORCED_CHANNELS = 10_000  # channels kept at most
+ENFORCED_CHANNELS = 1_000  # channels kept at most (only those asked about in ENFORCED_FOR)
+NOTHING_ENFORCED: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
 
 
 @dataclass(frozen=True)
@@ -389,9 +390,15 @@ class GuardrailService:
                     for class_id, words in guardrails.checklist(session, channel_id)
                 ),
             )
+        found = found if any(found) else NOTHING_ENFORCED  # most channels: one shared answer
+        now = time.monotonic()
         if len(self._enforced) >= ENFORCED_CHANNELS:
-            self._enforced.clear()  # kept for seconds only: a full cache is mostly stale
-        self._enforced[channel_id] = (time.monotonic() + ENFORCED_FOR, found)
+            # Kept for seconds only: most of a full cache is stale.
+            for stale in [key for key, (until, _) in self._enforced.items() if until <= now]:
+                self._enforced.pop(stale, None)
+            if len(self._enforced) >= ENFORCED_CHANNELS:
+                self._enforced.clear()
+        self._enforced[channel_id] = (now + ENFORCED_FOR, found)
         return found
 
     def automatic_metrics(self, channel_id: str) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -23,7 +24,7 @@ log = logging.getLogger("baton.people")
 CACHE_FOR = timedelta(hours=12)
 # The ack path reads people from memory: what this process learned or read lately.
 MEMORY_FOR = 600.0  # seconds (monotonic)
-MEMORY_SIZE = 10_000
+MEMORY_SIZE = 2_000  # people; the rest are read from the database
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
 # A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
 ACK_PATH_DEADLINE = 2.0
@@ -187,4 +188,6 @@ class _Recent:
 
 
 def _person(user: SlackUser) -> Person:
-    return Person(id=user.id, name=user.name, tz=user.tz, is_bot=user.is_bot, deleted=user.deleted)
+    # Zones are few and shared by many people: one string each.
+    tz = sys.intern(user.tz) if user.tz else None
+    return Person(id=user.id, name=user.name, tz=tz, is_bot=user.is_bot, deleted=user.deleted)
