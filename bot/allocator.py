@@ -10,21 +10,23 @@ are no-ops.
 from __future__ import annotations
 
 import ctypes
-import logging
-
-log = logging.getLogger("baton.allocator")
+from functools import cache
 
 M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's <malloc.h>
 ARENAS = 2  # two lock domains: little contention under the GIL, little memory held
 
 
+@cache
 def _glibc() -> ctypes.CDLL | None:
+    """glibc, loaded once and its two calls typed; None anywhere else."""
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
         return None
     if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
         return None
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.malloc_trim.argtypes = [ctypes.c_size_t]
     return libc
 
 
@@ -33,7 +35,6 @@ def cap_arenas(arenas: int = ARENAS) -> bool:
     libc = _glibc()
     if libc is None:
         return False
-    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     return bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
@@ -42,5 +43,4 @@ def give_back_free_memory() -> bool:
     libc = _glibc()
     if libc is None:
         return False
-    libc.malloc_trim.argtypes = [ctypes.c_size_t]
     return bool(libc.malloc_trim(0))
