@@ -2,9 +2,11 @@
 `baton serve` against a Bolt app that only acks (with Bolt's default runner), in one run.
 
 Both run at once as separate processes behind the same WSGI server (waitress, 8 threads) and
-get the same signed `/handoff` requests, at 1 and at 8 concurrent clients. After a warm-up of
-each, the requests go in rounds that alternate between the two servers (A B B A A B ...), so
-whatever else the machine is doing lands on both alike; p50/p99 are over all rounds.
+get the same signed requests, at 1 and at 8 concurrent clients; so does a third, the floor: the
+no-op app answering as its listener returns (`process_before_response`, no 10 ms polling),
+which no Bolt app can beat, reported for reference. After a warm-up of each, the requests go
+in rounds that alternate between the servers (A B C C B A ...), so whatever else the machine is
+doing lands on all alike; p50/p99 are over all rounds.
 
 The Slack Web API is the stand-in (bot.slack_standin), run in a process of its own so that
 answering Baton's views.open never competes with the clients' timing here. Every request
@@ -184,7 +186,7 @@ def run_level(
             target.busy[surface] = 0.0
             target.sent[surface] = 0
         for index in range(rounds):
-            # A B, B A, A B, ...: neither always goes first, so drift cancels.
+            # A B C, C B A, ...: none always goes first, so drift cancels.
             order = targets if index % 2 == 0 else list(reversed(targets))
             for target in order:
                 target.samples[surface, clients] += client.burst(pool, target, surface, per_round)
@@ -225,9 +227,10 @@ def main() -> int:
     standin.set_delay("users.info", 0.1)
     api_url = standin.serve()
 
-    baton_port, noop_port = free_port(), free_port()
+    baton_port, noop_port, floor_port = free_port(), free_port(), free_port()
     baton = Target("baton", f"http://127.0.0.1:{baton_port}/slack/events")
     noop = Target("noop", f"http://127.0.0.1:{noop_port}/slack/events")
+    floor = Target("floor", f"http://127.0.0.1:{floor_port}/slack/events")
     with tempfile.TemporaryDirectory() as tmp:
         env = serve_env(tmp, api_url=api_url, port=baton_port, token=TOKEN, secret=SECRET)
         baton_cmd = baton_serve("127.0.0.1")  # with its sweeper, as deployed
@@ -244,17 +247,20 @@ def main() -> int:
             "--api-url",
             api_url,
         ]
+        floor_cmd = [*noop_cmd, "--no-polling"]
+        floor_cmd[floor_cmd.index(str(noop_port))] = str(floor_port)
         client = Client(standin)
         try:
             with (
                 process(baton_cmd, env, baton_port, Path(tmp) / "baton.log"),
                 process(noop_cmd, env, noop_port, Path(tmp) / "noop.log"),
+                process(floor_cmd, env, floor_port, Path(tmp) / "floor.log"),
             ):
                 for surface in surfaces:
                     for clients in levels:
                         run_level(
                             client,
-                            [baton, noop],
+                            [baton, noop, floor],
                             surface=surface,
                             clients=clients,
                             requests_each=args.requests,
@@ -268,7 +274,7 @@ def main() -> int:
                 if " ERROR " in line or line.startswith("Traceback")
             ]
         except Exception:
-            for name in ("baton.log", "noop.log"):
+            for name in ("baton.log", "noop.log", "floor.log"):
                 print(f"--- {name} (tail)", tail(Path(tmp) / name), sep="\n", file=sys.stderr)
             raise
         finally:
@@ -314,6 +320,19 @@ def main() -> int:
             f"{base_rate:.0f} (x{ours_rate / base_rate:.2f}; target >= {RATE_TARGET}x): "
             f"{verdict(met)}"
         )
+    print(
+        "\nThe floor, for reference (no target): the no-op app answering as its listener returns"
+        "\n(process_before_response), which no Bolt app can beat; the ratio is to the no-op."
+    )
+    for surface in surfaces:
+        for clients in levels:
+            least, base = floor.samples[surface, clients], noop.samples[surface, clients]
+            f50, b50 = quantile_ms(least, 50), quantile_ms(base, 50)
+            f99, b99 = quantile_ms(least, 99), quantile_ms(base, 99)
+            print(
+                f"  floor {surface:<8} {clients:>2} clients: p50 {f50:.2f} ms (x{f50 / b50:.2f}), "
+                f"p99 {f99:.2f} ms (x{f99 / b99:.2f})"
+            )
     print(f"errors in baton's log: {len(problems)}", *problems[:5], sep="\n  ")
     if "handoff" in surfaces:
         print(

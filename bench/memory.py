@@ -9,8 +9,9 @@ per-channel pacer, the user cache and the delivery path all see every conversati
 Slack stand-in runs in this process. After 1k handoffs, and again after `--handoffs`
 (100k), the child waits for the outbox to drain, collects garbage and reads its RSS
 (/proc/self/status VmRSS), with what SQLite and glibc's malloc say they hold (in use, free,
-mmapped). The child caps malloc's arenas first, as `baton serve` does; its sweeper hands free
-pages back every minute, as in `baton serve`. Target: RSS(100k) <= 1.2 x RSS(1k).
+mmapped). The child caps malloc's arenas first and freezes its start-up objects, as `baton
+serve` does; its sweeper hands free pages back every minute, as in `baton serve`. Target:
+RSS(100k) <= 1.2 x RSS(1k).
 
     .venv/bin/python -m bench.memory [--handoffs 100000] [--conversations 20000]
     .venv/bin/python -m bench.memory --quick        # 10k handoffs across 4k conversations
@@ -90,7 +91,7 @@ def child(handoffs: int, conversations: int) -> int:
     from sqlmodel import col, func, select
     from waitress.server import create_server
 
-    from bot import allocator
+    from bot import allocator, collector
     from bot.app import build_app
     from bot.config import load_settings
     from bot.delivery.sweeper import Sweeper
@@ -107,6 +108,7 @@ def child(handoffs: int, conversations: int) -> int:
     server = create_server(
         handler_for(app, services), host="127.0.0.1", port=0, threads=8, ident="baton"
     )
+    collector.freeze_startup_objects()  # as `baton serve` does before serving
     sweeper = Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
     sweeper.start()
     half = conversations // 2

@@ -24,6 +24,12 @@ def main() -> None:
     parser.add_argument("--signing-secret", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--api-url", required=True, help="the Web API base URL (the stand-in)")
+    parser.add_argument(
+        "--no-polling",
+        action="store_true",
+        help="process_before_response: answer when the listener returns, not at Bolt's next "
+        "10 ms check (the floor for any Bolt app)",
+    )
     args = parser.parse_args()
     # Bolt's single-team authorization calls auth.test once, on the first request: it must
     # reach the stand-in (not slack.com) with a token the stand-in accepts, as Baton's does.
@@ -34,6 +40,7 @@ def main() -> None:
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
         logger=logging.getLogger("noop.bolt"),
+        process_before_response=args.no_polling,
     )
 
     @app.command("/handoff")

@@ -27,7 +27,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot import allocator
+from bot import allocator, collector
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
@@ -252,6 +252,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
     try:
         app = build_app(services, socket_mode=socket_mode)
         server = bind(handler_for(app, services), host=host, port=settings.port)
+        collector.freeze_startup_objects()  # built to last: no full collection walks them
         cleanup.insert(0, server.close)
         if socket_mode:
             socket_handler = connect_socket_mode(app, settings.slack_app_token or "")
@@ -288,6 +289,7 @@ def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
     services = build_services(settings, SystemClock(), db=db)
     sweeper = Sweeper(services.deliverer, settings.sweep_interval, plan=services.plan)
     probes = probe_server(services, host=host)  # GET /healthz and /metrics on $PORT
+    collector.freeze_startup_objects()
     log.info("database at revision %s (%s)", revision, redacted(settings.database_url))
     try:
         with stop_on_signals() as stop:

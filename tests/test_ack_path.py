@@ -137,8 +137,9 @@ def test_a_ratelimited_lookup_is_not_retried_and_the_retry_posts_once(
 ) -> None:
     # Slack answers users.info with a 429 and Retry-After 4: waiting it out would miss the
     # 3 s, Slack would show an error, the person would press Submit again: two posts.
-    baton.standin.fail_next(method="users.info", status=429, retry_after=4)
     view = open_modal(baton)
+    baton.services.after_ack.background_pool.wait_idle()  # /handoff learnt who cai is
+    baton.standin.fail_next(method="users.info", status=429, retry_after=4)
     response, took = timed(lambda: unsettled(baton).submit(view, GOOD_FORM, user="U0CAI"))
     assert took < 2.9 and "errors" in response.json()
     assert baton.slack.submit(view, GOOD_FORM, user="U0CAI").text == ""

@@ -24,10 +24,11 @@ GOOD_FORM = {
 def open_modal(
     baton: RunningBaton, text: str = "launch copy", user: str = "U0CAI"
 ) -> dict[str, Any]:
+    opened = len(baton.standin.calls_to("views.open"))
     response = baton.slack.command("/handoff", text, user=user)
     assert response.status_code == 200
     deadline = time.monotonic() + 5
-    while not baton.standin.calls_to("views.open") and time.monotonic() < deadline:
+    while len(baton.standin.calls_to("views.open")) == opened and time.monotonic() < deadline:
         time.sleep(0.01)
     return baton.slack.last_view()
 
@@ -59,6 +60,18 @@ def test_handoff_opens_a_modal_with_the_contract_fields(baton: RunningBaton) -> 
     assert work_item["initial_value"] == "launch copy"
     optional = {b["label"]["text"] for b in view["blocks"] if b.get("optional")}
     assert optional == {"Done", "Open", "Backup owner", "Act by"}
+
+
+def act_by_hint_of(view: dict[str, Any]) -> str:
+    act_by = next(b for b in view["blocks"] if b.get("label", {}).get("text") == "Act by")
+    return str(act_by["hint"]["text"])
+
+
+def test_the_act_by_hint_is_in_the_time_zone_of_who_runs_handoff(baton: RunningBaton) -> None:
+    # Baton has never met cai: the first hint is in UTC, and cai's zone is learnt after.
+    assert "(UTC)" in act_by_hint_of(open_modal(baton, user="U0CAI"))
+    baton.services.after_ack.background_pool.wait_idle()
+    assert "(America/New_York)" in act_by_hint_of(open_modal(baton, user="U0CAI"))
 
 
 def test_a_valid_handoff_is_posted_and_the_next_owner_gets_a_dm(baton: RunningBaton) -> None:

@@ -140,7 +140,9 @@ class People:
             return recent[user_id].tz
         with self.db.read() as session:
             known = session.get(SlackUser, user_id)
-            return known.tz if known else None
+        if known is None:
+            return None
+        return self._memory.put(_person(known), known.fetched_at).tz
 
     def tz_of(self, user_id: str) -> str | None:
         """The user's Slack time zone (cached), None when unknown: callers fall back to UTC."""

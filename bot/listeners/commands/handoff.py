@@ -23,7 +23,8 @@ def register(app: App, services: Services) -> None:
     def open_handoff_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         # The trigger lives 3 s and is single-use: open the view before anything slow.
         settings = services.settings
-        zone = zone_or_utc(services.people.cached_tz(command["user_id"]))
+        known_tz = services.people.cached_tz(command["user_id"])
+        zone = zone_or_utc(known_tz)
         for_you = default_act_by(
             services.clock.now(), settings.act_within, settings.working_hours, zone
         )
@@ -39,3 +40,7 @@ def register(app: App, services: Services) -> None:
             checklist=services.guardrails.checklist(command["channel_id"]),
         )
         open_modal(client, respond, command, view)
+        if known_tz is None:  # learnt now, so the next hint is in their own time zone
+            services.after_ack(
+                lambda: services.people.refresh([command["user_id"]]), background=True
+            )
