@@ -6,9 +6,10 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, text, update
+from sqlalchemy import BindParameter, Integer, bindparam, event, func, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
@@ -176,19 +177,24 @@ def claim_due(
         if not picked:
             return []
         rows = list(
-            session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(picked))
-                .values(
-                    status=OutboxStatus.SENDING,
-                    lease_until=now + lease,
-                    attempts=OutboxMessage.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(OutboxMessage)
+            session.execute(
+                _CLAIM, {"picked": picked, "claim_lease": now + lease, "claim_now": now}
             ).scalars()
         )
     return sorted(rows, key=lambda row: (as_utc(row.due_at), row.id or 0))
+
+
+_CLAIM = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id).in_(bindparam("picked", expanding=True)))
+    .values(
+        status=OutboxStatus.SENDING,
+        lease_until=bindparam("claim_lease"),
+        attempts=OutboxMessage.attempts + 1,
+        updated_at=bindparam("claim_now"),
+    )
+    .returning(OutboxMessage)
+)
 
 
 def _candidates(
@@ -201,39 +207,58 @@ def _candidates(
     skip_busy_targets: bool,
     exclude_targets: Collection[str] | None,
 ) -> list[tuple[int, str, datetime]]:
-    o = OutboxMessage
-    pending = (
-        select(o.id, o.target, o.due_at)
-        .where(col(o.status) == OutboxStatus.PENDING, col(o.due_at) <= now)
-        # due_at alone: the order of ix_outbox_status_due_at, so nothing is sorted
-        .order_by(col(o.due_at))
-        .limit(limit)
-    )
-    expired = (
-        select(o.id, o.target, o.due_at)
-        .where(col(o.status) == OutboxStatus.SENDING, col(o.lease_until) <= now)
-        .order_by(col(o.due_at))
-        .limit(limit)
-    )
+    params: dict[str, Any] = {"now": now, "limit": limit}
+    if keys is not None:
+        params["keys"] = list(keys)
+    if exclude_targets:
+        params["exclude"] = list(exclude_targets)
     found: list[tuple[int, str, datetime]] = []
-    for query in (expired, pending):
-        if keys is not None:
-            query = query.where(col(o.idempotency_key).in_(list(keys)))
-        if exclude_targets:
-            query = query.where(col(o.target).not_in(list(exclude_targets)))
-        if skip_busy_targets:
-            busy = aliased(OutboxMessage)
-            query = query.where(
-                col(o.target).not_in(
-                    select(busy.target).where(
-                        col(busy.status) == OutboxStatus.SENDING, col(busy.lease_until) > now
-                    )
+    for status in (OutboxStatus.SENDING, OutboxStatus.PENDING):
+        query = _candidates_query(
+            dialect,
+            status,
+            by_keys=keys is not None,
+            excluding=bool(exclude_targets),
+            skip_busy_targets=skip_busy_targets,
+        )
+        found.extend(
+            (int(i or 0), t, as_utc(d)) for i, t, d in session.execute(query, params).all()
+        )
+    return sorted(found, key=lambda row: (row[2], row[0]))
+
+
+@cache
+def _candidates_query(
+    dialect: str, status: OutboxStatus, *, by_keys: bool, excluding: bool, skip_busy_targets: bool
+) -> Any:
+    """One candidate range, built once per shape (building it cost more than running it):
+    `sending` rows whose lease ran out, or `pending` rows that are due; both in due_at order,
+    the order of ix_outbox_status_due_at, so nothing is sorted."""
+    o = OutboxMessage
+    now: BindParameter[datetime] = bindparam("now")
+    ready = col(o.lease_until) <= now if status == OutboxStatus.SENDING else col(o.due_at) <= now
+    query = (
+        select(o.id, o.target, o.due_at)
+        .where(col(o.status) == status, ready)
+        .order_by(col(o.due_at))
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if by_keys:
+        query = query.where(col(o.idempotency_key).in_(bindparam("keys", expanding=True)))
+    if excluding:
+        query = query.where(col(o.target).not_in(bindparam("exclude", expanding=True)))
+    if skip_busy_targets:
+        busy = aliased(OutboxMessage)
+        query = query.where(
+            col(o.target).not_in(
+                select(busy.target).where(
+                    col(busy.status) == OutboxStatus.SENDING, col(busy.lease_until) > now
                 )
             )
-        if dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        found.extend((int(i or 0), t, as_utc(d)) for i, t, d in session.exec(query).all())
-    return sorted(found, key=lambda row: (row[2], row[0]))
+        )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
 
 
 def _pick(
