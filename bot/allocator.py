@@ -10,10 +10,18 @@ are no-ops.
 from __future__ import annotations
 
 import ctypes
+import logging
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
+log = logging.getLogger("baton.allocator")
 
 M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's <malloc.h>
 ARENAS = 2  # two lock domains: little contention under the GIL, little memory held
+GIVE_BACK_EVERY = 60.0  # seconds between handing the allocator's free pages back
 
 
 @cache
@@ -44,3 +52,17 @@ def give_back_free_memory() -> bool:
     if libc is None:
         return False
     return bool(libc.malloc_trim(0))
+
+
+def give_back_every(scheduler: BaseScheduler, seconds: float = GIVE_BACK_EVERY) -> None:
+    """On `scheduler`, hand free pages back every `seconds`: what a long-lived process's
+    busiest moments freed goes back to the system."""
+    scheduler.add_job(
+        give_back_free_memory,
+        "interval",
+        seconds=seconds,
+        id="baton-give-back",
+        max_instances=1,
+        coalesce=True,
+    )
+    log.info("handing free memory back to the system every %.0f s", seconds)

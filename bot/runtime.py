@@ -16,10 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC
 from types import FrameType
 from typing import Any
 from urllib.error import URLError
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -271,6 +273,11 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> None:
             if sweeper:
                 sweeper.start()
                 cleanup.insert(0, sweeper.shutdown)
+            else:  # a web instance beside `baton worker`s: it still gives memory back
+                housekeeping = BackgroundScheduler(timezone=UTC)
+                allocator.give_back_every(housekeeping)
+                housekeeping.start()
+                cleanup.insert(0, housekeeping.shutdown)
             cleanup.remove(server.close)  # serve_until closes it once drained
             serve_until(server, stop)
             services.settle(DRAIN_SECONDS)  # replies and deliveries started by acked requests

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import allocator
 
@@ -50,3 +52,17 @@ def test_freed_pages_between_live_ones_go_back_to_the_system() -> None:
 
 def test_arenas_can_be_capped() -> None:
     assert allocator.cap_arenas(allocator.ARENAS)
+
+
+def test_a_scheduler_gives_free_memory_back_at_its_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given_back = threading.Event()
+    monkeypatch.setattr(allocator, "give_back_free_memory", given_back.set)
+    scheduler = BackgroundScheduler(timezone=UTC)
+    allocator.give_back_every(scheduler, seconds=0.05)
+    scheduler.start()
+    try:
+        assert given_back.wait(timeout=5)
+    finally:
+        scheduler.shutdown(wait=True)

@@ -70,6 +70,11 @@ class Baton:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-4000:]
 
+    def said(self, text: str) -> bool:
+        """Whether the process logged `text` (anywhere in its log)."""
+        self.log.seek(0)
+        return text in self.log.read().decode(errors="replace")
+
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
@@ -184,3 +189,5 @@ def test_several_sweepers_on_postgresql_deliver_each_message_once(
         for process in [serve, *workers]:
             assert process.stop() == 0
     assert {key: n for key, n in seen.items() if n > 1} == {}
+    # The web instance runs no sweeper, and still gives its freed memory back.
+    assert all(p.said("handing free memory back") for p in [serve, *workers])

@@ -30,7 +30,6 @@ BUSY_RETRY = 0.25  # seconds: something is due but another sweeper holds its con
 COALESCE = 0.1
 LISTEN_POLL = 2.0  # seconds between checks for shutdown while listening
 RECONNECT_AFTER = 5.0
-GIVE_BACK_EVERY = 60.0  # seconds between handing the allocator's free pages back
 
 
 class Sweeper:
@@ -89,15 +88,7 @@ class Sweeper:
                 coalesce=True,
                 next_run_time=datetime.now(UTC),
             )
-        # A long-lived process: what its busiest moments freed goes back to the system.
-        self._scheduler.add_job(
-            allocator.give_back_free_memory,
-            "interval",
-            seconds=GIVE_BACK_EVERY,
-            id="baton-give-back",
-            max_instances=1,
-            coalesce=True,
-        )
+        allocator.give_back_every(self._scheduler)
         self._scheduler.start()
         log.info("sweeper delivering as rows fall due; planning every %ss", self.interval)
 
