@@ -57,7 +57,7 @@ def enqueue(baton: RunningBaton, key: str, channel: str) -> None:
 
 
 def crash_after_slack_accepted(
-    baton: RunningBaton, key: str, monkeypatch: pytest.MonkeyPatch
+    baton: RunningBaton, key: str, monkeypatch: pytest.MonkeyPatch, channel: str = FRESH
 ) -> None:
     """The process dies after Slack took the message and before the database heard of it."""
     real_mark_sent = outbox.mark_all_sent
@@ -70,7 +70,7 @@ def crash_after_slack_accepted(
         baton.services.deliverer.sweep()  # runs the delivery to the end, here
     baton.services.deliverer._marks.clear()  # what a real crash loses: marks not yet written
     monkeypatch.setattr(outbox, "mark_all_sent", real_mark_sent)
-    assert keys_in(baton, FRESH)[key] == 1
+    assert keys_in(baton, channel)[key] == 1
     assert row(baton, key).status == OutboxStatus.SENDING
 
 
@@ -124,6 +124,21 @@ def test_a_crash_mid_delivery_in_a_channel_never_joined_delivers_exactly_once(
     sent = row(second, "crash:1")
     assert sent.status == OutboxStatus.SENT and sent.sent_ts
     assert second.standin.calls_to("conversations.history")[-1].response["ok"]
+
+
+@pytest.mark.parametrize("is_mpim", [False, True], ids=["private channel", "group DM"])
+def test_a_crash_mid_delivery_where_baton_was_invited_delivers_exactly_once(
+    baton: RunningBaton, monkeypatch: pytest.MonkeyPatch, is_mpim: bool
+) -> None:
+    # Each kind of conversation takes its own history scope (groups:history, mpim:history);
+    # the stand-in grants what manifest.yml asks for.
+    baton.standin.add_channel(SECRET, "secret", is_private=True, is_mpim=is_mpim, bot_member=True)
+    enqueue(baton, "crash:1", SECRET)
+    crash_after_slack_accepted(baton, "crash:1", monkeypatch, SECRET)
+    baton.clock.advance(baton.services.deliverer.lease)
+    baton.sweep()
+    assert keys_in(baton, SECRET) == Counter({"crash:1": 1})
+    assert row(baton, "crash:1").status == OutboxStatus.SENT
 
 
 def test_a_post_made_without_joining_is_found_after_joining(

@@ -63,6 +63,7 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "im:history",  # reconcile DMs by metadata after a crash
         "channels:history",  # reconcile channel posts and thread replies
         "groups:history",  # the same in private channels
+        "mpim:history",  # the same in group DMs
         "users:read",  # users.info: time zones, bots, deactivated accounts
         "files:write",  # the digest's and /report's charts (files_upload_v2)
     }

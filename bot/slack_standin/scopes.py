@@ -20,6 +20,7 @@ MANIFEST_BOT_SCOPES = frozenset(
         "im:history",
         "channels:history",
         "groups:history",
+        "mpim:history",
         "users:read",
         "files:write",
     }
