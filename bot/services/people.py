@@ -92,13 +92,7 @@ class People:
         age), else one quick users.info each within ACK_PATH_DEADLINE. Raises
         PeopleUnavailable when Slack fails or is too slow to say."""
         wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
-        found = self._memory.get_many(wanted)
-        missing = [uid for uid in wanted if uid not in found]
-        if missing:
-            with self.db.read() as session:
-                known = users.known_many(session, missing)
-            for user in known.values():
-                found[user.id] = self._memory.put(_person(user), user.fetched_at)
+        found = self._known(wanted)
         deadline = time.monotonic() + ACK_PATH_DEADLINE
         for user_id in (uid for uid in wanted if uid not in found):
             left = deadline - time.monotonic()
@@ -135,14 +129,20 @@ class People:
 
     def cached_tz(self, user_id: str) -> str | None:
         """The time zone Baton already knows, without asking Slack (for the 3 s paths)."""
-        recent = self._memory.get_many([user_id])
-        if user_id in recent:
-            return recent[user_id].tz
-        with self.db.read() as session:
-            known = session.get(SlackUser, user_id)
-        if known is None:
-            return None
-        return self._memory.put(_person(known), known.fetched_at).tz
+        person = self._known([user_id]).get(user_id)
+        return person.tz if person else None
+
+    def _known(self, user_ids: list[str]) -> dict[str, Person]:
+        """The people Baton knows of these, whatever the age of what it knows, without asking
+        Slack: from memory, else from the database (then kept in memory)."""
+        found = self._memory.get_many(user_ids)
+        missing = [uid for uid in user_ids if uid not in found]
+        if missing:
+            with self.db.read() as session:
+                known = users.known_many(session, missing)
+            for user in known.values():
+                found[user.id] = self._memory.put(_person(user), user.fetched_at)
+        return found
 
     def tz_of(self, user_id: str) -> str | None:
         """The user's Slack time zone (cached), None when unknown: callers fall back to UTC."""
