@@ -42,10 +42,10 @@ import requests
 from slack_sdk.signature import SignatureVerifier
 
 from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
+from bot.handoffs.modal import ModalContext, handoff_modal
 from bot.ids import Action
 from bot.slack_standin import SlackStandIn, payloads
 from bot.slack_standin.payloads import command_body
-from bot.views.handoff_modal import ModalContext, handoff_modal
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"

@@ -30,9 +30,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bench.ack import StandInManager
 from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
+from bot.handoffs.modal import ModalContext, handoff_modal
 from bot.ids import MetadataEvent
 from bot.slack_standin import payloads
-from bot.views.handoff_modal import ModalContext, handoff_modal
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"

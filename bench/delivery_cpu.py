@@ -25,7 +25,7 @@ from sqlmodel import col, func, select
 
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.services.container import build_services
+from bot.container import build_services
 from bot.slack_standin import SlackStandIn
 from store import outbox
 from store.db import Database

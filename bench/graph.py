@@ -38,10 +38,10 @@ from sqlalchemy import Table
 
 from bench.common import add_database_arguments, database, interleaved, median_ms, verdict
 from bot.clock import ManualClock
-from bot.domain.graph import ItemReport
-from bot.domain.working_hours import WorkingHours
-from bot.services.graph import GraphService
-from bot.views.blocked import channel_list, report_message
+from bot.graph.messages import channel_list, report_message
+from bot.graph.rules import ItemReport
+from bot.graph.service import GraphService
+from bot.kernel.working_hours import WorkingHours
 from store import graph, work_items
 from store.db import Database
 from store.models import Dependency, WorkItem

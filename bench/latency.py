@@ -34,9 +34,9 @@ from typing import Any
 from bench.common import DEFAULT_PG_URL, database, quantile_ms, url_of, verdict
 from bot.clock import SystemClock
 from bot.config import load_settings
+from bot.container import build_services
 from bot.delivery.sweeper import Sweeper
 from bot.ids import MetadataEvent
-from bot.services.container import build_services
 from bot.slack_standin import SlackStandIn
 from store import outbox
 from store.db import Database

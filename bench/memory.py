@@ -95,7 +95,7 @@ def child(handoffs: int, conversations: int) -> int:
     from bot.app import build_app
     from bot.config import load_settings
     from bot.delivery.sweeper import Sweeper
-    from bot.domain.handoff import HandoffDraft
+    from bot.handoffs.contract import HandoffDraft
     from bot.runtime import prepare
     from bot.web import handler_for
     from store.models import OutboxMessage, OutboxStatus

@@ -49,9 +49,9 @@ from sqlmodel import col, func, select
 from bench.common import add_database_arguments, database, interleaved, url_of, verdict
 from bot.clock import SystemClock
 from bot.config import load_settings
+from bot.container import build_services
 from bot.delivery.sweeper import Sweeper
 from bot.ids import MetadataEvent
-from bot.services.container import build_services
 from bot.slack_standin import SlackStandIn
 from store import outbox
 from store.db import Database

@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.container import Services
 from bot.event_retries import SeenEvents, drop_repeated_events
-from bot.listeners import register_listeners
-from bot.listeners.failure import failure_response
-from bot.listeners.nul_bytes import refuse_nul_bytes
 from bot.observability.bolt_app import BatonApp
-from bot.services.container import Services
+from bot.routes import register_listeners
+from bot.slack.failure import failure_response
+from bot.slack.nul_bytes import refuse_nul_bytes
 
 log = logging.getLogger("baton.app")
 

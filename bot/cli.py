@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     # The demo narrates on stdout; logs would only interleave with the story.
     configure_logging("WARNING" if args.command == "demo" else "INFO")
     if args.command == "demo":
-        from bot.demo import run_demo
+        from bot.demo.handoff_story import run_demo
 
         return run_demo()
     try:

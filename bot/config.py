@@ -10,9 +10,9 @@ from pydantic import AfterValidator, AliasChoices, Field, PlainValidator, Valida
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
-from bot.domain.durations import Duration
-from bot.domain.schedule import Weekly, parse_weekly
-from bot.domain.working_hours import WorkingHours
+from bot.kernel.durations import Duration
+from bot.kernel.schedule import Weekly, parse_weekly
+from bot.kernel.working_hours import WorkingHours
 from store.db import check_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.domain.handoff import HandoffField
-from bot.domain.publish import PublishField
+from bot.handoffs.contract import HandoffField
+from bot.publishing.rules import PublishField
 
 
 class Callback(StrEnum):

@@ -33,9 +33,9 @@ from bot import allocator, collector
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
+from bot.container import Services, build_services
 from bot.delivery.sweeper import Sweeper
 from bot.observability.endpoints import probe_server
-from bot.services.container import Services, build_services
 from bot.slack_standin import serving
 from bot.web import handler_for, make_server
 from store.db import Database, redacted

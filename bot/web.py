@@ -28,11 +28,11 @@ from slack_sdk.signature import SignatureVerifier
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.clock import SystemClock
-from bot.ingest import KpiIngest
+from bot.container import Services
+from bot.decisions.ingest import KpiIngest
 from bot.observability.access import PARSED_PAYLOAD, ObservedApp
 from bot.observability.health import HealthCheck
 from bot.payload_shape import slack_payload
-from bot.services.container import Services
 from store.db import Database
 
 log = logging.getLogger("baton.web")

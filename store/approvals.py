@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.domain.approvals import Approval, ApprovalState
+from bot.publishing.approval_rules import Approval, ApprovalState
 from store.models import Publish, PublishApproval
 from store.types import as_utc
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot.domain.channel_roles import NO_ROLES, ChannelRoles
+from bot.kernel.channel_roles import NO_ROLES, ChannelRoles
 from store.models import ChannelSettings
 
 

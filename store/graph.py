@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.domain.graph import Edge, EdgeKind
+from bot.graph.rules import Edge, EdgeKind
 from store.models import Dependency, ItemState, WorkItem
 from store.types import as_utc
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.domain.lifecycle import LIVE, HandoffState
+from bot.handoffs.lifecycle import LIVE, HandoffState
 from store.models import Handoff, HandoffStateChange, WorkItem
 
 

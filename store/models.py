@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.domain.approvals import ApprovalState
-from bot.domain.decisions import Choice
-from bot.domain.lifecycle import HandoffState, Urgency
+from bot.decisions.choices import Choice
+from bot.handoffs.lifecycle import HandoffState, Urgency
+from bot.publishing.approval_rules import ApprovalState
 from store.types import UTCDateTime
 
 __all__ = ["ApprovalState", "Choice"]  # re-exported: decisions are stored by their domain name

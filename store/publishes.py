@@ -35,7 +35,7 @@ def overlapping(
     session: Session, channel_id: str, surface: str, start: datetime, end: datetime
 ) -> Publish | None:
     """A publish on the same surface in the same channel whose window overlaps [start, end):
-    bot.domain.windows.overlaps, as a query."""
+    bot.kernel.windows.overlaps, as a query."""
     return session.exec(
         select(Publish)
         .where(Publish.channel_id == channel_id, Publish.surface == surface)

@@ -1,4 +1,4 @@
-"""The records the cycle-time report is computed from (bot.domain.cycle_time)."""
+"""The records the cycle-time report is computed from (bot.reports.cycle_time)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.domain.cycle_time import HandoffRecord, PublishRecord
-from bot.domain.lifecycle import HandoffState
+from bot.handoffs.lifecycle import HandoffState
+from bot.reports.cycle_time import HandoffRecord, PublishRecord
 from store import approvals
 from store.models import (
     FailureOccurrence,

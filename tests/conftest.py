@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
-from bot.services.container import Services, build_services
+from bot.container import Services, build_services
 from bot.slack_standin import SlackStandIn, serving
 from bot.web import handler_for, make_server
 from store.db import Database, normalise_url

@@ -16,16 +16,16 @@ from typing import Any, NoReturn
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import charts
 from bot.after_ack import Foreground, TrackedPool
 from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
-from bot.domain.lifecycle import is_live
+from bot.handoffs.lifecycle import is_live
 from bot.ids import AFTER_LINK, MetadataEvent
+from bot.kernel.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from bot.observability.metrics import Metrics
-from bot.views.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
+from bot.reports import charts
 from store import outbox
 from store.db import Database
 from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus

@@ -8,9 +8,9 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.config import SettingsError
+from bot.container import Services
 from bot.observability.access import ObservedApp
 from bot.observability.health import HealthCheck
-from bot.services.container import Services
 
 
 def not_found(_environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

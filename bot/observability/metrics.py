@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.clock import Clock
-from bot.domain.failures import FailureClass
+from bot.guardrails.failures import FailureClass
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
 from store.types import as_utc

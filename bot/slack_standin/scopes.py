@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# The bot scopes manifest.yml asks for (tests/test_manifest.py keeps the two in step).
+# The bot scopes manifest.yml asks for (tests/slack/test_manifest.py keeps the two in step).
 MANIFEST_BOT_SCOPES = frozenset(
     {
         "commands",

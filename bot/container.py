@@ -1,0 +1,233 @@
+"""Everything a listener may need, built once per process."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from bot.after_ack import AfterAck, Foreground
+from bot.clock import Clock
+from bot.config import Settings
+from bot.decisions.service import DecisionService
+from bot.delivery.deliverer import Deliverer
+from bot.drafts.service import DraftService
+from bot.drafts.surfaces import load_surfaces
+from bot.graph.service import GraphService
+from bot.guardrails.service import GuardrailService
+from bot.handoffs.outbox import EscalationPolicy
+from bot.handoffs.service import HandoffService
+from bot.home.service import HomeService
+from bot.observability.faults import FaultLog
+from bot.observability.metrics import Metrics
+from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
+from bot.people.service import People
+from bot.publishing.approvals import ApprovalService
+from bot.publishing.service import PublishService
+from bot.reports.chart_service import ChartService
+from bot.reports.digests import DigestService
+from bot.reports.service import ReportService
+from bot.settings.service import ChannelSettingsService
+from store.db import Database
+
+log = logging.getLogger("baton.services")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    client: WebClient
+    people: People
+    handoffs: HandoffService
+    graph: GraphService
+    publishes: PublishService
+    decisions: DecisionService
+    approvals: ApprovalService
+    channel_settings: ChannelSettingsService
+    reports: ReportService
+    charts: ChartService
+    digests: DigestService
+    guardrails: GuardrailService
+    drafts: DraftService
+    home: HomeService
+    deliverer: Deliverer
+    after_ack: AfterAck
+    metrics: Metrics = field(default_factory=Metrics)
+    _planning_fault: FaultLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A database outage fails every tick: said once, then once a minute, then cleared.
+        self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
+
+    def tick(self) -> int:
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        self.plan()
+        return self.deliverer.sweep()
+
+    def plan(self) -> None:
+        """Turn state into due messages (blocker escalations, decision prompts, reminders,
+        the digest); the sweeper delivers them."""
+        tz_of = self.people.tz_of
+        plans: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("accepted handoffs", self._create_unfinished_handoffs),
+            ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
+            ("decision prompts", lambda: self.decisions.plan(tz_of)),
+            ("digests", self.digests.plan),
+            ("approval chases", self.approvals.plan),
+            ("missed act-bys", self.guardrails.plan),
+        )
+        failed: list[tuple[str, Exception]] = []
+        for name, plan in plans:
+            try:
+                plan()
+            except Exception as error:  # planning must never stop delivery of what is due
+                failed.append((name, error))
+        if failed:
+            self._planning_fault.failed(failed[0][1], detail=", ".join(n for n, _ in failed))
+        else:
+            self._planning_fault.cleared()
+
+    def _create_unfinished_handoffs(self) -> None:
+        """Handoffs accepted before a crash that came before they were made."""
+        self.deliverer.deliver_keys(self.handoffs.create_unfinished())
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until the work owed after acks and the deliveries it started are done (tests,
+        the demo, shutdown); True when everything finished in time."""
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            return max(deadline - time.monotonic(), 0.0)
+
+        while left() > 0:
+            # After-ack work may start deliveries; settled once neither has anything left.
+            if (
+                self.after_ack.wait_idle(left())
+                and self.deliverer.wait_idle(left())
+                and self.after_ack.wait_idle(0)
+            ):
+                return True
+        return False
+
+    def close(self) -> None:
+        self.after_ack.close()
+        self.deliverer.close()
+        self.db.dispose()
+
+
+def web_client(settings: Settings, metrics: Metrics) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted."""
+    client = InstrumentedWebClient(
+        metrics, token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
+    client.retry_handlers.append(CountingRateLimitRetryHandler(metrics, max_retry_count=2))
+    return client
+
+
+def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
+    """The same Web API, without waiting out 429s inside the call: the deliverer does that
+    itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
+    return InstrumentedWebClient(
+        metrics, token=client.token, base_url=client.base_url, timeout=client.timeout
+    )
+
+
+def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebClient]:
+    """Clients for lookups on the ack path: one try, giving up after the seconds left."""
+
+    def make(timeout: float) -> WebClient:
+        return InstrumentedWebClient(
+            metrics,
+            token=client.token,
+            base_url=client.base_url,
+            timeout=timeout,
+            retry_handlers=[],
+        )
+
+    return make
+
+
+def build_services(
+    settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
+) -> Services:
+    db = db or Database(settings.database_url)
+    metrics = Metrics()
+    metrics.watch_outbox(db, clock)
+    # The requests in flight, which deliveries and background work let go first.
+    foreground = Foreground()
+    client = client or web_client(settings, metrics)
+    policy = EscalationPolicy(
+        escalate_after=settings.escalate_after,
+        working_hours=settings.working_hours,
+        act_within=settings.act_within,
+    )
+    guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
+    reports = ReportService(db, clock)
+    handoffs = HandoffService(db, clock, policy)
+    graph = GraphService(
+        db,
+        clock,
+        escalate_after=settings.escalate_after,
+        hours=settings.working_hours,
+        reminder_limit=settings.reminder_limit,
+        on_item_done=handoffs.finish_item,
+        on_item_blockers=handoffs.refresh_item,
+    )
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        client=client,
+        people=People(db, client, clock, quick_client=quick_client(client, metrics)),
+        handoffs=handoffs,
+        graph=graph,
+        publishes=PublishService(
+            db,
+            clock,
+            decision_delay=settings.decision_delay,
+            failures=guardrails,
+            kpi_lookback=settings.guardrail_window,
+        ),
+        approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
+        reports=reports,
+        charts=ChartService(db, clock),
+        channel_settings=ChannelSettingsService(
+            db,
+            clock,
+            default_strategy_channel=settings.strategy_channel,
+            default_decision_delay=settings.decision_delay,
+        ),
+        decisions=DecisionService(
+            db,
+            clock,
+            hours=settings.working_hours,
+            failures=guardrails,
+        ),
+        digests=DigestService(
+            db,
+            clock,
+            digest_at=settings.digest_at,
+            strategy_channel=settings.strategy_channel,
+            reports=reports,
+        ),
+        guardrails=guardrails,
+        drafts=DraftService(
+            db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
+        ),
+        home=HomeService(db, clock, graph),
+        deliverer=Deliverer(
+            db,
+            delivery_client(client, metrics),
+            clock,
+            lease=settings.delivery_lease,
+            metrics=metrics,
+            foreground=foreground,
+        ),
+        after_ack=AfterAck(foreground=foreground),
+        metrics=metrics,
+    )

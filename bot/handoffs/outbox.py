@@ -1,0 +1,335 @@
+"""What a handoff owes Slack, written in the caller's transaction: the card every message
+shows, the edits (chat.update) of every message that shows it, the reminders its state is
+still due, and short notices to the people involved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from bot.graph.rules import root_blockers
+from bot.handoffs import messages as views
+from bot.handoffs.lifecycle import (
+    HandoffPeople,
+    HandoffState,
+    Urgency,
+    escalation_recipient,
+    plan_reminders,
+)
+from bot.kernel.mrkdwn import Mrkdwn
+from bot.kernel.working_hours import WorkingHours, zone_or_utc
+from bot.people.person import Person
+from store import graph, handoffs, outbox
+from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus, SlackUser, WorkItem
+from store.types import as_utc
+
+
+def post_key(handoff_id: int) -> str:
+    return f"handoff:{handoff_id}:post"
+
+
+def dm_key(handoff_id: int) -> str:
+    return f"handoff:{handoff_id}:dm"
+
+
+class Role(StrEnum):
+    """What an outbox row about a handoff shows, read from its key."""
+
+    POST = "post"
+    DM = "dm"
+    NUDGE = "nudge"
+    ESCALATION = "escalate-dm"
+
+
+_ROLE_KEY = re.compile(r"^handoff:\d+:(post|dm|nudge|escalate-dm)(?::r\d+)?$")
+
+
+def role_of(key: str) -> Role | None:
+    match = _ROLE_KEY.match(key)
+    return Role(match.group(1)) if match else None
+
+
+def _scheduled_key(handoff_id: int, what: str, revision: int) -> str:
+    """The first schedule keeps the original keys; a reschedule adds its revision."""
+    base = f"handoff:{handoff_id}:{what}"
+    return base if revision == 0 else f"{base}:r{revision}"
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    escalate_after: timedelta
+    working_hours: WorkingHours
+    act_within: timedelta = timedelta(hours=4)
+
+
+def card(
+    handoff: Handoff,
+    item: WorkItem,
+    *,
+    blocked_by: tuple[views.Blocker, ...] = (),
+    transfer: str | None = None,
+) -> views.HandoffCard:
+    assert handoff.id is not None
+    return views.HandoffCard(
+        id=handoff.id,
+        work_item=item.name,
+        status=handoff.status,
+        done=list(handoff.done),
+        open=list(handoff.open),
+        author_id=handoff.author_id,
+        next_owner_id=handoff.next_owner_id,
+        next_action=handoff.next_action,
+        backup_owner_id=handoff.backup_owner_id,
+        act_by=as_utc(handoff.act_by),
+        created_at=as_utc(handoff.created_at),
+        acknowledged_by=handoff.acknowledged_by,
+        acknowledged_at=as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
+        channel_id=handoff.channel_id,
+        state=HandoffState(handoff.state),
+        urgency=Urgency(handoff.urgency),
+        previous_owner_id=handoff.previous_owner_id,
+        state_changed_by=handoff.state_changed_by,
+        state_changed_at=as_utc(handoff.state_changed_at) if handoff.state_changed_at else None,
+        blocked_by=blocked_by,
+        transfer=transfer,
+    )
+
+
+def people_of(handoff: Handoff) -> HandoffPeople:
+    return HandoffPeople(handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id)
+
+
+class HandoffOutbox:
+    def __init__(self, policy: EscalationPolicy) -> None:
+        self.policy = policy
+
+    def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
+        return card(
+            handoff,
+            item,
+            blocked_by=blockers_of(session, item),
+            transfer=_transfer_of(session, handoff),
+        )
+
+    def update_all(
+        self, session: Session, handoff: Handoff, the_card: views.HandoffCard, now: datetime
+    ) -> list[str]:
+        """chat.update of every message that shows this handoff, never a repost."""
+        keys: list[str] = []
+        for row in outbox.of_handoff(session, the_card.id):
+            role = role_of(row.idempotency_key)
+            if role is None or row.op != OutboxOp.POST:
+                continue
+            if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
+                continue
+            message = self._render(role, row, the_card)
+            key = f"{row.idempotency_key}:u{handoff.revision}"
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=key,
+                    target=row.target,
+                    text=message.text,
+                    blocks=message.blocks,
+                    due_at=now,
+                    op=OutboxOp.UPDATE,
+                    parent_key=row.idempotency_key,
+                    handoff_id=the_card.id,
+                    after_key=None if role is Role.POST else post_key(the_card.id),
+                ),
+                now=now,
+            )
+            keys.append(key)
+        return keys
+
+    @staticmethod
+    def _render(role: Role, row: OutboxMessage, the_card: views.HandoffCard) -> views.Message:
+        if role is Role.POST:
+            return views.channel_post(the_card)
+        if role is Role.DM:
+            return views.next_owner_dm(the_card, row.target)
+        if role is Role.NUDGE:
+            return views.nudge_dm(the_card, row.target)
+        return views.escalation_dm(
+            the_card, late_by=as_utc(row.due_at), to=row.target, active=False
+        )
+
+    def schedule(
+        self,
+        session: Session,
+        handoff: Handoff,
+        the_card: views.HandoffCard,
+        now: datetime,
+        people: dict[str, Person],
+    ) -> None:
+        """Owe Slack the reminders `reminders` plans."""
+        outbox.enqueue_many(
+            session, self.reminders(session, handoff, the_card, now, people), now=now
+        )
+
+    def reminders(
+        self,
+        session: Session,
+        handoff: Handoff,
+        the_card: views.HandoffCard,
+        now: datetime,
+        people: dict[str, Person],
+        *,
+        new: bool = False,
+    ) -> list[outbox.NewMessage]:
+        """The nudge at act-by, then the escalation DM and its thread reply: whichever of
+        them this act-by has not had yet (a `new` handoff has had none)."""
+        assert handoff.id is not None
+        hid, revision = handoff.id, handoff.revision
+        owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
+        escalate_to = escalation_recipient(people_of(handoff), owners)
+        hours = self.policy.working_hours
+        plan = plan_reminders(
+            act_by=the_card.act_by,
+            urgency=the_card.urgency,
+            escalate_after=self.policy.escalate_after,
+            hours=hours,
+            owner_zone=zone_or_utc(zone_known(session, handoff.next_owner_id, people)),
+            escalate_to=escalate_to,
+            escalate_zone=zone_or_utc(zone_known(session, escalate_to, people)),
+        )
+        sent = [
+            row
+            for row in ([] if new else outbox.of_handoff(session, hid))
+            if row.status in (OutboxStatus.SENT, OutboxStatus.SENDING)
+            and as_utc(row.due_at) >= the_card.act_by
+        ]
+        nudged = any(role_of(r.idempotency_key) is Role.NUDGE for r in sent)
+        escalated = any(role_of(r.idempotency_key) is Role.ESCALATION for r in sent)
+        author = handoff.author_id
+        messages: list[outbox.NewMessage] = []
+        if not nudged:
+            nudge = views.nudge_dm(the_card)
+            messages.append(
+                outbox.NewMessage(
+                    key=_scheduled_key(hid, "nudge", revision),
+                    target=the_card.next_owner_id,
+                    text=nudge.text,
+                    blocks=nudge.blocks,
+                    due_at=max(plan.nudge_at, now),
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=post_key(hid),
+                )
+            )
+        if plan.escalate_to and plan.escalate_due and plan.escalate_dm_at and not escalated:
+            dm_at = max(plan.escalate_dm_at, now)
+            escalation = views.escalation_dm(the_card, late_by=dm_at, to=plan.escalate_to)
+            thread = views.escalation_thread_reply(the_card, late_by=dm_at, asked=plan.escalate_to)
+            dm = _scheduled_key(hid, "escalate-dm", revision)
+            messages += [
+                outbox.NewMessage(
+                    key=dm,
+                    target=plan.escalate_to,
+                    text=escalation.text,
+                    blocks=escalation.blocks,
+                    due_at=dm_at,
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=post_key(hid),
+                ),
+                # Never in the thread before the DM has actually gone: it waits with it.
+                outbox.NewMessage(
+                    key=_scheduled_key(hid, "escalate-thread", revision),
+                    target=handoff.channel_id,
+                    text=thread.text,
+                    blocks=thread.blocks,
+                    due_at=dm_at,
+                    parent_key=post_key(hid),
+                    handoff_id=hid,
+                    needs_unacknowledged=True,
+                    notify_on_failure=author,
+                    after_key=dm,
+                ),
+            ]
+        return messages
+
+    def notices(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        told: Iterable[str],
+        line: Mrkdwn,
+        now: datetime,
+        *,
+        besides: str,
+    ) -> list[str]:
+        """The same notice to each of `told` (once each), except `besides`, who did it."""
+        return [
+            self.notice(session, handoff, item, user_id, line, now)
+            for user_id in dict.fromkeys(told)
+            if user_id != besides
+        ]
+
+    def notice(
+        self,
+        session: Session,
+        handoff: Handoff,
+        item: WorkItem,
+        user_id: str,
+        line: Mrkdwn,
+        now: datetime,
+    ) -> str:
+        assert handoff.id is not None
+        message = views.notice(self.card(session, handoff, item), line)
+        key = f"handoff:{handoff.id}:notice:r{handoff.revision}:{user_id}"
+        outbox.enqueue(
+            session,
+            outbox.NewMessage(
+                key=key,
+                target=user_id,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+                handoff_id=handoff.id,
+                after_key=post_key(handoff.id),
+            ),
+            now=now,
+        )
+        return key
+
+
+def zone_known(session: Session, user_id: str, people: dict[str, Person] | None) -> str | None:
+    """A zone Baton knows already: from the form's people, else the users cache."""
+    if people and user_id in people:
+        return people[user_id].tz
+    known = session.get(SlackUser, user_id)
+    return known.tz if known else None
+
+
+def blockers_of(session: Session, item: WorkItem) -> tuple[views.Blocker, ...]:
+    """The root blockers (hard, open) the item waits on, as `/blocked <item>` names them."""
+    if item.id is None or item.state != "open" or not graph.waits_on_anything(session, item.id):
+        return ()  # the common case, answered from an index without walking the graph
+    hard = graph.reachable(session, item.id, hard_open_only=True)
+    if not hard:
+        return ()
+    roots = root_blockers(item.id, hard, done=set())
+    named = graph.items(session, [r.root for r in roots])
+    return tuple(
+        views.Blocker(named[r.root].name, named[r.root].owner_id) for r in roots if r.root in named
+    )
+
+
+def _transfer_of(session: Session, handoff: Handoff) -> str | None:
+    if handoff.id is None or not handoff.previous_owner_id:
+        return None
+    for change in reversed(handoffs.history(session, handoff.id)):
+        if change.to_state == HandoffState.TAKEN_OVER:
+            return views.TOOK_OVER
+        if change.to_state == HandoffState.REASSIGNED:
+            return views.REASSIGNED_FROM
+    return None

@@ -1,0 +1,67 @@
+"""App Home, the person's desk: what waits on them, what they handed off, what got done, and
+what their items block. Read here; laid out by bot/home/messages.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.graph.rules import ItemRef, ItemReport
+from bot.graph.service import GraphService
+from bot.handoffs.messages import HandoffCard
+from bot.handoffs.outbox import blockers_of, card
+from bot.home import messages as views
+from bot.kernel.mrkdwn import Mrkdwn
+from store import handoffs
+from store.db import Database
+
+PER_SECTION = 20
+DONE_WITHIN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Section:
+    cards: list[HandoffCard] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.cards), 0)
+
+
+@dataclass(frozen=True)
+class Desk:
+    waiting_on_you: Section
+    handed_off: Section
+    done: Section
+    blocking: list[tuple[ItemRef, list[list[str]]]]
+    waiting: list[ItemReport]
+
+
+class HomeService:
+    def __init__(self, db: Database, clock: Clock, graph: GraphService) -> None:
+        self.db = db
+        self.clock = clock
+        self.graph = graph
+
+    def desk(self, user_id: str) -> Desk:
+        now = self.clock.now()
+        with self.db.read() as session:
+
+            def section(found: tuple[list[Any], int]) -> Section:
+                rows, total = found
+                cards = [card(h, w, blocked_by=blockers_of(session, w)) for h, w in rows]
+                return Section(cards, total)
+
+            waiting_on_you = section(handoffs.waiting_on(session, user_id, limit=PER_SECTION))
+            handed_off = section(handoffs.handed_off_by(session, user_id, limit=PER_SECTION))
+            done = section(
+                handoffs.done_since(session, user_id, since=now - DONE_WITHIN, limit=PER_SECTION)
+            )
+        blocking, waiting = self.graph.home_for(user_id)
+        return Desk(waiting_on_you, handed_off, done, blocking, waiting)
+
+    def view_for(self, user_id: str, *, notice: Mrkdwn | None = None) -> dict[str, Any]:
+        return views.home_view(self.desk(user_id), now=self.clock.now(), notice=notice)

@@ -1,0 +1,187 @@
+"""Approvals: ask each approver by DM, record Approve / Request changes (approvers only),
+and chase the ones still missing two hours before the window opens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.publishing import messages as views
+from bot.publishing.approval_rules import CHASE_BEFORE, ApprovalState, may_approve, still_missing
+from bot.publishing.cards import card_of
+from bot.publishing.messages import PublishCard
+from bot.publishing.posts import enqueue_post_update
+from store import approvals, outbox
+from store.db import Database
+from store.models import OutboxOp, Publish
+
+
+def request_key(publish_id: int, approver_id: str) -> str:
+    return f"publish:{publish_id}:approval:{approver_id}"
+
+
+@dataclass(frozen=True)
+class Answered:
+    card: PublishCard
+    state: ApprovalState
+    send_now: list[str]
+    changed: bool  # False: they had answered so already
+
+
+@dataclass(frozen=True)
+class NotApprover:
+    card: PublishCard
+    approvers: tuple[str, ...]
+
+
+def enqueue_requests(
+    session: Session, publish: Publish, approvers: Sequence[str], *, now: datetime
+) -> list[str]:
+    """Record the approvers and DM each one the request (in the publish's transaction)."""
+    assert publish.id is not None
+    approvals.add(session, publish.id, approvers)
+    session.flush()
+    card = card_of(publish)
+    keys = []
+    for approver in dict.fromkeys(approvers):
+        message = views.approval_request_dm(card)
+        key = request_key(publish.id, approver)
+        outbox.enqueue(
+            session,
+            outbox.NewMessage(
+                key=key,
+                target=approver,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+                notify_on_failure=publish.created_by,
+            ),
+            now=now,
+        )
+        keys.append(key)
+    return keys
+
+
+class ApprovalService:
+    def __init__(self, db: Database, clock: Clock, *, kpi_lookback: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.kpi_lookback = kpi_lookback
+
+    def approvers_of(self, publish_id: int, person: str) -> PublishCard | NotApprover | None:
+        """The card when `person` may answer; who may, when they may not."""
+        with self.db.read() as session:
+            publish = session.get(Publish, publish_id)
+            if publish is None:
+                return None
+            asked = approvals.of_publish(session, publish_id)
+        card = card_of(publish)
+        if not may_approve(person, asked):
+            return NotApprover(card, tuple(a.approver_id for a in asked))
+        return card
+
+    def answer(
+        self, publish_id: int, *, by: str, approve: bool, note: str | None = None
+    ) -> Answered | NotApprover | None:
+        now = self.clock.now()
+        state = ApprovalState.APPROVED if approve else ApprovalState.CHANGES_REQUESTED
+        with self.db.write() as session:
+            publish = session.get(Publish, publish_id, with_for_update=True)
+            if publish is None:
+                return None
+            card = card_of(publish)
+            row = approvals.row_for(session, publish_id, by)
+            if row is None:
+                asked = approvals.of_publish(session, publish_id)
+                return NotApprover(card, tuple(a.approver_id for a in asked))
+            if row.state == state and (approve or row.note == note):
+                return Answered(card, state, [], changed=False)
+            row.state, row.note, row.decided_at = state, (None if approve else note), now
+            session.add(row)
+            session.flush()
+            keys = [enqueue_post_update(session, publish, now=now, kpi_lookback=self.kpi_lookback)]
+            dm = views.approval_request_dm(
+                card, approvals=approvals.of_publish(session, publish_id), me=by
+            )
+            revision = publish.post_revision
+            key = f"{request_key(publish_id, by)}:{revision}"
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(
+                    key=key,
+                    target=by,
+                    op=OutboxOp.UPDATE,
+                    parent_key=request_key(publish_id, by),
+                    text=dm.text,
+                    blocks=dm.blocks,
+                    due_at=now,
+                ),
+                now=now,
+            )
+            keys.append(key)
+            if not approve:
+                back = views.changes_requested_dm(card, by=by, what=note or "")
+                key = f"publish:{publish_id}:changes:{by}:{revision}"
+                outbox.enqueue(
+                    session,
+                    outbox.NewMessage(
+                        key=key,
+                        target=publish.owner_id,
+                        text=back.text,
+                        blocks=back.blocks,
+                        due_at=now,
+                    ),
+                    now=now,
+                )
+                keys.append(key)
+        return Answered(card, state, keys, changed=True)
+
+    def plan(self) -> int:
+        """Once per publish, from two hours before its window: one DM to each approver still
+        missing (only them) and one line to the owner."""
+        now = self.clock.now()
+        with self.db.read() as session:
+            due = approvals.to_chase(session, opens_from=now, opens_until=now + CHASE_BEFORE)
+        added = 0
+        for publish in due:
+            assert publish.id is not None
+            card = card_of(publish)
+            with self.db.write() as session:
+                fresh = session.get(Publish, publish.id, with_for_update=True)
+                if fresh is None or fresh.approvals_chased_at is not None:
+                    continue
+                missing = still_missing(approvals.of_publish(session, publish.id))
+                fresh.approvals_chased_at = now
+                session.add(fresh)
+                if not missing:
+                    continue
+                for approver in missing:
+                    dm = views.approval_chase_dm(card)
+                    added += outbox.enqueue(
+                        session,
+                        outbox.NewMessage(
+                            key=f"publish:{publish.id}:approval-chase:{approver}",
+                            target=approver,
+                            text=dm.text,
+                            blocks=dm.blocks,
+                            due_at=now,  # the window will not wait for working hours
+                        ),
+                        now=now,
+                    )
+                line = views.approval_chase_owner_dm(card, missing)
+                added += outbox.enqueue(
+                    session,
+                    outbox.NewMessage(
+                        key=f"publish:{publish.id}:approval-chase-owner",
+                        target=publish.owner_id,
+                        text=line.text,
+                        blocks=line.blocks,
+                        due_at=now,
+                    ),
+                    now=now,
+                )
+        return added

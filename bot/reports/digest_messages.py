@@ -1,0 +1,105 @@
+"""The strategy owners' week: per surface, what went out, how it did against the weeks
+before, which rules fired and what was decided. No channel-level detail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot.decisions.cycles import ActionResult
+from bot.handoffs.messages import Message
+from bot.kernel.mrkdwn import Mrkdwn, bold, join, lines, md, mention
+from bot.kernel.text import blocks_of, bullet_sections, context, section
+from bot.reports.cycle_time import Report
+from bot.reports.digest import Digest, SurfaceWeek
+from bot.reports.report_messages import report_sections
+
+MAX_SURFACES = 30  # with the actions and the cycle-time sections, under 50 blocks
+
+
+def _trend(ratio: float | None) -> str:
+    if ratio is None:
+        return "no baseline"
+    change = (ratio - 1) * 100
+    arrow = "↑" if change > 0.5 else "↓" if change < -0.5 else "→"
+    return f"{arrow} {change:+.0f}% vs previous weeks"
+
+
+def _surface_text(week: SurfaceWeek) -> Mrkdwn:
+    found = [md(bold(week.surface), f": {week.publishes} publish(es)")]
+    for seen in week.observations:
+        found.append(
+            md(
+                f"• {seen.metric} median {seen.median:g} ({_trend(seen.trend)}) → ",
+                seen.candidate,
+            )
+        )
+    if week.triggered:
+        fired = join(", ", [md(a, f" ×{n}") for a, n in sorted(week.triggered.items())])
+        found.append(md("• Rules triggered: ", fired))
+    decided = join(
+        "; ",
+        [md(what, ", decided by ", mention(by)) if by else md(what) for what, by in week.decided],
+    )
+    found.append(md("• Decisions: ", decided or md("none yet")))
+    return lines(found)
+
+
+def action_line(result: ActionResult) -> Mrkdwn:
+    """“shorter opener” on spring launch: engagement_rate 0.011 → 0.019 in spring launch 2
+    (improved)."""
+    head = md("“", result.action, "” on ", result.publish)
+    if result.next_cycle is None:
+        return md(head, ": no next cycle recorded yet")
+    if result.metric is None:
+        return md(
+            head,
+            ": next cycle ",
+            result.next_cycle,
+            "; no rule watched this action, so nothing to compare",
+        )
+    if result.before is None or result.after is None:
+        return md(
+            head, ": ", result.metric, " not logged in both cycles (next: ", result.next_cycle, ")"
+        )
+    verdict = {True: "improved", False: "did not improve", None: "unchanged"}[result.improved]
+    return md(
+        head,
+        ": ",
+        result.metric,
+        f" {result.before:g} → {result.after:g} in ",
+        result.next_cycle,
+        f" ({verdict})",
+    )
+
+
+def digest_message(
+    digest: Digest, *, end: datetime, weeks: int, cycle_time: Report | None = None
+) -> Message:
+    start = end - timedelta(weeks=weeks)
+    title = f"Publishing digest {start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    weeks_data = digest.surfaces
+    blocks: list[Block] = [HeaderBlock(text=title)]
+    if not weeks_data:
+        blocks.append(section(md("Nothing was published in this period.")))
+    for week in list(weeks_data)[:MAX_SURFACES]:
+        blocks.append(section(_surface_text(week)))
+    if digest.actions:
+        blocks += [
+            section(chunk)
+            for chunk in bullet_sections(
+                "Actions taken, and the next cycle", [action_line(a) for a in digest.actions]
+            )
+        ]
+    if cycle_time:
+        blocks.append(section(md(bold("Cycle time"), " (can the next person move immediately?)")))
+        blocks.extend(report_sections(cycle_time))
+    blocks.append(
+        context(
+            md("Medians of the latest reading per publish; trends against the four weeks before.")
+        )
+    )
+    total = sum(w.publishes for w in weeks_data)
+    text = md(f"{title}: {total} publish(es) on {len(weeks_data)} surface(s)")
+    return Message(text=text, blocks=blocks_of(*blocks))

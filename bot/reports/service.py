@@ -1,0 +1,49 @@
+"""The cycle-time report: records from the store, arithmetic in bot.reports.cycle_time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.reports.cycle_time import Report, report
+from store import reports
+from store.db import Database
+
+
+class ReportService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def report(
+        self,
+        weeks: int,
+        *,
+        channel_id: str | None = None,
+        person: str | None = None,
+        end: datetime | None = None,
+        channels: Collection[str] | None = None,
+    ) -> Report:
+        """The `weeks` before `end` (default now), for one channel, one person, the
+        `channels` given, or everything."""
+        now = self.clock.now()
+        end = end or now
+        start = end - timedelta(weeks=weeks)
+        with self.db.read() as session:
+            handoffs = reports.handoff_records(
+                session, start, end, channel_id=channel_id, person=person
+            )
+            publishes = reports.publish_records(
+                session, start, end, channel_id=channel_id, person=person
+            )
+            refused = (
+                {}
+                if person
+                else reports.refused_by_channel(session, start, end, channel_id=channel_id)
+            )
+        if channels is not None:
+            handoffs = [h for h in handoffs if h.channel_id in channels]
+            publishes = [p for p in publishes if p.channel_id in channels]
+            refused = {c: n for c, n in refused.items() if c in channels}
+        return report(handoffs, publishes, refused, start=start, end=end, now=now)

@@ -1,0 +1,65 @@
+"""Roles per channel: read by the decision loop and the digest, changed by /baton settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.kernel.channel_roles import ChannelRoles, may_change
+from store import channel_settings
+from store.db import Database
+
+
+@dataclass(frozen=True)
+class NotAnOwner:
+    owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EffectiveRoles:
+    """A channel's roles with the workspace defaults filled in."""
+
+    owners: tuple[str, ...]
+    strategy_channel: str | None
+    decision_delay: timedelta
+
+
+class ChannelSettingsService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        default_strategy_channel: str | None,
+        default_decision_delay: timedelta,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.default_strategy_channel = default_strategy_channel
+        self.default_decision_delay = default_decision_delay
+
+    def stored(self, channel_id: str) -> ChannelRoles:
+        with self.db.read() as session:
+            return channel_settings.roles_of(session, channel_id)
+
+    def effective(self, channel_id: str) -> EffectiveRoles:
+        return self.fill(self.stored(channel_id))
+
+    def fill(self, roles: ChannelRoles) -> EffectiveRoles:
+        return EffectiveRoles(
+            roles.owners,
+            roles.strategy_channel or self.default_strategy_channel,
+            roles.decision_delay or self.default_decision_delay,
+        )
+
+    def save(
+        self, channel_id: str, roles: ChannelRoles, *, by: str, is_admin: bool
+    ) -> ChannelRoles | NotAnOwner:
+        now = self.clock.now()
+        with self.db.write() as session:
+            current = channel_settings.roles_of(session, channel_id)
+            if not may_change(by, current, is_admin=is_admin):
+                return NotAnOwner(current.owners)
+            channel_settings.save(session, channel_id, roles, by=by, now=now)
+        return roles
