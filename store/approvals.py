@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.publishing.approval_rules import Approval, ApprovalState
 from store.models import Publish, PublishApproval
 from store.types import as_utc
+from store.vocabulary import Approval, ApprovalState
 
 
 def add(session: Session, publish_id: int, approvers: Sequence[str]) -> None:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.graph.rules import Edge, EdgeKind
 from store.models import Dependency, ItemState, WorkItem
 from store.types import as_utc
+from store.vocabulary import Edge, EdgeKind
 
 REACH_LIMIT = 5_000  # edges; past this a question is answered from what was loaded
 

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.handoffs.lifecycle import LIVE, HandoffState
 from store.models import Handoff, HandoffStateChange, WorkItem
+from store.vocabulary import LIVE, HandoffState
 
 
 def get_with_item(

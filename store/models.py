@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.decisions.choices import Choice
-from bot.handoffs.lifecycle import HandoffState, Urgency
-from bot.publishing.approval_rules import ApprovalState
 from store.types import UTCDateTime
+from store.vocabulary import ApprovalState, Choice, HandoffState, Urgency
 
 __all__ = ["ApprovalState", "Choice"]  # re-exported: decisions are stored by their domain name
 

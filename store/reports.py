@@ -7,8 +7,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.handoffs.lifecycle import HandoffState
-from bot.reports.cycle_time import HandoffRecord, PublishRecord
 from store import approvals
 from store.models import (
     FailureOccurrence,
@@ -20,6 +18,7 @@ from store.models import (
     PublishApproval,
 )
 from store.types import as_utc
+from store.vocabulary import HandoffRecord, HandoffState, PublishRecord
 
 NUDGE = "nudge"
 ESCALATION = "escalate-dm"

@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+
+from store.vocabulary import Choice
+
+__all__ = ["Choice"]  # stored words, re-exported
 
 MAX_ACTION = 200
-
-
-class Choice(StrEnum):
-    REPEAT = "repeat"
-    REVISE = "revise"
-    STOP = "stop"
 
 
 @dataclass(frozen=True)

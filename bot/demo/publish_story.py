@@ -7,12 +7,10 @@ from __future__ import annotations
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.demo.story import Story
 from bot.slack_standin import payloads
-
-if TYPE_CHECKING:
-    from bot.demo.handoff_story import Story
 
 STRATEGY = "C0STRATEGY"
 CHART_FILE = Path(tempfile.gettempdir()) / "baton-demo-digest-kpis.png"

@@ -9,22 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
+from store.vocabulary import Edge, EdgeKind
 
-class EdgeKind(StrEnum):
-    HARD = "hard"
-    SOFT = "soft"
-
-
-@dataclass(frozen=True)
-class Edge:
-    """`item` depends on `dependency`."""
-
-    item: int
-    dependency: int
-    kind: EdgeKind
-    since: datetime
+__all__ = ["Edge", "EdgeKind"]  # stored words, re-exported
 
 
 @dataclass(frozen=True)

@@ -12,29 +12,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.kernel.working_hours import WorkingHours, add_working_time, deliver_at, working_days_ahead
+from store.vocabulary import LIVE, HandoffState, Urgency
+
+__all__ = ["LIVE", "HandoffState", "Urgency"]  # stored words, re-exported
 
 
-class HandoffState(StrEnum):
-    """Where a handoff is in its life. Open, acknowledged, reassigned and taken over are live
-    (someone still has to do the next action); done, handed on and withdrawn are final."""
-
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    DONE = "done"
-    REASSIGNED = "reassigned"
-    TAKEN_OVER = "taken_over"
-    HANDED_ON = "handed_on"
-    WITHDRAWN = "withdrawn"
-
-
-class Urgency(StrEnum):
-    NORMAL = "normal"
-    LOW = "low"  # nudged at act-by, never escalated
-
-
-LIVE = frozenset(
-    {HandoffState.OPEN, HandoffState.ACKNOWLEDGED, HandoffState.REASSIGNED, HandoffState.TAKEN_OVER}
-)
 # Live, and the current next owner has not said they have it yet.
 UNACKNOWLEDGED = frozenset({HandoffState.OPEN, HandoffState.REASSIGNED})
 SNOOZE_WORKING_DAYS = 3

@@ -4,20 +4,18 @@ items block, and what you wait on."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.graph.messages import report_text
 from bot.handoffs.messages import HandoffCard, blocked_line, buttons, owner_buttons, owner_label
+from bot.home.desk import Desk, Section
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import SECTION_TEXT_LIMIT, Mrkdwn, bold, clip, join, local_time, md, mention
 from bot.kernel.mrkdwn import channel as channel_link
 from bot.kernel.text import context, section
-
-if TYPE_CHECKING:
-    from bot.home.service import Desk, Section
 
 MAX_PER_SECTION = 20
 STATE_WORDS = {

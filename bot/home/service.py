@@ -3,41 +3,20 @@ what their items block. Read here; laid out by bot/home/messages.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.graph.rules import ItemRef, ItemReport
 from bot.graph.service import GraphService
-from bot.handoffs.messages import HandoffCard
 from bot.handoffs.outbox import blockers_of, card
 from bot.home import messages as views
+from bot.home.desk import Desk, Section
 from bot.kernel.mrkdwn import Mrkdwn
 from store import handoffs
 from store.db import Database
 
 PER_SECTION = 20
 DONE_WITHIN = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Section:
-    cards: list[HandoffCard] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return max(self.total - len(self.cards), 0)
-
-
-@dataclass(frozen=True)
-class Desk:
-    waiting_on_you: Section
-    handed_off: Section
-    done: Section
-    blocking: list[tuple[ItemRef, list[list[str]]]]
-    waiting: list[ItemReport]
 
 
 class HomeService:

@@ -4,27 +4,15 @@ publish is approved, and when the approvers still missing are chased."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+
+from store.vocabulary import Approval, ApprovalState
+
+__all__ = ["Approval", "ApprovalState"]  # stored words, re-exported
 
 MAX_APPROVERS = 10
 MAX_CHANGES = 3000
 CHASE_BEFORE = timedelta(hours=2)  # not fully approved this long before the window: chase
-
-
-class ApprovalState(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
-
-
-@dataclass(frozen=True)
-class Approval:
-    approver_id: str
-    state: ApprovalState
-    note: str | None = None
-    at: datetime | None = None
 
 
 def may_approve(person: str, approvals: Sequence[Approval]) -> bool:

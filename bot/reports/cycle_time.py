@@ -12,31 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from store.vocabulary import HandoffRecord, PublishRecord
+
+__all__ = ["HandoffRecord", "PublishRecord"]  # stored words, re-exported
+
 T = TypeVar("T")
 MIN_FOR_OUTLIER = 3  # fewer handoffs than this say nothing about a person
-
-
-@dataclass(frozen=True)
-class HandoffRecord:
-    channel_id: str
-    next_owner_id: str
-    created_at: datetime
-    act_by: datetime
-    acknowledged_at: datetime | None = None
-    done_at: datetime | None = None
-    nudged: bool = False
-    escalated: bool = False
-    taken_over: bool = False
-
-
-@dataclass(frozen=True)
-class PublishRecord:
-    channel_id: str
-    owner_id: str
-    created_at: datetime
-    window_start: datetime
-    approvers: int
-    approved_at: datetime | None  # when the last approver approved
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
