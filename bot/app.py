@@ -13,6 +13,7 @@ from bot.observability.bolt_app import BatonApp
 from bot.routes import register_listeners
 from bot.slack.failure import failure_response
 from bot.slack.nul_bytes import refuse_nul_bytes
+from bot.slack.services import provide_services
 
 log = logging.getLogger("baton.app")
 
@@ -44,5 +45,6 @@ def build_app(services: Services, *, socket_mode: bool = False) -> App:
 
     app.middleware(refuse_nul_bytes)
     app.use(drop_repeated_events(SeenEvents()))
-    register_listeners(app, services)
+    app.use(provide_services(services))
+    register_listeners(app)
     return app

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -57,38 +56,32 @@ def refusal_text(result: NotAllowed | AlreadyDecided | None) -> Mrkdwn:
     )
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(Action.DECIDE_REPEAT)
-    @app.action(Action.DECIDE_REVISE)
-    @app.action(Action.DECIDE_STOP)
-    @acked_first(services)
-    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user_id = body["user"]["id"]
-        tell = tell_clicker(client, body)
+@acked_first
+def decide(
+    services: Services, body: dict[str, Any], action: dict[str, Any], client: WebClient
+) -> None:
+    user_id = body["user"]["id"]
+    tell = tell_clicker(client, body)
+    try:
+        publish_id, seen = parse_value(action.get("value", ""))
+        choice = CHOICE_OF[Action(action["action_id"])]
+    except (ValueError, KeyError):
+        tell(md("That button does not point at a publish any more."))
+        return
+    if choice is Choice.REVISE:
+        options = services.decisions.revise_options(publish_id, by=user_id, seen_revision=seen)
+        if not isinstance(options, ReviseOptions):
+            tell(refusal_text(options))
+            return
+        context = ReviseContext(publish_id, options.revision, body["channel"]["id"])
+        view = revise_modal(context=context, name=options.card.name, triggered=options.triggered)
         try:
-            publish_id, seen = parse_value(action.get("value", ""))
-            choice = CHOICE_OF[Action(action["action_id"])]
-        except (ValueError, KeyError):
-            tell(md("That button does not point at a publish any more."))
-            return
-        if choice is Choice.REVISE:
-            options = services.decisions.revise_options(publish_id, by=user_id, seen_revision=seen)
-            if not isinstance(options, ReviseOptions):
-                tell(refusal_text(options))
-                return
-            context = ReviseContext(publish_id, options.revision, body["channel"]["id"])
-            view = revise_modal(
-                context=context, name=options.card.name, triggered=options.triggered
-            )
-            try:
-                client.views_open(trigger_id=body["trigger_id"], view=view)
-            except SlackApiError:
-                tell(md("Slack closed the window before the form could open. Press Revise again."))
-            return
-        result = services.decisions.decide(
-            publish_id, by=user_id, choice=choice, seen_revision=seen
-        )
-        if isinstance(result, Decided):
-            services.deliverer.deliver_keys(result.send_now)
-        else:
-            tell(refusal_text(result))
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError:
+            tell(md("Slack closed the window before the form could open. Press Revise again."))
+        return
+    result = services.decisions.decide(publish_id, by=user_id, choice=choice, seen_revision=seen)
+    if isinstance(result, Decided):
+        services.deliverer.deliver_keys(result.send_now)
+    else:
+        tell(refusal_text(result))

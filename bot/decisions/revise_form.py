@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.container import Services
@@ -12,43 +12,41 @@ from bot.decisions.buttons import refusal_text
 from bot.decisions.choices import Choice, DecisionRefusal, check_revise_action
 from bot.decisions.modal import ReviseContext
 from bot.decisions.service import Decided
-from bot.ids import Callback, ReviseBlock
+from bot.ids import ReviseBlock
 from bot.slack.form_state import value_of
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(Callback.REVISE_MODAL)
-    def submit_revise(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        context = ReviseContext.load(view.get("private_metadata"))
-        if context is None:
-            ack(
-                response_action="errors",
-                errors={ReviseBlock.WRITTEN: "This form lost its publish: press Revise again."},
-            )
-            return
-        action = check_revise_action(
-            value_of(view, ReviseBlock.PICKED), value_of(view, ReviseBlock.WRITTEN)
+def submit_revise(
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    context = ReviseContext.load(view.get("private_metadata"))
+    if context is None:
+        ack(
+            response_action="errors",
+            errors={ReviseBlock.WRITTEN: "This form lost its publish: press Revise again."},
         )
-        if isinstance(action, DecisionRefusal):
-            ack(response_action="errors", errors={ReviseBlock.WRITTEN: action.message})
-            return
-        user_id = body["user"]["id"]
-        result = services.decisions.decide(
-            context.publish_id,
-            by=user_id,
-            choice=Choice.REVISE,
-            action=action,
-            seen_revision=context.revision,
-        )
-        ack()
-        if isinstance(result, Decided):
-            services.deliverer.deliver_keys(result.send_now)
-        else:
-            text = refusal_text(result)
+        return
+    action = check_revise_action(
+        value_of(view, ReviseBlock.PICKED), value_of(view, ReviseBlock.WRITTEN)
+    )
+    if isinstance(action, DecisionRefusal):
+        ack(response_action="errors", errors={ReviseBlock.WRITTEN: action.message})
+        return
+    user_id = body["user"]["id"]
+    result = services.decisions.decide(
+        context.publish_id,
+        by=user_id,
+        choice=Choice.REVISE,
+        action=action,
+        seen_revision=context.revision,
+    )
+    ack()
+    if isinstance(result, Decided):
+        services.deliverer.deliver_keys(result.send_now)
+    else:
+        text = refusal_text(result)
 
-            def tell() -> None:
-                client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+        def tell() -> None:
+            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
 
-            services.after_ack(tell)
+        services.after_ack(tell)

@@ -5,47 +5,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 
 from bot.container import Services
 from bot.graph import messages as views
 from bot.graph.service import DoneRefused
-from bot.ids import Action
 from bot.kernel.mrkdwn import md
 from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral, replace
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(Action.RESOLVED)
-    @acked_first(services)
-    def resolved(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        try:
-            item_id = int(action.get("value", ""))
-        except ValueError:
-            return
-        result = services.graph.resolve(
-            item_id, by=body["user"]["id"], is_admin=services.people.is_admin
-        )
-        if result is None:
-            ephemeral(respond, md("That item is gone."))
-        elif isinstance(result, DoneRefused):
-            ephemeral(respond, views.done_refused(result.item, result.rights))
-        else:
-            told = views.done_confirmation(result.report, len(result.notify_keys))
-            replace(respond, md(":white_check_mark: ", told))
-            services.deliverer.deliver_keys(result.send_now)
+@acked_first
+def resolved(
+    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    try:
+        item_id = int(action.get("value", ""))
+    except ValueError:
+        return
+    result = services.graph.resolve(
+        item_id, by=body["user"]["id"], is_admin=services.people.is_admin
+    )
+    if result is None:
+        ephemeral(respond, md("That item is gone."))
+    elif isinstance(result, DoneRefused):
+        ephemeral(respond, views.done_refused(result.item, result.rights))
+    else:
+        told = views.done_confirmation(result.report, len(result.notify_keys))
+        replace(respond, md(":white_check_mark: ", told))
+        services.deliverer.deliver_keys(result.send_now)
 
-    @app.action(Action.BLOCKER_SNOOZE)
-    @acked_first(services)
-    def snooze(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        try:
-            item_id = int(action.get("value", ""))
-        except ValueError:
-            return
-        snoozed = services.graph.snooze_blocker(item_id, by=body["user"]["id"])
-        if snoozed is None:
-            ephemeral(respond, md("That item is gone."))
-            return
-        ref, until = snoozed
-        replace(respond, views.snoozed(ref, until))
+
+@acked_first
+def snooze(
+    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    try:
+        item_id = int(action.get("value", ""))
+    except ValueError:
+        return
+    snoozed = services.graph.snooze_blocker(item_id, by=body["user"]["id"])
+    if snoozed is None:
+        ephemeral(respond, md("That item is gone."))
+        return
+    ref, until = snoozed
+    replace(respond, views.snoozed(ref, until))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 
 from bot.container import Services
 from bot.guardrails.messages import guardrails_list
@@ -13,9 +13,7 @@ from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/guardrails")
-    @acked_first(services)
-    def list_guardrails(command: dict[str, Any], respond: Respond) -> None:
-        message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
-        ephemeral(respond, message.text, message.blocks)
+@acked_first
+def list_guardrails(services: Services, command: dict[str, Any], respond: Respond) -> None:
+    message = guardrails_list(services.guardrails.of_channel(command["channel_id"]))
+    ephemeral(respond, message.text, message.blocks)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
@@ -17,30 +17,28 @@ from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/handoff")
-    @acked_first(services)
-    def open_handoff_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        # The trigger lives 3 s and is single-use: open the view before anything slow.
-        settings = services.settings
-        known_tz = services.people.cached_tz(command["user_id"])
-        zone = zone_or_utc(known_tz)
-        for_you = default_act_by(
-            services.clock.now(), settings.act_within, settings.working_hours, zone
-        )
-        view = handoff_modal(
-            context=ModalContext(channel_id=command["channel_id"]),
-            work_item=plain_text_of(command.get("text") or "").strip(),
-            hint=act_by_hint(
-                format_duration(settings.act_within),
-                for_you.astimezone(zone),
-                str(zone),
-                str(settings.working_hours),
-            ),
-            checklist=services.guardrails.checklist(command["channel_id"]),
-        )
-        open_modal(client, respond, command, view)
-        if known_tz is None:  # learnt now, so the next hint is in their own time zone
-            services.after_ack(
-                lambda: services.people.refresh([command["user_id"]]), background=True
-            )
+@acked_first
+def open_handoff_modal(
+    services: Services, command: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    # The trigger lives 3 s and is single-use: open the view before anything slow.
+    settings = services.settings
+    known_tz = services.people.cached_tz(command["user_id"])
+    zone = zone_or_utc(known_tz)
+    for_you = default_act_by(
+        services.clock.now(), settings.act_within, settings.working_hours, zone
+    )
+    view = handoff_modal(
+        context=ModalContext(channel_id=command["channel_id"]),
+        work_item=plain_text_of(command.get("text") or "").strip(),
+        hint=act_by_hint(
+            format_duration(settings.act_within),
+            for_you.astimezone(zone),
+            str(zone),
+            str(settings.working_hours),
+        ),
+        checklist=services.guardrails.checklist(command["channel_id"]),
+    )
+    open_modal(client, respond, command, view)
+    if known_tz is None:  # learnt now, so the next hint is in their own time zone
+        services.after_ack(lambda: services.people.refresh([command["user_id"]]), background=True)

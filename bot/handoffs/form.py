@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 
 from bot.container import Services
 from bot.guardrails.rules import check_handoff
@@ -18,7 +18,7 @@ from bot.handoffs.contract import (
     validate_handoff,
 )
 from bot.handoffs.modal import ModalContext
-from bot.ids import BLOCK_FOR_FIELD, Action, Callback, HandoffBlock
+from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
 from bot.kernel.mrkdwn import md, mention
 from bot.kernel.working_hours import deliver_at, zone_or_utc
 from bot.people.service import PeopleUnavailable
@@ -53,73 +53,73 @@ def confirmed_items(view: dict[str, Any]) -> set[str]:
     return {o.get("value", "") for o in chosen.get("selected_options") or []}
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(Callback.HANDOFF_MODAL)
-    def submit_handoff(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        context = ModalContext.load(view.get("private_metadata"))
-        try:
-            form = read_form(view)
-        except (TypeError, ValueError, AttributeError):
-            ack(response_action="errors", errors={HandoffBlock.ACT_BY: "Pick a date and time."})
-            return
-        if context is None:
-            ack(
-                response_action="errors",
-                errors={HandoffBlock.WORK_ITEM: "This form lost its channel: run /handoff again."},
-            )
-            return
-        named = [form.next_owner_id, form.backup_owner_id]
-        try:
-            people = services.people.for_submission(named)
-        except PeopleUnavailable:
-            ack(
-                response_action="errors",
-                errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
-            )
-            return
-        result = validate_handoff(
-            form,
-            people,
-            now=services.clock.now(),
-            act_within=services.settings.act_within,
-            hours=services.settings.working_hours,
-            author_id=body["user"]["id"],
+def submit_handoff(
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any]
+) -> None:
+    context = ModalContext.load(view.get("private_metadata"))
+    try:
+        form = read_form(view)
+    except (TypeError, ValueError, AttributeError):
+        ack(response_action="errors", errors={HandoffBlock.ACT_BY: "Pick a date and time."})
+        return
+    if context is None:
+        ack(
+            response_action="errors",
+            errors={HandoffBlock.WORK_ITEM: "This form lost its channel: run /handoff again."},
         )
-        channel = context.channel_id
-        errors = dict(result.errors) if isinstance(result, Refusal) else {}
-        if isinstance(result, Refusal):
-            _record_refusal(services, result, channel, body, view)
-        enabled = services.guardrails.enabled(channel)
-        if enabled:
-            next_owner = people.get(form.next_owner_id or "")
-            zone = zone_or_utc(next_owner.tz if next_owner else None)
-            guarded = check_handoff(
-                enabled,
-                done=split_bullets(form.done),
-                backup_owner_id=form.backup_owner_id,
-                act_by_given=form.act_by is not None,
-                durable_names=services.drafts.names(channel),
-                act_by_in_hours=form.act_by is None
-                or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
-                checklist=services.guardrails.checklist(channel),
-                confirmed=confirmed_items(view),
-            )
-            for label, message in guarded.items():
-                errors.setdefault(HandoffField(label), message)
-        if errors or isinstance(result, Refusal):
-            ack(
-                response_action="errors",
-                errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
-            )
-            return
-        view_id = view["id"]
-        accepted = services.handoffs.accept(
-            result, author_id=body["user"]["id"], channel_id=channel, people=people, view_id=view_id
+        return
+    named = [form.next_owner_id, form.backup_owner_id]
+    try:
+        people = services.people.for_submission(named)
+    except PeopleUnavailable:
+        ack(
+            response_action="errors",
+            errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
         )
-        ack()  # also for a second press of Submit (not accepted): the first one counted
-        if accepted:
-            services.after_ack(lambda: create_accepted(services, view_id), background=True)
-        services.after_ack(lambda: services.people.refresh(named), background=True)
+        return
+    result = validate_handoff(
+        form,
+        people,
+        now=services.clock.now(),
+        act_within=services.settings.act_within,
+        hours=services.settings.working_hours,
+        author_id=body["user"]["id"],
+    )
+    channel = context.channel_id
+    errors = dict(result.errors) if isinstance(result, Refusal) else {}
+    if isinstance(result, Refusal):
+        _record_refusal(services, result, channel, body, view)
+    enabled = services.guardrails.enabled(channel)
+    if enabled:
+        next_owner = people.get(form.next_owner_id or "")
+        zone = zone_or_utc(next_owner.tz if next_owner else None)
+        guarded = check_handoff(
+            enabled,
+            done=split_bullets(form.done),
+            backup_owner_id=form.backup_owner_id,
+            act_by_given=form.act_by is not None,
+            durable_names=services.drafts.names(channel),
+            act_by_in_hours=form.act_by is None
+            or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
+            checklist=services.guardrails.checklist(channel),
+            confirmed=confirmed_items(view),
+        )
+        for label, message in guarded.items():
+            errors.setdefault(HandoffField(label), message)
+    if errors or isinstance(result, Refusal):
+        ack(
+            response_action="errors",
+            errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
+        )
+        return
+    view_id = view["id"]
+    accepted = services.handoffs.accept(
+        result, author_id=body["user"]["id"], channel_id=channel, people=people, view_id=view_id
+    )
+    ack()  # also for a second press of Submit (not accepted): the first one counted
+    if accepted:
+        services.after_ack(lambda: create_accepted(services, view_id), background=True)
+    services.after_ack(lambda: services.people.refresh(named), background=True)
 
 
 def _record_refusal(

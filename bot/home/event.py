@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.container import Services
 from bot.slack.acked import acked_first
 
 
-def register(app: App, services: Services) -> None:
-    @app.event("app_home_opened")
-    @acked_first(services)
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user_id = event["user"]
-        client.views_publish(user_id=user_id, view=services.home.view_for(user_id))
+@acked_first
+def publish_home(services: Services, event: dict[str, Any], client: WebClient) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    user_id = event["user"]
+    client.views_publish(user_id=user_id, view=services.home.view_for(user_id))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.container import Services
-from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, join, md, mention
 from bot.publishing.approval_modal import ChangesContext, request_changes_modal
 from bot.publishing.approvals import Answered, NotApprover
@@ -41,44 +40,48 @@ def tell_in_place(respond: Respond) -> Callable[[Mrkdwn], None]:
     return tell
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(Action.APPROVE)
-    @acked_first(services)
-    def approve(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        tell = tell_in_place(respond)
-        try:
-            publish_id = int(action.get("value", ""))
-        except ValueError:
-            tell(md("That button does not point at a publish any more."))
-            return
-        result = services.approvals.answer(publish_id, by=body["user"]["id"], approve=True)
-        if isinstance(result, Answered):
-            services.deliverer.deliver_keys(result.send_now)
-            if not result.changed:
-                tell(md("You had approved ", bold(result.card.name), " already."))
-        else:
-            tell(not_approver_text(result))
+@acked_first
+def approve(
+    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    tell = tell_in_place(respond)
+    try:
+        publish_id = int(action.get("value", ""))
+    except ValueError:
+        tell(md("That button does not point at a publish any more."))
+        return
+    result = services.approvals.answer(publish_id, by=body["user"]["id"], approve=True)
+    if isinstance(result, Answered):
+        services.deliverer.deliver_keys(result.send_now)
+        if not result.changed:
+            tell(md("You had approved ", bold(result.card.name), " already."))
+    else:
+        tell(not_approver_text(result))
 
-    @app.action(Action.REQUEST_CHANGES)
-    @acked_first(services)
-    def request_changes(
-        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        tell = tell_in_place(respond)
-        try:
-            publish_id = int(action.get("value", ""))
-        except ValueError:
-            tell(md("That button does not point at a publish any more."))
-            return
-        allowed = services.approvals.approvers_of(publish_id, body["user"]["id"])
-        if allowed is None or isinstance(allowed, NotApprover):
-            tell(not_approver_text(allowed))
-            return
-        context = ChangesContext(publish_id, (body.get("channel") or {}).get("id", ""))
-        try:
-            client.views_open(
-                trigger_id=body["trigger_id"],
-                view=request_changes_modal(context=context, name=allowed.name),
-            )
-        except SlackApiError:
-            tell(md("Slack closed the window before the form could open. Press it again."))
+
+@acked_first
+def request_changes(
+    services: Services,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    tell = tell_in_place(respond)
+    try:
+        publish_id = int(action.get("value", ""))
+    except ValueError:
+        tell(md("That button does not point at a publish any more."))
+        return
+    allowed = services.approvals.approvers_of(publish_id, body["user"]["id"])
+    if allowed is None or isinstance(allowed, NotApprover):
+        tell(not_approver_text(allowed))
+        return
+    context = ChangesContext(publish_id, (body.get("channel") or {}).get("id", ""))
+    try:
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=request_changes_modal(context=context, name=allowed.name),
+        )
+    except SlackApiError:
+        tell(md("Slack closed the window before the form could open. Press it again."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
@@ -15,17 +15,17 @@ from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/publish")
-    @acked_first(services)
-    def open_publish_modal(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        # Only what Baton already knows: the trigger lives 3 s, users.info can wait.
-        zone = services.people.cached_tz(command["user_id"]) or "your Slack time zone"
-        view = publish_modal(
-            context=ModalContext(channel_id=command["channel_id"]),
-            name=plain_text_of(command.get("text") or "").strip(),
-            zone_name=zone,
-            earlier=services.publishes.earlier_in(command["channel_id"]),
-            surfaces=tuple(services.drafts.surfaces),  # surfaces.yml, as /draft reads it
-        )
-        open_modal(client, respond, command, view)
+@acked_first
+def open_publish_modal(
+    services: Services, command: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    # Only what Baton already knows: the trigger lives 3 s, users.info can wait.
+    zone = services.people.cached_tz(command["user_id"]) or "your Slack time zone"
+    view = publish_modal(
+        context=ModalContext(channel_id=command["channel_id"]),
+        name=plain_text_of(command.get("text") or "").strip(),
+        zone_name=zone,
+        earlier=services.publishes.earlier_in(command["channel_id"]),
+        surfaces=tuple(services.drafts.surfaces),  # surfaces.yml, as /draft reads it
+    )
+    open_modal(client, respond, command, view)

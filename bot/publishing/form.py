@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 
 from bot.container import Services
 from bot.guardrails.rules import DRAFT_MAX_AGE, check_publish
 from bot.handoffs.modal import ModalContext
-from bot.ids import BLOCK_FOR_PUBLISH_FIELD, Callback, PublishBlock
+from bot.ids import BLOCK_FOR_PUBLISH_FIELD, PublishBlock
 from bot.kernel.working_hours import zone_or_utc
 from bot.people.service import PeopleUnavailable
 from bot.publishing.rules import (
@@ -44,50 +44,50 @@ def _refuse(ack: Ack, refusal: PublishRefusal) -> None:
     )
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(Callback.PUBLISH_MODAL)
-    def submit_publish(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        context = ModalContext.load(view.get("private_metadata"))
-        if context is None:
-            ack(
-                response_action="errors",
-                errors={PublishBlock.NAME: "This form lost its channel: run /publish again."},
-            )
-            return
-        form = read_form(view)
-        author = body["user"]["id"]
-        named = [form.owner_id, form.backup_owner_id, *form.approvers]
-        try:
-            people = services.people.for_submission([*named, author])
-        except PeopleUnavailable:
-            ack(
-                response_action="errors",
-                errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
-            )
-            return
-        submitter = people.get(author)
-        people = {uid: person for uid, person in people.items() if uid in named}
-        zone = zone_or_utc(submitter.tz if submitter else None)
-        result = validate_publish(form, people, zone=zone, surfaces=tuple(services.drafts.surfaces))
-        if isinstance(result, PublishRefusal):
-            _refuse(ack, result)
-            return
-        if guarded := _guardrail_errors(services, context.channel_id, result):
-            _refuse(ack, PublishRefusal(guarded))
-            return
-        recorded = services.publishes.create(
-            result,
-            channel_id=context.channel_id,
-            author_id=author,
-            attempt=str(view["id"]),
+def submit_publish(
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any]
+) -> None:
+    context = ModalContext.load(view.get("private_metadata"))
+    if context is None:
+        ack(
+            response_action="errors",
+            errors={PublishBlock.NAME: "This form lost its channel: run /publish again."},
         )
-        if isinstance(recorded, PublishRefusal):
-            _refuse(ack, recorded)
-            return
-        ack()  # also for a second press of Submit (recorded is None): the first one counted
-        if recorded is not None:
-            services.deliverer.deliver_keys(recorded.send_now)
-        services.after_ack(lambda: services.people.refresh([*named, author]))
+        return
+    form = read_form(view)
+    author = body["user"]["id"]
+    named = [form.owner_id, form.backup_owner_id, *form.approvers]
+    try:
+        people = services.people.for_submission([*named, author])
+    except PeopleUnavailable:
+        ack(
+            response_action="errors",
+            errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
+        )
+        return
+    submitter = people.get(author)
+    people = {uid: person for uid, person in people.items() if uid in named}
+    zone = zone_or_utc(submitter.tz if submitter else None)
+    result = validate_publish(form, people, zone=zone, surfaces=tuple(services.drafts.surfaces))
+    if isinstance(result, PublishRefusal):
+        _refuse(ack, result)
+        return
+    if guarded := _guardrail_errors(services, context.channel_id, result):
+        _refuse(ack, PublishRefusal(guarded))
+        return
+    recorded = services.publishes.create(
+        result,
+        channel_id=context.channel_id,
+        author_id=author,
+        attempt=str(view["id"]),
+    )
+    if isinstance(recorded, PublishRefusal):
+        _refuse(ack, recorded)
+        return
+    ack()  # also for a second press of Submit (recorded is None): the first one counted
+    if recorded is not None:
+        services.deliverer.deliver_keys(recorded.send_now)
+    services.after_ack(lambda: services.people.refresh([*named, author]))
 
 
 def _guardrail_errors(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.container import Services
-from bot.ids import Callback, ChangesBlock
+from bot.ids import ChangesBlock
 from bot.publishing.approval_buttons import not_approver_text
 from bot.publishing.approval_modal import ChangesContext
 from bot.publishing.approval_rules import MAX_CHANGES, check_changes
@@ -16,35 +16,33 @@ from bot.publishing.approvals import Answered
 from bot.slack.form_state import value_of
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(Callback.REQUEST_CHANGES_MODAL)
-    def submit_changes(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        context = ChangesContext.load(view.get("private_metadata"))
-        if context is None:
-            ack(
-                response_action="errors",
-                errors={ChangesBlock.WHAT: "This form lost its publish: press the button again."},
-            )
-            return
-        what = check_changes(value_of(view, ChangesBlock.WHAT))
-        if what is None:
-            ack(
-                response_action="errors",
-                errors={ChangesBlock.WHAT: f"Say what to change (up to {MAX_CHANGES} characters)."},
-            )
-            return
-        user_id = body["user"]["id"]
-        result = services.approvals.answer(context.publish_id, by=user_id, approve=False, note=what)
-        ack()
-        if isinstance(result, Answered):
-            services.deliverer.deliver_keys(result.send_now)
-            return
-        text = not_approver_text(result)
+def submit_changes(
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    context = ChangesContext.load(view.get("private_metadata"))
+    if context is None:
+        ack(
+            response_action="errors",
+            errors={ChangesBlock.WHAT: "This form lost its publish: press the button again."},
+        )
+        return
+    what = check_changes(value_of(view, ChangesBlock.WHAT))
+    if what is None:
+        ack(
+            response_action="errors",
+            errors={ChangesBlock.WHAT: f"Say what to change (up to {MAX_CHANGES} characters)."},
+        )
+        return
+    user_id = body["user"]["id"]
+    result = services.approvals.answer(context.publish_id, by=user_id, approve=False, note=what)
+    ack()
+    if isinstance(result, Answered):
+        services.deliverer.deliver_keys(result.send_now)
+        return
+    text = not_approver_text(result)
 
-        def tell() -> None:
-            if context.channel_id:
-                client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+    def tell() -> None:
+        if context.channel_id:
+            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
 
-        services.after_ack(tell)
+    services.after_ack(tell)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 
 from bot.container import Services
 from bot.kernel.mrkdwn import code, md
@@ -15,31 +15,29 @@ from bot.slack.respond import ephemeral
 MAX_WEEKS = 12
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/digest")
-    @acked_first(services)
-    def digest(command: dict[str, Any], respond: Respond) -> None:
-        text = (command.get("text") or "").strip()
-        if text and not (text.isdigit() and 1 <= int(text) <= MAX_WEEKS):
-            ephemeral(
-                respond,
-                md(
-                    "Usage: ",
-                    code("/digest [weeks]"),
-                    f", weeks from 1 to {MAX_WEEKS} (default 1), e.g. ",
-                    code("/digest 2"),
-                    ".",
-                ),
-            )
-            return
-        weeks = int(text) if text else 1
-        end = services.clock.now()
-        message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
-        ephemeral(respond, message.text, message.blocks)
-        keys = services.charts.to_dm(
-            command["user_id"],
-            services.digests.kpi_chart(end),
-            title="KPI medians per surface, last 8 weeks",
-            request=command["trigger_id"],
+@acked_first
+def digest(services: Services, command: dict[str, Any], respond: Respond) -> None:
+    text = (command.get("text") or "").strip()
+    if text and not (text.isdigit() and 1 <= int(text) <= MAX_WEEKS):
+        ephemeral(
+            respond,
+            md(
+                "Usage: ",
+                code("/digest [weeks]"),
+                f", weeks from 1 to {MAX_WEEKS} (default 1), e.g. ",
+                code("/digest 2"),
+                ".",
+            ),
         )
-        services.deliverer.deliver_keys(keys)
+        return
+    weeks = int(text) if text else 1
+    end = services.clock.now()
+    message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
+    ephemeral(respond, message.text, message.blocks)
+    keys = services.charts.to_dm(
+        command["user_id"],
+        services.digests.kpi_chart(end),
+        title="KPI medians per surface, last 8 weeks",
+        request=command["trigger_id"],
+    )
+    services.deliverer.deliver_keys(keys)

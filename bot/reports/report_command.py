@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 
 from bot.container import Services
 from bot.kernel.mrkdwn import channel, md, mention
@@ -15,34 +15,31 @@ from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/report")
-    @acked_first(services)
-    def report(command: dict[str, Any], respond: Respond) -> None:
-        request = parse_report(command.get("text") or "", here=command["channel_id"])
-        if isinstance(request, str):
-            ephemeral(respond, md(request))
-            return
-        result = services.reports.report(
-            request.weeks, channel_id=request.channel_id, person=request.person
-        )
-        scope = (
-            mention(request.person)
-            if request.person
-            else channel(request.channel_id or command["channel_id"])
-        )
-        message = report_message(
-            result,
-            weeks=request.weeks,
-            scope=scope,
-            chart_note="The chart comes in your DM with Baton (an ephemeral message carries no "
-            "file).",
-        )
-        ephemeral(respond, message.text, message.blocks)
-        keys = services.charts.to_dm(
-            command["user_id"],
-            cycle_spec(result.weekly),
-            title=f"Time to acknowledge and to done, {scope}",
-            request=command["trigger_id"],
-        )
-        services.deliverer.deliver_keys(keys)
+@acked_first
+def report(services: Services, command: dict[str, Any], respond: Respond) -> None:
+    request = parse_report(command.get("text") or "", here=command["channel_id"])
+    if isinstance(request, str):
+        ephemeral(respond, md(request))
+        return
+    result = services.reports.report(
+        request.weeks, channel_id=request.channel_id, person=request.person
+    )
+    scope = (
+        mention(request.person)
+        if request.person
+        else channel(request.channel_id or command["channel_id"])
+    )
+    message = report_message(
+        result,
+        weeks=request.weeks,
+        scope=scope,
+        chart_note="The chart comes in your DM with Baton (an ephemeral message carries no file).",
+    )
+    ephemeral(respond, message.text, message.blocks)
+    keys = services.charts.to_dm(
+        command["user_id"],
+        cycle_spec(result.weekly),
+        title=f"Time to acknowledge and to done, {scope}",
+        request=command["trigger_id"],
+    )
+    services.deliverer.deliver_keys(keys)

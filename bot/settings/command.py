@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
@@ -22,32 +22,30 @@ USAGE = md(
 )
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/baton")
-    @acked_first(services)
-    def baton(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        if (command.get("text") or "").strip().lower() != "settings":
-            ephemeral(respond, USAGE)
-            return
-        channel, user = command["channel_id"], command["user_id"]
-        roles = services.channel_settings.stored(channel)
-        admin = bool(roles.owners) and user not in roles.owners
-        admin = admin and services.people.is_admin(user)
-        if not may_change(user, roles, is_admin=admin):
-            owners = join(", ", [mention(o) for o in roles.owners])
-            ephemeral(
-                respond,
-                md(
-                    "Only this channel's owners (",
-                    owners,
-                    ") or a workspace admin change its settings.",
-                ),
-            )
-            return
-        view = settings_modal(
-            context=SettingsContext(channel, admin),
-            roles=roles,
-            default_strategy=services.settings.strategy_channel,
-            default_delay=services.settings.decision_delay,
+@acked_first
+def baton(services: Services, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    if (command.get("text") or "").strip().lower() != "settings":
+        ephemeral(respond, USAGE)
+        return
+    channel, user = command["channel_id"], command["user_id"]
+    roles = services.channel_settings.stored(channel)
+    admin = bool(roles.owners) and user not in roles.owners
+    admin = admin and services.people.is_admin(user)
+    if not may_change(user, roles, is_admin=admin):
+        owners = join(", ", [mention(o) for o in roles.owners])
+        ephemeral(
+            respond,
+            md(
+                "Only this channel's owners (",
+                owners,
+                ") or a workspace admin change its settings.",
+            ),
         )
-        open_modal(client, respond, command, view)
+        return
+    view = settings_modal(
+        context=SettingsContext(channel, admin),
+        roles=roles,
+        default_strategy=services.settings.strategy_channel,
+        default_delay=services.settings.decision_delay,
+    )
+    open_modal(client, respond, command, view)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.container import Services
-from bot.ids import Callback, SettingsBlock
+from bot.ids import SettingsBlock
 from bot.kernel.channel_roles import ChannelRoles, check_owners, parse_delay
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import channel, join, md, mention
@@ -18,66 +18,62 @@ from bot.settings.service import NotAnOwner
 from bot.slack.form_state import value_of
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(Callback.SETTINGS_MODAL)
-    def submit_settings(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        context = SettingsContext.load(view.get("private_metadata"))
-        if context is None:
-            ack(
-                response_action="errors",
-                errors={SettingsBlock.OWNERS: "This form lost its channel: run /baton settings."},
-            )
-            return
-        errors: dict[str, str] = {}
-        owners = check_owners(value_of(view, SettingsBlock.OWNERS) or [])
-        if isinstance(owners, str):
-            errors[SettingsBlock.OWNERS] = owners
-        else:
-            try:
-                people = services.people.for_submission(list(owners))
-            except PeopleUnavailable:
-                people = None
-                errors[SettingsBlock.OWNERS] = "Slack did not answer who they are; try again."
-            for owner in owners if people is not None else ():
-                person = people.get(owner) if people else None
-                if person is None or person.is_bot or person.deleted:
-                    errors[SettingsBlock.OWNERS] = (
-                        "Owners are people: no bots or deactivated accounts."
-                    )
-        delay = parse_delay(value_of(view, SettingsBlock.DECISION_DELAY))
-        if isinstance(delay, str):
-            errors[SettingsBlock.DECISION_DELAY] = delay
-        if errors or isinstance(owners, str) or isinstance(delay, str):
-            ack(response_action="errors", errors=errors)
-            return
-        strategy = value_of(view, SettingsBlock.STRATEGY_CHANNEL)
-        user = body["user"]["id"]
-        roles = ChannelRoles(owners, strategy, delay)
-        saved = services.channel_settings.save(
-            context.channel_id, roles, by=user, is_admin=context.admin
+def submit_settings(
+    services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+) -> None:
+    context = SettingsContext.load(view.get("private_metadata"))
+    if context is None:
+        ack(
+            response_action="errors",
+            errors={SettingsBlock.OWNERS: "This form lost its channel: run /baton settings."},
         )
-        if isinstance(saved, NotAnOwner):
-            ack(
-                response_action="errors",
-                errors={SettingsBlock.OWNERS: "Only this channel's owners change its settings."},
-            )
-            return
-        ack()
-        effective = services.channel_settings.fill(saved)
-        where = channel(effective.strategy_channel) if effective.strategy_channel else md("nowhere")
-        text = md(
-            "Settings saved for ",
-            channel(context.channel_id),
-            ": owners ",
-            join(", ", [mention(o) for o in saved.owners]) or md("none"),
-            "; weekly digest to ",
-            where,
-            f"; decision prompt {format_duration(effective.decision_delay)} after a window opens.",
+        return
+    errors: dict[str, str] = {}
+    owners = check_owners(value_of(view, SettingsBlock.OWNERS) or [])
+    if isinstance(owners, str):
+        errors[SettingsBlock.OWNERS] = owners
+    else:
+        try:
+            people = services.people.for_submission(list(owners))
+        except PeopleUnavailable:
+            people = None
+            errors[SettingsBlock.OWNERS] = "Slack did not answer who they are; try again."
+        for owner in owners if people is not None else ():
+            person = people.get(owner) if people else None
+            if person is None or person.is_bot or person.deleted:
+                errors[SettingsBlock.OWNERS] = "Owners are people: no bots or deactivated accounts."
+    delay = parse_delay(value_of(view, SettingsBlock.DECISION_DELAY))
+    if isinstance(delay, str):
+        errors[SettingsBlock.DECISION_DELAY] = delay
+    if errors or isinstance(owners, str) or isinstance(delay, str):
+        ack(response_action="errors", errors=errors)
+        return
+    strategy = value_of(view, SettingsBlock.STRATEGY_CHANNEL)
+    user = body["user"]["id"]
+    roles = ChannelRoles(owners, strategy, delay)
+    saved = services.channel_settings.save(
+        context.channel_id, roles, by=user, is_admin=context.admin
+    )
+    if isinstance(saved, NotAnOwner):
+        ack(
+            response_action="errors",
+            errors={SettingsBlock.OWNERS: "Only this channel's owners change its settings."},
         )
+        return
+    ack()
+    effective = services.channel_settings.fill(saved)
+    where = channel(effective.strategy_channel) if effective.strategy_channel else md("nowhere")
+    text = md(
+        "Settings saved for ",
+        channel(context.channel_id),
+        ": owners ",
+        join(", ", [mention(o) for o in saved.owners]) or md("none"),
+        "; weekly digest to ",
+        where,
+        f"; decision prompt {format_duration(effective.decision_delay)} after a window opens.",
+    )
 
-        def confirm() -> None:
-            client.chat_postEphemeral(channel=context.channel_id, user=user, text=text)
+    def confirm() -> None:
+        client.chat_postEphemeral(channel=context.channel_id, user=user, text=text)
 
-        services.after_ack(confirm)
+    services.after_ack(confirm)

@@ -25,46 +25,46 @@ from bot.slack.failure import NOT_DONE
 Listener = Callable[..., None]
 
 
-def acked_first(services: Services) -> Callable[[Listener], Listener]:
-    def decorate(listener: Listener) -> Listener:
-        wanted = inspect.getfullargspec(listener).args
+def acked_first(listener: Listener) -> Listener:
+    """Ack at once; run `listener` after the ack with the arguments it names."""
+    wanted = inspect.getfullargspec(listener).args
 
-        # Bolt passes arguments by these names; the listener gets the ones it names.
-        def run(
-            ack: Ack,
-            body: dict[str, Any],
-            client: WebClient,
-            respond: Respond,
-            context: BoltContext,
-            payload: dict[str, Any],
-            command: dict[str, Any],
-            action: dict[str, Any],
-            event: dict[str, Any],
-        ) -> None:
-            ack()
-            given = {
-                "body": body,
-                "client": client,
-                "respond": respond,
-                "context": context,
-                "payload": payload,
-                "command": command,
-                "action": action,
-                "event": event,
-            }
-            arguments = {name: given[name] for name in wanted}
-            services.after_ack(
-                lambda: listener(**arguments),
-                on_failure=lambda: tell_failure(body, client, respond),
-            )
+    # Bolt passes arguments by these names; the listener gets the ones it names.
+    def run(
+        ack: Ack,
+        services: Services,
+        body: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+        payload: dict[str, Any],
+        command: dict[str, Any],
+        action: dict[str, Any],
+        event: dict[str, Any],
+    ) -> None:
+        ack()
+        given = {
+            "services": services,
+            "body": body,
+            "client": client,
+            "respond": respond,
+            "context": context,
+            "payload": payload,
+            "command": command,
+            "action": action,
+            "event": event,
+        }
+        arguments = {name: given[name] for name in wanted}
+        services.after_ack(
+            lambda: listener(**arguments),
+            on_failure=lambda: tell_failure(body, client, respond),
+        )
 
-        # Named as the listener for Bolt's logs; no __wrapped__, or Bolt would read the
-        # listener's parameters instead of these.
-        run.__name__ = run.__qualname__ = listener.__name__
-        run.__doc__ = listener.__doc__
-        return run
-
-    return decorate
+    # Named as the listener for Bolt's logs; no __wrapped__, or Bolt would read the
+    # listener's parameters instead of these.
+    run.__name__ = run.__qualname__ = listener.__name__
+    run.__doc__ = listener.__doc__
+    return run
 
 
 def tell_failure(body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:

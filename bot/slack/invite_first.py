@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
-
-from bot.container import Services
+from slack_bolt import Ack, BoltResponse
 
 NOT_A_MEMBER = "privategroup"
 INVITE_FIRST = (
@@ -26,7 +24,3 @@ def invite_first(body: dict[str, Any], ack: Ack, next: Callable[[], BoltResponse
     if body.get("command") and body.get("channel_name") == NOT_A_MEMBER:
         return ack(response_type="ephemeral", text=INVITE_FIRST.format(command=body["command"]))
     return next()
-
-
-def register(app: App, services: Services) -> None:
-    app.middleware(invite_first)
