@@ -21,7 +21,7 @@ from bot.handoffs.modal import ModalContext
 from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
 from bot.kernel.mrkdwn import md, mention
 from bot.kernel.working_hours import deliver_at, zone_or_utc
-from bot.people.service import PeopleUnavailable
+from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
 
 FAILURE_FOR_FIELD = {
@@ -69,13 +69,8 @@ def submit_handoff(
         )
         return
     named = [form.next_owner_id, form.backup_owner_id]
-    try:
-        people = services.people.for_submission(named)
-    except PeopleUnavailable:
-        ack(
-            response_action="errors",
-            errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
-        )
+    people = people_or_refuse(services, ack, named, block=HandoffBlock.NEXT_OWNER)
+    if people is None:
         return
     result = validate_handoff(
         form,

@@ -16,7 +16,7 @@ from bot.handoffs.lifecycle_modals import handoff_id_of
 from bot.handoffs.modal import ModalContext
 from bot.handoffs.service import Change, Edits, Outcome
 from bot.ids import BLOCK_FOR_FIELD, HandoffBlock, LifecycleBlock
-from bot.people.service import PeopleUnavailable
+from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
 
 
@@ -40,13 +40,8 @@ def submit_reassign(
     if handoff_id is None or not new_owner_id:
         ack(response_action="errors", errors={LifecycleBlock.NEW_OWNER: "Pick someone."})
         return
-    try:
-        people = services.people.for_submission([new_owner_id])
-    except PeopleUnavailable:
-        ack(
-            response_action="errors",
-            errors={LifecycleBlock.NEW_OWNER: "Slack did not answer who this is; try again."},
-        )
+    people = people_or_refuse(services, ack, [new_owner_id], block=LifecycleBlock.NEW_OWNER)
+    if people is None:
         return
     person = people.get(new_owner_id)
     if person is None:
@@ -95,13 +90,9 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
     if current is None:
         ack(response_action="errors", errors={HandoffBlock.STATUS: "That handoff is gone."})
         return
-    try:
-        people = services.people.for_submission([form.next_owner_id, form.backup_owner_id])
-    except PeopleUnavailable:
-        ack(
-            response_action="errors",
-            errors={HandoffBlock.NEXT_OWNER: "Slack did not answer who this is; try again."},
-        )
+    named = [form.next_owner_id, form.backup_owner_id]
+    people = people_or_refuse(services, ack, named, block=HandoffBlock.NEXT_OWNER)
+    if people is None:
         return
     result = validate_handoff(
         form,

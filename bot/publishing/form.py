@@ -11,7 +11,6 @@ from bot.guardrails.rules import DRAFT_MAX_AGE, check_publish
 from bot.handoffs.modal import ModalContext
 from bot.ids import BLOCK_FOR_PUBLISH_FIELD, PublishBlock
 from bot.kernel.working_hours import zone_or_utc
-from bot.people.service import PeopleUnavailable
 from bot.publishing.rules import (
     PublishDraft,
     PublishField,
@@ -19,6 +18,7 @@ from bot.publishing.rules import (
     PublishRefusal,
     validate_publish,
 )
+from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
 
 
@@ -57,13 +57,8 @@ def submit_publish(
     form = read_form(view)
     author = body["user"]["id"]
     named = [form.owner_id, form.backup_owner_id, *form.approvers]
-    try:
-        people = services.people.for_submission([*named, author])
-    except PeopleUnavailable:
-        ack(
-            response_action="errors",
-            errors={PublishBlock.OWNER: "Slack did not answer who this is; try again."},
-        )
+    people = people_or_refuse(services, ack, [*named, author], block=PublishBlock.OWNER)
+    if people is None:
         return
     submitter = people.get(author)
     people = {uid: person for uid, person in people.items() if uid in named}

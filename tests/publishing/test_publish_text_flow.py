@@ -13,6 +13,7 @@ from tests.publishing.test_publish_flow import (
     DECISION_DUE,
     IN_WINDOW,
     advance_to,
+    baton,  # noqa: F401  (the fixture: a strategy channel and an ingest token)
     command,
     posts_in,
     publish,
@@ -23,7 +24,7 @@ from tests.publishing.test_publish_flow import (
 LINK = "https://www.linkedin.com/posts/acme-spring"
 
 
-def test_hostile_text_in_the_publish_loop_stays_text(baton: RunningBaton) -> None:
+def test_hostile_text_in_the_publish_loop_stays_text(baton: RunningBaton) -> None:  # noqa: F811
     answer = publish(
         baton,
         Name=PING,
