@@ -42,8 +42,9 @@ import requests
 from slack_sdk.signature import SignatureVerifier
 
 from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
-from bot.handoffs.modal import ModalContext, handoff_modal
+from bot.handoffs.modal import handoff_modal
 from bot.ids import Action
+from bot.slack.modal_context import ModalContext
 from bot.slack_standin import SlackStandIn, payloads
 from bot.slack_standin.payloads import command_body
 

@@ -30,8 +30,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bench.ack import StandInManager
 from bench.common import baton_serve, free_port, process, quantile_ms, serve_env, tail, verdict
-from bot.handoffs.modal import ModalContext, handoff_modal
+from bot.handoffs.modal import handoff_modal
 from bot.ids import MetadataEvent
+from bot.slack.modal_context import ModalContext
 from bot.slack_standin import payloads
 
 SECRET = "bench-signing-secret"

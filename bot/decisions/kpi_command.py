@@ -8,13 +8,13 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
-from bot.decisions.kpi_modal import logged_text, no_publish_text, refused_text, usage_text
+from bot.decisions.kpi_messages import logged_text, no_publish_text, refused_text, usage_text
+from bot.decisions.kpi_modal import kpi_modal
 from bot.decisions.kpis import KpiRefusal, parse_kpi_command
-from bot.handoffs.modal import ModalContext
 from bot.kernel.slack_text import plain_text_of
-from bot.publishing.modal import kpi_modal
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
+from bot.slack.modal_context import ModalContext
 from bot.slack.respond import ephemeral
 
 

@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.container import Services
-from bot.decisions.kpi_modal import logged_text
+from bot.decisions.kpi_messages import logged_text
 from bot.decisions.kpis import KpiRefusal, parse_kpi_command
-from bot.handoffs.modal import ModalContext
 from bot.ids import KpiBlock
 from bot.slack.form_state import value_of
+from bot.slack.modal_context import ModalContext
 
 
 def submit_kpis(

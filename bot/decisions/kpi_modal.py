@@ -1,41 +1,42 @@
-"""What /kpi confirms, and what it refuses."""
+"""The /kpi modal (what /kpi without text opens): a publish, its readings, when observed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from slack_sdk.models.blocks import DateTimePickerElement, InputBlock, PlainTextInputElement
+from slack_sdk.models.views import View
 
-from bot.decisions.kpis import KPI_USAGE
-from bot.kernel.mrkdwn import Mrkdwn, bold, code, lines, local_time, md
-
-if TYPE_CHECKING:
-    from bot.publishing.service import Logged
+from bot.ids import Action, Callback, KpiBlock
+from bot.slack.modal_context import ModalContext
 
 
-def logged_text(logged: Logged) -> Mrkdwn:
-    values = ", ".join(f"{metric} = {value:g}" for metric, value in logged.readings)
-    return md(
-        "Logged for ",
-        bold(logged.publish),
-        f": {values} (observed ",
-        local_time(logged.observed_at),
-        ").",
+def kpi_modal(*, context: ModalContext) -> dict[str, object]:
+    blocks = [
+        InputBlock(
+            block_id=KpiBlock.PUBLISH,
+            label="Publish",
+            element=PlainTextInputElement(action_id=Action.VALUE, placeholder="Its name"),
+        ),
+        InputBlock(
+            block_id=KpiBlock.READINGS,
+            label="Readings",
+            hint="metric=value, one per line or space-separated, e.g. reach=1200",
+            element=PlainTextInputElement(action_id=Action.VALUE, multiline=True),
+        ),
+        InputBlock(
+            block_id=KpiBlock.OBSERVED_AT,
+            label="Observed at",
+            optional=True,
+            hint="Left empty: now.",
+            element=DateTimePickerElement(action_id=Action.VALUE),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=Callback.KPI_MODAL,
+        title="Log KPIs",
+        submit="Log",
+        close="Cancel",
+        private_metadata=context.dump(),
+        blocks=blocks,
     )
-
-
-def refused_text(problems: Sequence[str]) -> Mrkdwn:
-    return lines(["Nothing was logged:", *(md("• ", p) for p in problems), KPI_USAGE])
-
-
-def no_publish_text(name: str) -> Mrkdwn:
-    return md(
-        "No publish called “",
-        name,
-        "” in this channel. Record it with ",
-        code("/publish"),
-        " first.",
-    )
-
-
-def usage_text() -> Mrkdwn:
-    return md(KPI_USAGE)
+    return view.to_dict()

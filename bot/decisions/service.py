@@ -14,9 +14,9 @@ from bot.clock import Clock
 from bot.decisions.choices import Choice, CountedReadings, Decision, may_decide, revision
 from bot.decisions.rules import RuleResult, evaluate
 from bot.guardrails.service import Failure, GuardrailService
-from bot.handoffs.messages import Message
 from bot.kernel.channel_roles import MIN_DELAY
 from bot.kernel.mrkdwn import md
+from bot.kernel.text import Message
 from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
 from bot.publishing import messages as views
 from bot.publishing.cards import (

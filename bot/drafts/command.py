@@ -9,11 +9,11 @@ from slack_sdk import WebClient
 
 from bot.container import Services
 from bot.drafts.messages import draft_modal
-from bot.handoffs.modal import ModalContext
 from bot.kernel.mrkdwn import code, md
 from bot.kernel.slack_text import plain_text_of
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
+from bot.slack.modal_context import ModalContext
 from bot.slack.respond import ephemeral
 
 

@@ -9,11 +9,11 @@ from slack_bolt import Ack
 from bot.container import Services
 from bot.drafts.service import DraftIn
 from bot.drafts.surfaces import check_copy
-from bot.handoffs.modal import ModalContext
 from bot.ids import DraftBlock
 from bot.kernel.stored_text import fits
 from bot.publishing.rules import MAX_LINK, MAX_NAME
 from bot.slack.form_state import value_of
+from bot.slack.modal_context import ModalContext
 
 MAX_SUBJECT = 500
 BLOCK_FOR_LABEL = {"Copy": DraftBlock.COPY, "Subject": DraftBlock.SUBJECT, "Link": DraftBlock.LINK}

@@ -16,11 +16,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.drafts.surfaces import Surface, constraints_text
-from bot.handoffs.messages import Message
-from bot.handoffs.modal import ModalContext
 from bot.ids import Action, Callback, DraftBlock
 from bot.kernel.mrkdwn import blockquote, bold, code, lines, link, md, mention
-from bot.kernel.text import blocks_of, context, section
+from bot.kernel.text import Message, blocks_of, context, section
+from bot.slack.modal_context import ModalContext
 from store.models import Draft
 
 MAX_INPUT = 3000  # Slack's plain_text_input limit

@@ -11,12 +11,11 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.graph.blocked_command import USAGE
 from bot.graph.rules import ItemRef, ItemReport
-from bot.handoffs.messages import Message
 from bot.ids import Action
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, code, join, lines, local_time, md, mention
 from bot.kernel.rights import DoneRights, Role
-from bot.kernel.text import blocks_of, bullet_sections, section
+from bot.kernel.text import Message, blocks_of, bullet_sections, section
 from bot.publishing.readiness import BlockedPublish
 
 MAX_NAMED = 8  # who may mark an item done: a handful, then "and N more"

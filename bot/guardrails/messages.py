@@ -9,10 +9,9 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.guardrails.rules import Guardrail, describe
-from bot.handoffs.messages import Message
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, lines, link, local_time, md, mention
-from bot.kernel.text import blocks_of, context, section
+from bot.kernel.text import Message, blocks_of, context, section
 from store.models import GuardrailState
 
 MAX_LISTED = 20  # /guardrails: a handful per channel in practice; Slack allows 50 blocks

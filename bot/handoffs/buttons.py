@@ -13,12 +13,13 @@ from bot.container import Services
 from bot.handoffs import lifecycle_modals as modals
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.messages import BUTTON_OF
-from bot.handoffs.modal import ModalContext, Prefill, edit_modal
+from bot.handoffs.modal import Prefill, edit_modal
 from bot.handoffs.service import Change, Outcome
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, md
 from bot.kernel.working_hours import zone_or_utc
 from bot.slack.acked import acked_first
+from bot.slack.modal_context import ModalContext
 from bot.slack.reply import tell_clicker
 
 MODAL_BUTTONS = (Button.REASSIGN, Button.SNOOZE, Button.EDIT)

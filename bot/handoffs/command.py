@@ -9,12 +9,13 @@ from slack_sdk import WebClient
 
 from bot.container import Services
 from bot.handoffs.lifecycle import default_act_by
-from bot.handoffs.modal import ModalContext, act_by_hint, handoff_modal
+from bot.handoffs.modal import act_by_hint, handoff_modal
 from bot.kernel.durations import format_duration
 from bot.kernel.slack_text import plain_text_of
 from bot.kernel.working_hours import zone_or_utc
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
+from bot.slack.modal_context import ModalContext
 
 
 @acked_first

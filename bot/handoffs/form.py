@@ -17,12 +17,12 @@ from bot.handoffs.contract import (
     split_bullets,
     validate_handoff,
 )
-from bot.handoffs.modal import ModalContext
 from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
 from bot.kernel.mrkdwn import md, mention
 from bot.kernel.working_hours import deliver_at, zone_or_utc
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
+from bot.slack.modal_context import ModalContext
 
 FAILURE_FOR_FIELD = {
     HandoffField.NEXT_ACTION: "missing_next_action",

@@ -13,11 +13,11 @@ from bot.handoffs.contract import HandoffField, Refusal, validate_handoff
 from bot.handoffs.form import read_form
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.lifecycle_modals import handoff_id_of
-from bot.handoffs.modal import ModalContext
 from bot.handoffs.service import Change, Edits, Outcome
 from bot.ids import BLOCK_FOR_FIELD, HandoffBlock, LifecycleBlock
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
+from bot.slack.modal_context import ModalContext
 
 
 def finish(services: Services, ack: Ack, change: Change, button: Button, block: str) -> None:

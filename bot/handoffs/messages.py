@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBlock
 
@@ -16,7 +15,6 @@ from bot.kernel.mrkdwn import (
     Mrkdwn,
     bold,
     channel,
-    clip,
     code,
     join,
     lines,
@@ -25,7 +23,7 @@ from bot.kernel.mrkdwn import (
     mention,
     pending_link,
 )
-from bot.kernel.text import blocks_of, bullet_sections, context, section
+from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
 
 HEADER_LIMIT = 150
 TOOK_OVER = "took over from"
@@ -83,18 +81,6 @@ class HandoffCard:
     @property
     def unacknowledged(self) -> bool:
         return self.state in UNACKNOWLEDGED
-
-
-@dataclass(frozen=True)
-class Message:
-    """What Baton sends: `text` is the notification (and screen reader) fallback; both it and
-    the blocks are mrkdwn made by `bot.kernel.mrkdwn`."""
-
-    text: Mrkdwn
-    blocks: list[dict[str, Any]]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", clip(self.text))
 
 
 def post_link(label: str = "the handoff post") -> Mrkdwn:

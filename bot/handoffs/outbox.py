@@ -22,6 +22,7 @@ from bot.handoffs.lifecycle import (
     plan_reminders,
 )
 from bot.kernel.mrkdwn import Mrkdwn
+from bot.kernel.text import Message
 from bot.kernel.working_hours import WorkingHours, zone_or_utc
 from bot.people.person import Person
 from store import graph, handoffs, outbox
@@ -148,7 +149,7 @@ class HandoffOutbox:
         return keys
 
     @staticmethod
-    def _render(role: Role, row: OutboxMessage, the_card: views.HandoffCard) -> views.Message:
+    def _render(role: Role, row: OutboxMessage, the_card: views.HandoffCard) -> Message:
         if role is Role.POST:
             return views.channel_post(the_card)
         if role is Role.DM:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
@@ -38,3 +39,15 @@ def bullet_sections(title: str, bullets: list[str]) -> list[Mrkdwn]:
             current = md(current, "\n", line)
     chunks.append(current)
     return chunks
+
+
+@dataclass(frozen=True)
+class Message:
+    """What Baton sends: `text` is the notification (and screen reader) fallback; both it and
+    the blocks are mrkdwn made by `bot.kernel.mrkdwn`."""
+
+    text: Mrkdwn
+    blocks: list[dict[str, Any]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clip(self.text))

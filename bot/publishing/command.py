@@ -8,11 +8,11 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
-from bot.handoffs.modal import ModalContext
 from bot.kernel.slack_text import plain_text_of
 from bot.publishing.modal import publish_modal
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
+from bot.slack.modal_context import ModalContext
 
 
 @acked_first

@@ -8,7 +8,6 @@ from slack_bolt import Ack
 
 from bot.container import Services
 from bot.guardrails.rules import DRAFT_MAX_AGE, check_publish
-from bot.handoffs.modal import ModalContext
 from bot.ids import BLOCK_FOR_PUBLISH_FIELD, PublishBlock
 from bot.kernel.working_hours import zone_or_utc
 from bot.publishing.rules import (
@@ -20,6 +19,7 @@ from bot.publishing.rules import (
 )
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
+from bot.slack.modal_context import ModalContext
 
 
 def read_form(view: dict[str, Any]) -> PublishForm:

@@ -13,7 +13,6 @@ from bot.decisions.choices import CountedReadings, Decision
 from bot.decisions.cycles import compare
 from bot.decisions.kpis import METRICS
 from bot.decisions.rules import Rule, RuleResult, render_rule
-from bot.handoffs.messages import Message
 from bot.ids import AFTER_LINK, Action
 from bot.kernel.mrkdwn import (
     Mrkdwn,
@@ -30,7 +29,7 @@ from bot.kernel.mrkdwn import (
     mention,
     pending_link,
 )
-from bot.kernel.text import blocks_of, context, field, section
+from bot.kernel.text import Message, blocks_of, context, field, section
 from bot.kernel.windows import Window
 from bot.publishing.approval_rules import Approval, ApprovalState
 from bot.publishing.readiness import PartState

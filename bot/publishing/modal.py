@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
-    DateTimePickerElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -18,9 +17,9 @@ from slack_sdk.models.views import View
 
 from bot.decisions.cycles import Earlier, preselect
 from bot.decisions.rules import GRAMMAR
-from bot.handoffs.modal import ModalContext
-from bot.ids import Action, Callback, KpiBlock, PublishBlock
+from bot.ids import Action, Callback, PublishBlock
 from bot.publishing.rules import MAX_NAME, SURFACES, PublishField
+from bot.slack.modal_context import ModalContext
 
 WINDOW_EXAMPLE = "2026-11-24 18:00-20:00"
 OPTION_TEXT = 75  # Slack's limit on an option's text
@@ -136,39 +135,6 @@ def publish_modal(
         callback_id=Callback.PUBLISH_MODAL,
         title="Publish",
         submit="Record",
-        close="Cancel",
-        private_metadata=context.dump(),
-        blocks=blocks,
-    )
-    return view.to_dict()
-
-
-def kpi_modal(*, context: ModalContext) -> dict[str, object]:
-    blocks = [
-        InputBlock(
-            block_id=KpiBlock.PUBLISH,
-            label="Publish",
-            element=PlainTextInputElement(action_id=Action.VALUE, placeholder="Its name"),
-        ),
-        InputBlock(
-            block_id=KpiBlock.READINGS,
-            label="Readings",
-            hint="metric=value, one per line or space-separated, e.g. reach=1200",
-            element=PlainTextInputElement(action_id=Action.VALUE, multiline=True),
-        ),
-        InputBlock(
-            block_id=KpiBlock.OBSERVED_AT,
-            label="Observed at",
-            optional=True,
-            hint="Left empty: now.",
-            element=DateTimePickerElement(action_id=Action.VALUE),
-        ),
-    ]
-    view = View(
-        type="modal",
-        callback_id=Callback.KPI_MODAL,
-        title="Log KPIs",
-        submit="Log",
         close="Cancel",
         private_metadata=context.dump(),
         blocks=blocks,

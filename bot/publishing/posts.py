@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.handoffs.messages import Message
+from bot.kernel.text import Message
 from bot.publishing import messages as views
 from bot.publishing.cards import card_of, decision_of, post_key
 from bot.publishing.readiness import PartState, PublishFacts, readiness

@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.decisions.cycles import ActionResult
-from bot.handoffs.messages import Message
 from bot.kernel.mrkdwn import Mrkdwn, bold, join, lines, md, mention
-from bot.kernel.text import blocks_of, bullet_sections, context, section
+from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
 from bot.reports.cycle_time import Report
 from bot.reports.digest import Digest, SurfaceWeek
 from bot.reports.report_messages import report_sections

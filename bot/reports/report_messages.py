@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.handoffs.messages import Message
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, lines, md, mention
-from bot.kernel.text import blocks_of, context, section
+from bot.kernel.text import Message, blocks_of, context, section
 from bot.reports.cycle_time import HandoffStats, Outlier, PublishStats, Report
 
 MAX_LINES = 30

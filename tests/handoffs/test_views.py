@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.handoffs.modal import ModalContext, _build, handoff_modal
+from bot.handoffs.modal import _build, handoff_modal
+from bot.slack.modal_context import ModalContext
 
 
 @pytest.mark.parametrize("work_item", ["", "launch copy", "x" * 200])

@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 from bot.container import Services, build_services
 from bot.graph.command import blocked
 from bot.handoffs.form import submit_handoff
-from bot.handoffs.modal import ModalContext, handoff_modal
+from bot.handoffs.modal import handoff_modal
 from bot.ids import HandoffBlock
+from bot.slack.modal_context import ModalContext
 from bot.slack_standin import SlackStandIn, payloads
 from store.db import Database
 from store.migrate import upgrade
