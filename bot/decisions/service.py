@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.decisions import messages as views
 from bot.decisions.choices import Choice, CountedReadings, Decision, may_decide, revision
 from bot.decisions.rules import RuleResult, evaluate
 from bot.guardrails.service import Failure, GuardrailService
@@ -18,7 +19,6 @@ from bot.kernel.channel_roles import MIN_DELAY
 from bot.kernel.mrkdwn import md
 from bot.kernel.text import Message
 from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
-from bot.publishing import messages as views
 from bot.publishing.cards import (
     card_of,
     decision_of,
