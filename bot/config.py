@@ -1,4 +1,4 @@
-"""Settings from the environment or `.env`, named exactly as the README lists them."""
+"""Settings from the environment or `.env`, named exactly as docs/configuration.md lists them."""
 
 from __future__ import annotations
 
