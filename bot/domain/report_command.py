@@ -12,6 +12,12 @@ USAGE = (
     f"weeks from 1 to {MAX_WEEKS} (default {DEFAULT_WEEKS}), this channel unless you name one "
     "or a person."
 )
+NOT_READABLE = (
+    "You can see the report of a public channel or of a channel you are in; name another, "
+    "or run `/report` there."
+)
+# ASCII digits only: str.isdigit() also takes "²" and "٣", which int() refuses or misreads.
+_WEEKS = re.compile(r"^[0-9]+$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 _PERSON = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -29,8 +35,9 @@ def parse_report(text: str, *, here: str) -> ReportRequest | str:
     channel: str | None = None
     person: str | None = None
     for token in text.split():
-        if token.isdigit():
-            if weeks is not None or not 1 <= int(token) <= MAX_WEEKS:
+        if _WEEKS.match(token):
+            # Length first: int() refuses over 4300 digits.
+            if weeks is not None or len(token) > 3 or not 1 <= int(token) <= MAX_WEEKS:
                 return USAGE
             weeks = int(token)
         elif match := _CHANNEL.match(token):

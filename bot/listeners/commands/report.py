@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_bolt import App, Respond
 
+from bot.channel_access import ChannelAccess
 from bot.charts import cycle_spec
-from bot.domain.report_command import parse_report
+from bot.domain.report_command import NOT_READABLE, parse_report
 from bot.listeners.acked import acked_first
 from bot.listeners.respond import ephemeral
 from bot.services.container import Services
@@ -16,15 +17,26 @@ from bot.views.report import report_message
 
 
 def register(app: App, services: Services) -> None:
+    access = ChannelAccess(services.client)
+
     @app.command("/report")
     @acked_first(services)
     def report(command: dict[str, Any], respond: Respond) -> None:
-        request = parse_report(command.get("text") or "", here=command["channel_id"])
+        here, asker = command["channel_id"], command["user_id"]
+        request = parse_report(command.get("text") or "", here=here)
         if isinstance(request, str):
             ephemeral(respond, md(request))
             return
+        # Only what the asker can read: public channels and the ones they are in (after the
+        # ack: this asks Slack). The chart is drawn from the same filtered report.
+        if request.channel_id and not access.readable_by(asker, [request.channel_id], known=[here]):
+            ephemeral(respond, md(NOT_READABLE))
+            return
         result = services.reports.report(
-            request.weeks, channel_id=request.channel_id, person=request.person
+            request.weeks,
+            channel_id=request.channel_id,
+            person=request.person,
+            may_see=lambda found: access.readable_by(asker, found, known=[here]),
         )
         scope = (
             mention(request.person)
@@ -40,7 +52,7 @@ def register(app: App, services: Services) -> None:
         )
         ephemeral(respond, message.text, message.blocks)
         keys = services.charts.to_dm(
-            command["user_id"],
+            asker,
             cycle_spec(result.weekly),
             title=f"Time to acknowledge and to done, {scope}",
             request=command["trigger_id"],
