@@ -22,7 +22,11 @@ from bot.views.lifecycle_modals import handoff_id_of
 
 def register(app: App, services: Services) -> None:
     def finish(ack: Ack, change: Change, button: Button, block: str) -> None:
-        """Errors go in the ack, at the field; a change is acked, then delivered."""
+        """Errors go in the ack, at the field; a change is acked, then delivered; a form acted
+        on already is acked and nothing is sent again."""
+        if change.outcome is Outcome.REPEAT:
+            ack()
+            return
         if change.outcome is Outcome.INVALID:
             ack(response_action="errors", errors={block: change.problem or "Try again."})
             return
@@ -55,7 +59,11 @@ def register(app: App, services: Services) -> None:
             )
             return
         change = services.handoffs.reassign(
-            handoff_id, body["user"]["id"], person, value_of(view, LifecycleBlock.NOTE)
+            handoff_id,
+            body["user"]["id"],
+            person,
+            value_of(view, LifecycleBlock.NOTE),
+            view_id=view["id"],
         )
         finish(ack, change, Button.REASSIGN, LifecycleBlock.NEW_OWNER)
 
@@ -73,7 +81,9 @@ def register(app: App, services: Services) -> None:
                 errors={LifecycleBlock.NEW_ACT_BY: "Pick a date and time."},
             )
             return
-        change = services.handoffs.snooze(handoff_id, body["user"]["id"], act_by)
+        change = services.handoffs.snooze(
+            handoff_id, body["user"]["id"], act_by, view_id=view["id"]
+        )
         finish(ack, change, Button.SNOOZE, LifecycleBlock.NEW_ACT_BY)
 
     @app.view(Callback.HANDOFF_EDIT_MODAL)
@@ -135,5 +145,7 @@ def register(app: App, services: Services) -> None:
             act_by=result.act_by,
             urgency=result.urgency,
         )
-        change = services.handoffs.edit(context.handoff_id, body["user"]["id"], edits)
+        change = services.handoffs.edit(
+            context.handoff_id, body["user"]["id"], edits, view_id=view["id"]
+        )
         finish(ack, change, Button.EDIT, HandoffBlock.STATUS)
