@@ -104,3 +104,14 @@ def test_digits_that_are_not_ascii_get_the_usage(baton: RunningBaton) -> None:
     for text in ("²", "٣", "1" * 5000):
         said = command(baton, "/report", text, user="U0CAI")
         assert "Usage: `/report" in said, (text[:10], said)
+
+
+def test_the_chart_title_names_the_scope_as_slack_named_it(baton: RunningBaton) -> None:
+    def title_after(text: str) -> str:
+        command(baton, "/report", text, user="U0CAI")
+        baton.services.settle()
+        return str(baton.standin.uploaded_files()[-1]["title"])
+
+    assert title_after("") == "Time to acknowledge and to done, #launch"
+    assert title_after("<@U0BEN|ben>") == "Time to acknowledge and to done, @ben"
+    assert title_after("<#C0LAUNCH|launch>") == "Time to acknowledge and to done, #launch"

@@ -18,8 +18,8 @@ NOT_READABLE = (
 )
 # ASCII digits only: str.isdigit() also takes "²" and "٣", which int() refuses or misreads.
 _WEEKS = re.compile(r"^[0-9]+$")
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-_PERSON = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+_PERSON = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class ReportRequest:
     weeks: int
     channel_id: str | None
     person: str | None
+    name: str | None = None  # the named channel's or person's name, as Slack escaped it
 
 
 def parse_report(text: str, *, here: str) -> ReportRequest | str:
@@ -34,6 +35,7 @@ def parse_report(text: str, *, here: str) -> ReportRequest | str:
     weeks: int | None = None
     channel: str | None = None
     person: str | None = None
+    name: str | None = None
     for token in text.split():
         if _WEEKS.match(token):
             # Length first: int() refuses over 4300 digits.
@@ -41,11 +43,25 @@ def parse_report(text: str, *, here: str) -> ReportRequest | str:
                 return USAGE
             weeks = int(token)
         elif match := _CHANNEL.match(token):
-            channel = match.group(1)
+            channel, name = match.group(1), match.group(2) or None
         elif match := _PERSON.match(token):
-            person = match.group(1)
+            person, name = match.group(1), match.group(2) or None
         else:
             return f"“{token}” is not a number of weeks, a #channel or an @person.\n{USAGE}"
     if channel and person:
         return f"Name a channel or a person, not both.\n{USAGE}"
-    return ReportRequest(weeks or DEFAULT_WEEKS, channel or (None if person else here), person)
+    return ReportRequest(
+        weeks or DEFAULT_WEEKS, channel or (None if person else here), person, name
+    )
+
+
+def chart_title(request: ReportRequest, *, here: str, here_name: str | None) -> str:
+    """The chart's file title: plain text, where `<#C…>` would show as typed, so the scope is
+    named as Slack named it to Baton (nothing when it did not)."""
+    title = "Time to acknowledge and to done"
+    if request.person:
+        return f"{title}, @{request.name}" if request.name else title
+    if request.channel_id == here:
+        hidden = here_name in (None, "", "privategroup", "directmessage")
+        return title if hidden else f"{title}, #{here_name}"
+    return f"{title}, #{request.name}" if request.name else title

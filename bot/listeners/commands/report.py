@@ -8,7 +8,7 @@ from slack_bolt import App, Respond
 
 from bot.channel_access import ChannelAccess
 from bot.charts import cycle_spec
-from bot.domain.report_command import NOT_READABLE, parse_report
+from bot.domain.report_command import NOT_READABLE, chart_title, parse_report
 from bot.listeners.acked import acked_first
 from bot.listeners.respond import ephemeral
 from bot.services.container import Services
@@ -54,7 +54,7 @@ def register(app: App, services: Services) -> None:
         keys = services.charts.to_dm(
             asker,
             cycle_spec(result.weekly),
-            title=f"Time to acknowledge and to done, {scope}",
+            title=chart_title(request, here=here, here_name=command.get("channel_name")),
             request=command["trigger_id"],
         )
         services.deliverer.deliver_keys(keys)
