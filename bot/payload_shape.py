@@ -80,8 +80,10 @@ class _State(_Shape):
 
 
 class _View(_Shape):
-    id: str | None = None
-    type: str | None = None
+    # Slack sends both with every view; Bolt reads `type` (is it a workflow step's view?) and
+    # Baton `id` (which form this is) without asking whether they are there.
+    id: str
+    type: str
     callback_id: str | None = None
     private_metadata: str | None = None
     hash: str | None = None

@@ -96,6 +96,8 @@ class Refused(StrEnum):
 
     FINISHED = "finished"  # done, handed on or withdrawn
     ACKNOWLEDGED = "acknowledged"  # Edit after acknowledgement; a second Acknowledge
+    YOURS = "yours"  # Take over by the next owner (a second Take over)
+    REACHED = "reached"  # a second Reach them for the same act-by
 
 
 def state_refusal(button: Button, state: str) -> Refused | None:
@@ -106,6 +108,38 @@ def state_refusal(button: Button, state: str) -> Refused | None:
         return Refused.ACKNOWLEDGED
     if button is Button.EDIT and state != HandoffState.OPEN:
         return Refused.ACKNOWLEDGED
+    return None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a handoff now, and who acknowledged it when: what tells a repeat."""
+
+    state: str
+    next_owner_id: str
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    act_by: datetime
+
+
+def repeat_refusal(button: Button, user_id: str, holder: Holder) -> Refused | None:
+    """A press that would do again what is done already, answered as such before asking who
+    may press it (a Take over makes its presser the next owner, whom the button is not for):
+    Take over by the next owner; Reach them by whoever reached the next owner since the
+    act-by (a snooze moves the act-by, and a later escalation may be answered again)."""
+    if not is_live(holder.state):
+        return None
+    if button is Button.TAKE_OVER and user_id == holder.next_owner_id:
+        return Refused.YOURS
+    if (
+        button is Button.REACH_THEM
+        and holder.state == HandoffState.ACKNOWLEDGED
+        and user_id == holder.acknowledged_by
+        and user_id != holder.next_owner_id
+        and holder.acknowledged_at is not None
+        and holder.acknowledged_at >= holder.act_by
+    ):
+        return Refused.REACHED
     return None
 
 

@@ -21,7 +21,11 @@ from bot.slack.modal_context import ModalContext
 
 
 def finish(services: Services, ack: Ack, change: Change, button: Button, block: str) -> None:
-    """Errors go in the ack, at the field; a change is acked, then delivered."""
+    """Errors go in the ack, at the field; a change is acked, then delivered; a form acted
+    on already is acked and nothing is sent again."""
+    if change.outcome is Outcome.REPEAT:
+        ack()
+        return
     if change.outcome is Outcome.INVALID:
         ack(response_action="errors", errors={block: change.problem or "Try again."})
         return
@@ -51,7 +55,11 @@ def submit_reassign(
         )
         return
     change = services.handoffs.reassign(
-        handoff_id, body["user"]["id"], person, value_of(view, LifecycleBlock.NOTE)
+        handoff_id,
+        body["user"]["id"],
+        person,
+        value_of(view, LifecycleBlock.NOTE),
+        view_id=view["id"],
     )
     finish(services, ack, change, Button.REASSIGN, LifecycleBlock.NEW_OWNER)
 
@@ -69,7 +77,7 @@ def submit_snooze(services: Services, ack: Ack, body: dict[str, Any], view: dict
             errors={LifecycleBlock.NEW_ACT_BY: "Pick a date and time."},
         )
         return
-    change = services.handoffs.snooze(handoff_id, body["user"]["id"], act_by)
+    change = services.handoffs.snooze(handoff_id, body["user"]["id"], act_by, view_id=view["id"])
     finish(services, ack, change, Button.SNOOZE, LifecycleBlock.NEW_ACT_BY)
 
 
@@ -127,5 +135,7 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
         act_by=result.act_by,
         urgency=result.urgency,
     )
-    change = services.handoffs.edit(context.handoff_id, body["user"]["id"], edits)
+    change = services.handoffs.edit(
+        context.handoff_id, body["user"]["id"], edits, view_id=view["id"]
+    )
     finish(services, ack, change, Button.EDIT, HandoffBlock.STATUS)

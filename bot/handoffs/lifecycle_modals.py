@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.handoffs.lifecycle import Button, Refused
+from bot.handoffs.lifecycle import Button, HandoffState, Refused
 from bot.handoffs.messages import HandoffCard
 from bot.ids import Action, Callback, LifecycleBlock
 from bot.kernel.mrkdwn import Mrkdwn, bold, join, local_time, md, mention
@@ -129,6 +129,22 @@ def not_allowed(button: Button, card: HandoffCard, allowed: tuple[str, ...]) -> 
 
 
 def not_now(button: Button, card: HandoffCard, refused: Refused) -> Mrkdwn:
+    if refused is Refused.YOURS:
+        if card.state == HandoffState.TAKEN_OVER and card.state_changed_at:
+            when = local_time(card.state_changed_at)
+            return md(
+                "You took over ", bold(card.work_item), " already, ", when, ". Nothing was changed."
+            )
+        return md(bold(card.work_item), " is yours already: nothing to take over.")
+    if refused is Refused.REACHED:
+        when = local_time(card.acknowledged_at) if card.acknowledged_at else md("")
+        return md(
+            "You reached ",
+            mention(card.next_owner_id),
+            " already ",
+            when,
+            ": it stays with them. Nothing was sent again.",
+        )
     if refused is Refused.ACKNOWLEDGED and button is Button.ACKNOWLEDGE and card.acknowledged_by:
         when = local_time(card.acknowledged_at) if card.acknowledged_at else md("")
         return md("Already acknowledged by ", mention(card.acknowledged_by), " ", when, ".")

@@ -17,12 +17,14 @@ from bot.handoffs.contract import HandoffDraft
 from bot.handoffs.lifecycle import (
     Button,
     HandoffState,
+    Holder,
     Refused,
     Urgency,
     allowed,
     default_act_by,
     hands_on,
     is_live,
+    repeat_refusal,
     snooze_limit,
     state_refusal,
 )
@@ -59,6 +61,7 @@ class Outcome(StrEnum):
     NOT_ALLOWED = "not_allowed"  # `allowed` says who may
     NOT_NOW = "not_now"  # `refused` says why (done already, acknowledged already…)
     INVALID = "invalid"  # `problem` says what to fix (a modal field)
+    REPEAT = "repeat"  # this form (view id) was submitted and acted on already
     UNKNOWN = "unknown"
 
 
@@ -261,6 +264,17 @@ class HandoffService:
     def _refusal(
         self, session: Session, handoff: Handoff, item: WorkItem, button: Button, user_id: str
     ) -> Change | None:
+        holder = Holder(
+            handoff.state,
+            handoff.next_owner_id,
+            handoff.acknowledged_by,
+            as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
+            as_utc(handoff.act_by),
+        )
+        if repeated := repeat_refusal(button, user_id, holder):
+            return Change(
+                Outcome.NOT_NOW, self.messages.card(session, handoff, item), refused=repeated
+            )
         who = allowed(button, people_of(handoff))
         if user_id not in who:
             return Change(
@@ -357,7 +371,15 @@ class HandoffService:
                 raise ValueError(f"{button} is not pressed directly")
             return Change(Outcome.CHANGED, self.messages.card(session, handoff, item), tuple(keys))
 
-    def reassign(self, handoff_id: int, by: str, new_owner: Person, note: str | None) -> Change:
+    def reassign(
+        self,
+        handoff_id: int,
+        by: str,
+        new_owner: Person,
+        note: str | None,
+        *,
+        view_id: str | None = None,
+    ) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
             found = handoffs.get_with_item(session, handoff_id, lock=True)
@@ -375,6 +397,8 @@ class HandoffService:
                     Outcome.INVALID,
                     problem="Pick a person who can act (not a bot or a deactivated account).",
                 )
+            if not _first_submission(session, view_id, "reassign", now):
+                return Change(Outcome.REPEAT)
             previous = handoff.next_owner_id
             keys = self._transfer(
                 session,
@@ -416,7 +440,9 @@ class HandoffService:
         now = self.clock.now()
         return now, snooze_limit(now, self.policy.working_hours, zone)
 
-    def snooze(self, handoff_id: int, by: str, act_by: datetime) -> Change:
+    def snooze(
+        self, handoff_id: int, by: str, act_by: datetime, *, view_id: str | None = None
+    ) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
             found = handoffs.get_with_item(session, handoff_id, lock=True)
@@ -435,6 +461,8 @@ class HandoffService:
                     problem="Snooze within your next 3 working days, until "
                     f"{latest.astimezone(zone):%a %d %b %H:%M} your time at the latest.",
                 )
+            if not _first_submission(session, view_id, "snooze", now):
+                return Change(Outcome.REPEAT)
             handoff.act_by = act_by
             keys = self._change(
                 session,
@@ -458,7 +486,7 @@ class HandoffService:
                 )
             return Change(Outcome.CHANGED, self.messages.card(session, handoff, item), tuple(keys))
 
-    def edit(self, handoff_id: int, by: str, edits: Edits) -> Change:
+    def edit(self, handoff_id: int, by: str, edits: Edits, *, view_id: str | None = None) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
             found = handoffs.get_with_item(session, handoff_id, lock=True)
@@ -467,6 +495,8 @@ class HandoffService:
             handoff, item = found
             if refusal := self._refusal(session, handoff, item, Button.EDIT, by):
                 return refusal
+            if not _first_submission(session, view_id, "edit", now):
+                return Change(Outcome.REPEAT)
             handoff.status, handoff.done, handoff.open = edits.status, edits.done, edits.open
             handoff.next_action = edits.next_action
             handoff.backup_owner_id = edits.backup_owner_id
@@ -609,6 +639,20 @@ class HandoffService:
         with self.db.read() as session:
             found = handoffs.get_with_item(session, handoff_id)
             return self.messages.card(session, *found) if found else None
+
+
+def _first_submission(session: Session, view_id: str | None, kind: str, now: datetime) -> bool:
+    """Claim a lifecycle form's view id in the changing transaction, as the handoff form does:
+    False when it was submitted and acted on already (Submit pressed twice, a retried request).
+    Claimed only once the form passed its checks, so a form answered with field errors can be
+    corrected and submitted again."""
+    if view_id is None:
+        return True
+    try:
+        submissions.claim(session, view_id, kind, now=now)
+    except submissions.AlreadySubmitted:
+        return False
+    return True
 
 
 def _accepted(

@@ -8,12 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.kernel.durations import parse_duration
+from bot.kernel.durations import OutOfRange, parse_duration
 
 MAX_OWNERS = 20
 MIN_DELAY = timedelta(minutes=10)
 MAX_DELAY = timedelta(days=30)
-_SHORT = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hours?|d|days?)$", re.IGNORECASE)
+_SHORT = re.compile(
+    r"^([0-9]+(?:\.[0-9]+)?)\s*(m|min|mins|minutes?|h|hours?|d|days?)$", re.IGNORECASE
+)
+OUT_OF_RANGE = "Pick a delay from 10m to 30d."
 _UNIT = {"m": 60, "h": 3600, "d": 86400}
 
 
@@ -40,13 +43,19 @@ def parse_delay(text: str | None) -> timedelta | str | None:
     match = _SHORT.match(words)
     try:
         if match:
-            delay = timedelta(seconds=float(match.group(1)) * _UNIT[match.group(2)[0].lower()])
+            # Compared as seconds before a timedelta is made: timedelta refuses a billion days.
+            seconds = float(match.group(1)) * _UNIT[match.group(2)[0].lower()]
+            if not MIN_DELAY.total_seconds() <= seconds <= MAX_DELAY.total_seconds():
+                return OUT_OF_RANGE
+            delay = timedelta(seconds=seconds)
         else:
             delay = parse_duration(words)
+    except OutOfRange:
+        return OUT_OF_RANGE
     except ValueError:
         return "Write the delay as e.g. 24h, 2d or 90m."
     if not MIN_DELAY <= delay <= MAX_DELAY:
-        return "Pick a delay from 10m to 30d."
+        return OUT_OF_RANGE
     return delay
 
 

@@ -28,21 +28,29 @@ _ISO = re.compile(
 _SECONDS = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
+class OutOfRange(ValueError):
+    """A well-formed duration that is not more than zero, or longer than `MAX_DURATION`."""
+
+
 def _refuse(value: object, why: str = EXPECTED) -> ValueError:
     return ValueError(f"{why}, got {value!r}")
+
+
+def _out_of_range(value: object, why: str) -> OutOfRange:
+    return OutOfRange(f"{why}, got {value!r}")
 
 
 def _from_seconds(number: float | str, value: object) -> timedelta:
     try:
         seconds = float(number)
     except OverflowError:  # an int too large for a float
-        raise _refuse(value, _TOO_LONG) from None
+        raise _out_of_range(value, _TOO_LONG) from None
     if math.isnan(seconds):
         raise _refuse(value)
     if math.isinf(seconds) and seconds < 0:
-        raise _refuse(value, "must be more than zero")
+        raise _out_of_range(value, "must be more than zero")
     if seconds > MAX_DURATION.total_seconds():
-        raise _refuse(value, _TOO_LONG)
+        raise _out_of_range(value, _TOO_LONG)
     return timedelta(seconds=seconds)
 
 
@@ -70,7 +78,7 @@ def parse_duration(value: str | int | float | timedelta) -> timedelta:
     if isinstance(value, timedelta):
         result = value
         if result > MAX_DURATION:
-            raise _refuse(value, _TOO_LONG)
+            raise _out_of_range(value, _TOO_LONG)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         result = _from_seconds(value, value)
     elif isinstance(value, str):
@@ -84,7 +92,7 @@ def parse_duration(value: str | int | float | timedelta) -> timedelta:
     else:
         raise _refuse(value)
     if result <= timedelta(0):
-        raise _refuse(value, "must be more than zero")
+        raise _out_of_range(value, "must be more than zero")
     return result
 
 

@@ -10,19 +10,30 @@ from bot.container import Services
 from bot.kernel.mrkdwn import channel, md, mention
 from bot.reports.charts import cycle_spec
 from bot.reports.report_messages import report_message
-from bot.reports.report_rules import parse_report
+from bot.reports.report_rules import NOT_READABLE, chart_title, parse_report
 from bot.slack.acked import acked_first
+from bot.slack.channel_access import ChannelAccess
 from bot.slack.respond import ephemeral
 
 
 @acked_first
 def report(services: Services, command: dict[str, Any], respond: Respond) -> None:
-    request = parse_report(command.get("text") or "", here=command["channel_id"])
+    here, asker = command["channel_id"], command["user_id"]
+    access = ChannelAccess(services.client)
+    request = parse_report(command.get("text") or "", here=here)
     if isinstance(request, str):
         ephemeral(respond, md(request))
         return
+    # Only what the asker can read: public channels and the ones they are in (after the
+    # ack: this asks Slack). The chart is drawn from the same filtered report.
+    if request.channel_id and not access.readable_by(asker, [request.channel_id], known=[here]):
+        ephemeral(respond, md(NOT_READABLE))
+        return
     result = services.reports.report(
-        request.weeks, channel_id=request.channel_id, person=request.person
+        request.weeks,
+        channel_id=request.channel_id,
+        person=request.person,
+        may_see=lambda found: access.readable_by(asker, found, known=[here]),
     )
     scope = (
         mention(request.person)
@@ -37,9 +48,9 @@ def report(services: Services, command: dict[str, Any], respond: Respond) -> Non
     )
     ephemeral(respond, message.text, message.blocks)
     keys = services.charts.to_dm(
-        command["user_id"],
+        asker,
         cycle_spec(result.weekly),
-        title=f"Time to acknowledge and to done, {scope}",
+        title=chart_title(request, here=here, here_name=command.get("channel_name")),
         request=command["trigger_id"],
     )
     services.deliverer.deliver_keys(keys)

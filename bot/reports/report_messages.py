@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import Block, HeaderBlock
+from slack_sdk.models.blocks import Block
 
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, lines, md, mention
 from bot.kernel.text import Message, blocks_of, context, section
@@ -99,7 +99,8 @@ def report_message(
     report: Report, *, weeks: int, scope: Mrkdwn, chart_note: str | None = None
 ) -> Message:
     title = md("Cycle-time report: ", scope, f", {weeks} week(s)")
-    blocks: list[Block] = [HeaderBlock(text=title[:150]), *report_sections(report)]
+    # A section, not a header: a header is plain_text, where `<#C…>` shows as typed.
+    blocks: list[Block] = [section(bold(title)), *report_sections(report)]
     blocks.append(
         context(
             md(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -24,9 +24,11 @@ class ReportService:
         person: str | None = None,
         end: datetime | None = None,
         channels: Collection[str] | None = None,
+        may_see: Callable[[set[str]], Collection[str]] | None = None,
     ) -> Report:
         """The `weeks` before `end` (default now), for one channel, one person, the
-        `channels` given, or everything."""
+        `channels` given, or everything; with `may_see`, only the channels it keeps of those
+        the records are in (the asker's readable ones: it may ask Slack)."""
         now = self.clock.now()
         end = end or now
         start = end - timedelta(weeks=weeks)
@@ -42,6 +44,11 @@ class ReportService:
                 if person
                 else reports.refused_by_channel(session, start, end, channel_id=channel_id)
             )
+        if may_see is not None:
+            found = {h.channel_id for h in handoffs} | {p.channel_id for p in publishes}
+            found |= set(refused)
+            seen = set(may_see(found))
+            channels = seen if channels is None else seen & set(channels)
         if channels is not None:
             handoffs = [h for h in handoffs if h.channel_id in channels]
             publishes = [p for p in publishes if p.channel_id in channels]

@@ -26,8 +26,11 @@ def mrkdwn_to_text(text: str, name_of: Callable[[str], str]) -> str:
             return f"@{label or target[1:]}"
         return label or target
 
-    plain = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", _TOKEN.sub(replace, text)))
-    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _unescape(_ITALIC.sub(r"\1", _BOLD.sub(r"\1", _TOKEN.sub(replace, text))))
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def live_tokens(text: str) -> list[str]:
@@ -66,9 +69,14 @@ def blocks_to_text(
 
 
 def _text(obj: Any, name_of: Callable[[str], str]) -> str:
-    if isinstance(obj, dict):
-        return mrkdwn_to_text(str(obj.get("text", "")), name_of)
-    return ""
+    """A text object as the client shows it: mrkdwn is parsed; plain_text is not, so a
+    `<#C…>` or `<@U…>` in it shows as typed, never as a channel or a person."""
+    if not isinstance(obj, dict):
+        return ""
+    text = str(obj.get("text", ""))
+    if obj.get("type") == "plain_text":
+        return _unescape(text)
+    return mrkdwn_to_text(text, name_of)
 
 
 def _block_lines(block: dict[str, Any], name_of: Callable[[str], str]) -> list[str]:

@@ -21,6 +21,9 @@ MANIFEST_BOT_SCOPES = frozenset(
         "channels:history",
         "groups:history",
         "mpim:history",
+        "channels:read",
+        "groups:read",
+        "mpim:read",
         "users:read",
         "files:write",
     }
@@ -44,6 +47,14 @@ HISTORY_SCOPES = {
     "group": "groups:history",
     "mpim": "mpim:history",
     "im": "im:history",
+}
+
+# conversations.info / conversations.members: likewise by the conversation's kind.
+READ_SCOPES = {
+    "channel": "channels:read",
+    "group": "groups:read",
+    "mpim": "mpim:read",
+    "im": "im:read",
 }
 
 # Posting in a public channel the bot is not a member of.

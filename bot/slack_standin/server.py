@@ -634,6 +634,32 @@ class SlackStandIn:
         channel.bot_member = True
         return {"channel": channel.as_slack()}
 
+    def _described(self, channel_id: Any) -> Conversation:
+        """conversations.info and .members: a conversation the bot can see, with the read
+        scope of its kind (a public channel the bot is not in included)."""
+        found = self._visible(channel_id)
+        self._require_scope((scopes.READ_SCOPES[found.kind],))
+        return found
+
+    def conversations_info(self, params: Payload) -> Payload:
+        return {"channel": self._described(params.get("channel")).as_slack()}
+
+    def conversations_members(self, params: Payload) -> Payload:
+        found = self._described(params.get("channel"))
+        if found.members is None:
+            members = [u.id for u in self._users.values() if not u.deleted]
+        else:
+            members = sorted(found.members)
+        if found.bot_member and self.bot_user_id not in members:
+            members.append(self.bot_user_id)
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        start = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
+        more = start + limit < len(members)
+        return {
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
+        }
+
     def chat_post_message(self, params: Payload) -> Payload:
         channel = self._postable(params.get("channel"))
         self._check_message(params)
@@ -812,6 +838,8 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "users.info": SlackStandIn.users_info,
     "conversations.open": SlackStandIn.conversations_open,
     "conversations.join": SlackStandIn.conversations_join,
+    "conversations.info": SlackStandIn.conversations_info,
+    "conversations.members": SlackStandIn.conversations_members,
     "conversations.history": SlackStandIn.conversations_history,
     "conversations.replies": SlackStandIn.conversations_replies,
     "chat.postMessage": SlackStandIn.chat_post_message,

@@ -81,8 +81,15 @@ def test_every_outlier_carries_a_candidate_action() -> None:
 
 def test_the_report_command_reads_weeks_a_channel_or_a_person() -> None:
     assert parse_report("", here="C1") == ReportRequest(DEFAULT_WEEKS, "C1", None)
-    assert parse_report("2 <#C0LAUNCH|launch>", here="C1") == ReportRequest(2, "C0LAUNCH", None)
-    assert parse_report("<@U0BEN|ben>", here="C1") == ReportRequest(DEFAULT_WEEKS, None, "U0BEN")
+    assert parse_report("2 <#C0LAUNCH|launch>", here="C1") == ReportRequest(
+        2, "C0LAUNCH", None, "launch"
+    )
+    assert parse_report("<@U0BEN|ben>", here="C1") == ReportRequest(
+        DEFAULT_WEEKS, None, "U0BEN", "ben"
+    )
+    assert parse_report("<#C0LAUNCH>", here="C1") == ReportRequest(DEFAULT_WEEKS, "C0LAUNCH", None)
     assert "Usage" in str(parse_report("99", here="C1"))
+    for odd in ("²", "٣", "1" * 5000):  # digits int() refuses or reads, and too many of them
+        assert "Usage" in str(parse_report(odd, here="C1"))
     assert "not both" in str(parse_report("<#C2> <@U2>", here="C1"))
     assert "#launch" in str(parse_report("#launch", here="C1"))

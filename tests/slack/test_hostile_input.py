@@ -123,6 +123,16 @@ SIGNED_MALFORMED = [
     ('{"type": "block_actions", "user": "U0ANA", "actions": []}', "application/json"),
     ('{"type": "block_actions", "user": {"id": 5}, "actions": [{}]}', "application/json"),
     ('{"type": "view_submission", "user": {"id": "U0ANA"}, "view": []}', "application/json"),
+    (  # a view without its type: Bolt reads view["type"]
+        '{"type": "view_submission", "user": {"id": "U0ANA"}, '
+        '"view": {"id": "V1", "callback_id": "handoff_modal", "state": {"values": {}}}}',
+        "application/json",
+    ),
+    (  # a view without its id: the handoff form claims it
+        '{"type": "view_submission", "user": {"id": "U0ANA"}, '
+        '"view": {"type": "modal", "callback_id": "handoff_modal", "state": {"values": {}}}}',
+        "application/json",
+    ),
     ('{"response_urls": null}', "application/json"),
     ('{"authorizations": ["x"]}', "application/json"),
     ("command=/kpi&user_id=U0ANA", "application/x-www-form-urlencoded"),  # no channel

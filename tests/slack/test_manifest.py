@@ -64,6 +64,9 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "channels:history",  # reconcile channel posts and thread replies
         "groups:history",  # the same in private channels
         "mpim:history",  # the same in group DMs
+        "channels:read",  # /report: is a channel public (conversations.info)
+        "groups:read",  # /report: who is in a private channel (conversations.members)
+        "mpim:read",  # the same for group DMs
         "users:read",  # users.info: time zones, bots, deactivated accounts
         "files:write",  # the digest's and /report's charts (files_upload_v2)
     }

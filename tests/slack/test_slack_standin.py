@@ -388,3 +388,57 @@ def test_an_image_without_a_url_is_refused(client: WebClient) -> None:
     assert "alt_text" in refused_message(client, no_alt)
     fine = [{"type": "image", "image_url": "https://example.com/c.png", "alt_text": "chart"}]
     assert client.chat_postMessage(channel="C0LAUNCH", text="t", blocks=fine)["ok"]
+
+
+# -- who is in a conversation: conversations.info and conversations.members -------------------
+
+
+def test_members_of_a_public_channel_are_listed_whether_or_not_the_bot_is_in_it(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("C0TEAM", "team", members={"U0ANA", "U0BEN"})
+    info = client.conversations_info(channel="C0TEAM")["channel"]
+    assert (info["is_channel"], info["is_private"], info["is_member"]) == (True, False, False)
+    assert client.conversations_members(channel="C0TEAM")["members"] == ["U0ANA", "U0BEN"]
+    first = client.conversations_members(channel="C0TEAM", limit=1)
+    assert first["members"] == ["U0ANA"]
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_members(channel="C0TEAM", limit=1, cursor=cursor)
+    assert rest["members"] == ["U0BEN"] and rest["response_metadata"]["next_cursor"] == ""
+
+
+def test_a_private_channel_tells_its_members_only_once_the_bot_is_in_it(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("C0SECRET", "secret", is_private=True, members={"U0ANA"})
+    assert error_of(lambda: client.conversations_info(channel="C0SECRET")) == "channel_not_found"
+    assert error_of(lambda: client.conversations_members(channel="C0SECRET")) == (
+        "channel_not_found"
+    )
+    standin.invite_bot("C0SECRET")
+    assert client.conversations_info(channel="C0SECRET")["channel"]["is_private"] is True
+    assert client.conversations_members(channel="C0SECRET")["members"] == ["U0ANA", "U0BATON"]
+
+
+def test_info_and_members_need_the_read_scope_of_the_conversations_kind(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_channel("C0SECRET", "secret", is_private=True, bot_member=True)
+    standin.remove_scope("channels:read")
+    assert missing_scope(lambda: client.conversations_info(channel="C0LAUNCH"))["needed"] == (
+        "channels:read"
+    )
+    assert client.conversations_members(channel="C0SECRET")["ok"]
+    standin.remove_scope("groups:read")
+    assert missing_scope(lambda: client.conversations_members(channel="C0SECRET"))["needed"] == (
+        "groups:read"
+    )
+
+
+def test_plain_text_shows_as_typed_mrkdwn_is_parsed(standin: SlackStandIn) -> None:
+    typed = "*launch* <#C0LAUNCH> <@U0ANA>"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": typed}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": typed}},
+    ]
+    assert standin.render(blocks).splitlines() == [typed, "launch #launch @ana"]
