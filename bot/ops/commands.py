@@ -27,6 +27,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument("--out", required=True, type=Path, help="a directory")
 
 
+def one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "backup":
         return _backup(args, settings)
@@ -34,15 +38,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.ops.backup import NotSqlite, backup_sqlite
+    import sqlite3
+
+    from bot.ops.backup import BadTarget, NotSqlite, backup_sqlite
 
     try:
         done = backup_sqlite(settings.database_url, args.path)
-    except NotSqlite as error:
+    except (NotSqlite, BadTarget) as error:
         print(f"baton: {error}", file=sys.stderr)
         return 2
-    except (OSError, ValueError, RuntimeError) as error:
-        print(f"baton: backup failed: {error}", file=sys.stderr)
+    except (OSError, ValueError, RuntimeError, sqlite3.Error) as error:
+        print(f"baton: backup failed: {one_line(error)}", file=sys.stderr)
         return 1
     print(f"backed up to {done.path} ({done.pages} pages, integrity {done.integrity})")
     return 0
