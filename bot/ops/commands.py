@@ -64,11 +64,37 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         print(f"baton: --since/--until: {error}", file=sys.stderr)
         return 2
+    if until is not None and until <= since:
+        print(f"baton: --until {args.until} is not after --since {args.since}", file=sys.stderr)
+        return 2
+    try:
+        make_out_dir(args.out)
+    except OutDirError as error:
+        print(f"baton: {error}", file=sys.stderr)
+        return 2
     db = Database(settings.database_url)
     try:
         counts = export(db, args.out, since=since, until=until, fmt=args.format)
+    except OSError as error:
+        print(f"baton: export failed: {one_line(error)}", file=sys.stderr)
+        return 1
     finally:
         db.dispose()
     for kind, count in counts.items():
         print(f"{count:>9} {kind}  {args.out / f'{kind}.{args.format}'}")
     return 0
+
+
+class OutDirError(Exception):
+    """`--out` cannot be the export's directory; the message says why, in one line."""
+
+
+def make_out_dir(out_dir: Path) -> None:
+    """`out_dir`, created if missing (with its parents), or OutDirError."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutDirError(f"--out {out_dir}: exists and is not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise OutDirError(f"--out {out_dir}: cannot create the directory ({reason})") from None
