@@ -19,6 +19,7 @@ import yaml
 
 from bot.config import ENV_NAMES
 from bot.slack_standin import SlackStandIn
+from store.migrate import Migrated
 from tests.test_processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,11 +164,16 @@ def parses(args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         def close(self) -> None:
             pass
 
+        def dispose(self) -> None:
+            pass
+
     monkeypatch.setattr(bot.runtime, "serve", lambda *a, **k: reached.append("serve"))
     monkeypatch.setattr(bot.runtime, "work", lambda *a, **k: reached.append("worker"))
-    monkeypatch.setattr(
-        bot.runtime, "prepare", lambda *a, **k: reached.append("migrate") or Closable()
-    )
+    def migrate(*_args: object, **_kwargs: object) -> tuple[Closable, Migrated]:
+        reached.append("migrate")
+        return Closable(), Migrated("head", "head")
+
+    monkeypatch.setattr(bot.runtime, "migrate_database", migrate)
     monkeypatch.chdir(tmp_path)
     assert main(args) == 0
     return reached[0]
