@@ -169,6 +169,7 @@ def parses(args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 
     monkeypatch.setattr(bot.runtime, "serve", lambda *a, **k: reached.append("serve"))
     monkeypatch.setattr(bot.runtime, "work", lambda *a, **k: reached.append("worker"))
+
     def migrate(*_args: object, **_kwargs: object) -> tuple[Closable, Migrated]:
         reached.append("migrate")
         return Closable(), Migrated("head", "head")
