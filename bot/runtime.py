@@ -33,7 +33,7 @@ from bot import allocator, collector
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
-from bot.delivery.sweeper import Sweeper
+from bot.delivery.sweeper import Sweeper, polling_worker_warning
 from bot.observability.endpoints import probe_server
 from bot.services.container import Services, build_services
 from bot.slack_standin import serving
@@ -303,6 +303,8 @@ def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
     probes = probe_server(services, host=host)  # GET /healthz and /metrics on $PORT
     collector.freeze_startup_objects()
     log.info("database at revision %s (%s)", revision, redacted(settings.database_url))
+    if db.dialect == "sqlite":
+        log.warning(polling_worker_warning(settings.sweep_interval))
     try:
         with stop_on_signals() as stop:
             sweeper.start()

@@ -200,6 +200,16 @@ class Sweeper:
         return True
 
 
+def polling_worker_warning(interval: timedelta) -> str:
+    """What `baton worker` on SQLite says at start: nothing wakes it from another process."""
+    return (
+        "on SQLite a separate worker cannot be woken by other processes (LISTEN/NOTIFY is "
+        "PostgreSQL's): it finds the messages `baton serve` writes by looking every "
+        f"{interval.total_seconds():g} s (BATON_SWEEP_INTERVAL), so one due sooner may go out "
+        "up to that late; on SQLite run the sweeper in `baton serve`, or use PostgreSQL"
+    )
+
+
 def _due_of(payload: str) -> datetime:
     try:
         return datetime.fromtimestamp(float(payload), UTC)
