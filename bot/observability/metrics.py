@@ -115,14 +115,26 @@ def _parse(value: object) -> datetime:
 
 
 class OutboxCollector(Collector):
-    """`baton_outbox_messages{status}` and the oldest unsent message's lag, read per scrape."""
+    """`baton_outbox_messages{status}` and the oldest unsent message's lag, read per scrape,
+    and `baton_database_up`: while the database does not answer, the scrape still succeeds
+    and says so (the outbox gauges are left out: unknown, not zero)."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        snapshot = outbox_snapshot(self.db)
+        try:
+            snapshot = outbox_snapshot(self.db)
+        except Exception:  # an outage to show, not a failed scrape; /healthz names the error
+            snapshot = None
+        yield GaugeMetricFamily(
+            "baton_database_up",
+            "1 when the database answered this scrape's query, 0 when it did not.",
+            value=0 if snapshot is None else 1,
+        )
+        if snapshot is None:
+            return
         by_status = GaugeMetricFamily(
             "baton_outbox_messages", "Outbox rows by status.", labels=["status"]
         )
