@@ -100,3 +100,26 @@ def test_a_write_failing_leaves_no_partial_file(postgres_url: str, tmp_path: Pat
     lines = done.stderr.strip().splitlines()
     assert lines == ["baton: export failed: [Errno 27] File too large"], done.stderr
     assert list((tmp_path / "w").iterdir()) == []
+
+
+def test_an_unreachable_database_is_one_line_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://baton:secret@127.0.0.1:1/baton")
+    line = refused(["--since", "2026-11-01", "--out", "w"], capsys)
+    assert line.startswith("baton: DATABASE_URL: cannot open postgresql://baton:***@127.0.0.1:1")
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_missing_sqlite_file_is_named_and_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'typo.db'}")
+    line = refused(["--since", "2026-11-01", "--out", "w"], capsys)
+    assert line == (
+        f"baton: DATABASE_URL: no database at {tmp_path / 'typo.db'} "
+        f"(sqlite:///{tmp_path / 'typo.db'})"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from store.db import Database
 
 COMMANDS = ("backup", "export")
 
@@ -55,8 +59,9 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.ops.export import export, parse_when
-    from store.db import Database
 
     try:
         since = parse_when(args.since)
@@ -67,15 +72,16 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if until is not None and until <= since:
         print(f"baton: --until {args.until} is not after --since {args.since}", file=sys.stderr)
         return 2
+    db = open_for_reading(settings.database_url)
     try:
         make_out_dir(args.out)
     except OutDirError as error:
+        db.dispose()
         print(f"baton: {error}", file=sys.stderr)
         return 2
-    db = Database(settings.database_url)
     try:
         counts = export(db, args.out, since=since, until=until, fmt=args.format)
-    except OSError as error:
+    except (OSError, SQLAlchemyError) as error:
         print(f"baton: export failed: {one_line(error)}", file=sys.stderr)
         return 1
     finally:
@@ -98,3 +104,27 @@ def make_out_dir(out_dir: Path) -> None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise OutDirError(f"--out {out_dir}: cannot create the directory ({reason})") from None
+
+
+def open_for_reading(database_url: str) -> Database:
+    """The database, if it is there and answers (a missing SQLite file is not created);
+    else SettingsError naming DATABASE_URL, which the CLI prints in one line."""
+    from bot.ops.backup import NotSqlite, sqlite_path
+    from store.db import Database, redacted
+
+    shown = redacted(database_url)
+    try:
+        path: Path | None = sqlite_path(database_url)
+    except NotSqlite:
+        path = None
+    if path is not None and not path.exists():
+        raise SettingsError(f"DATABASE_URL: no database at {path} ({shown})")
+    db = Database(database_url)
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as error:
+        db.dispose()
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise SettingsError(f"DATABASE_URL: cannot open {shown} ({reason})") from None
+    return db
