@@ -46,10 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 
             work(settings, host=args.host)
         else:
-            from bot.runtime import prepare
+            from bot.runtime import migrate_database
 
-            prepare(settings).close()
-            print("database is at the latest schema")
+            db, migrated = migrate_database(settings)
+            db.dispose()
+            print(migrated.summary())
     except SettingsError as error:
         print(f"baton: {error}", file=sys.stderr)
         return 2

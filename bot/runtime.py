@@ -34,12 +34,12 @@ from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
 from bot.container import Services, build_services
-from bot.delivery.sweeper import Sweeper
+from bot.delivery.sweeper import Sweeper, polling_worker_warning
 from bot.observability.endpoints import probe_server
 from bot.slack_standin import serving
 from bot.web import handler_for, make_server
 from store.db import Database, redacted
-from store.migrate import current_revision, upgrade
+from store.migrate import Migrated, upgrade
 
 log = logging.getLogger("baton")
 
@@ -109,13 +109,18 @@ def check_bot_token(settings: Settings) -> None:
 
 def open_database(settings: Settings) -> tuple[Database, str | None]:
     """The database, reachable and at the latest schema (migrated under a lock)."""
+    db, migrated = migrate_database(settings)
+    return db, migrated.after
+
+
+def migrate_database(settings: Settings) -> tuple[Database, Migrated]:
+    """The database, reachable and at the latest schema, and what migrating it did."""
     shown = redacted(settings.database_url)
     db = Database(settings.database_url)
     try:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-        upgrade(db)
-        return db, current_revision(db)
+        return db, upgrade(db)
     except Exception as error:
         db.dispose()
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -234,7 +239,7 @@ def serve_until(
 
 
 def prepare(settings: Settings) -> Services:
-    """The database migrated, and the services on it (`baton migrate`, and tools)."""
+    """The database migrated, and the services on it (for tools: bench.memory)."""
     db, _ = open_database(settings)
     return build_services(settings, SystemClock(), db=db)
 
@@ -298,6 +303,8 @@ def work(settings: Settings, *, host: str = "0.0.0.0") -> None:
     probes = probe_server(services, host=host)  # GET /healthz and /metrics on $PORT
     collector.freeze_startup_objects()
     log.info("database at revision %s (%s)", revision, redacted(settings.database_url))
+    if db.dialect == "sqlite":
+        log.warning(polling_worker_warning(settings.sweep_interval))
     try:
         with stop_on_signals() as stop:
             sweeper.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -74,9 +75,28 @@ def alembic_config(db: Database) -> Config:
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+@dataclass(frozen=True)
+class Migrated:
+    """The schema revision before and after an upgrade (None: no schema yet)."""
+
+    before: str | None
+    after: str | None
+
+    def summary(self) -> str:
+        """What `baton migrate` did, in one line."""
+        if self.before == self.after:
+            return f"database already at the latest schema ({self.after}); nothing to do"
+        if self.before is None:
+            return f"database created at the latest schema ({self.after})"
+        return f"database upgraded from {self.before} to {self.after} (the latest schema)"
+
+
+def upgrade(db: Database, revision: str = "head") -> Migrated:
+    """Upgrade to `revision`; the revisions before and after, both read under the lock."""
     with migration_lock(db):
+        before = current_revision(db)
         command.upgrade(alembic_config(db), revision)
+        return Migrated(before, current_revision(db))
 
 
 def downgrade(db: Database, revision: str) -> None:

@@ -45,7 +45,19 @@ class Sweeper:
         self.interval = max(interval.total_seconds(), 0.05)
         self.plan = plan  # turn state into due rows (escalations, prompts, digests)
         # A fault that repeats every pass is said once, then once a minute, then cleared.
-        self.fault = FaultLog(log, "sweep", now=now or deliverer.clock.now)
+        now = now or deliverer.clock.now
+        self.fault = FaultLog(log, "sweep", now=now)
+        # Not hearing other processes only delays their rows to the next sweep: a warning, and
+        # a connection refused needs no traceback.
+        self.listen_fault = FaultLog(
+            log,
+            f"LISTEN {outbox.NOTIFY_CHANNEL}",
+            now=now,
+            level=logging.WARNING,
+            traceback=False,
+            retrying=f"every {RECONNECT_AFTER:g} s (meanwhile other processes' messages wait "
+            "for the next sweep)",
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._scheduler = BackgroundScheduler(timezone=UTC)
@@ -168,16 +180,34 @@ class Sweeper:
             .render_as_string(hide_password=False)
         )
         while not self._stop.is_set():
-            try:
-                with psycopg.connect(conninfo, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {outbox.NOTIFY_CHANNEL}")
-                    self.deliverer.wake()  # rows written while nobody listened
-                    while not self._stop.is_set():
-                        for note in conn.notifies(timeout=LISTEN_POLL):
-                            self._row_written(_due_of(note.payload))
-            except psycopg.Error as error:
-                log.warning("LISTEN %s failed (%s); retrying", outbox.NOTIFY_CHANNEL, error)
+            if not self.listen_once(conninfo):
                 self._stop.wait(RECONNECT_AFTER)
+
+    def listen_once(self, conninfo: str) -> bool:
+        """Listen until shutdown (True) or until the connection fails (False; the fault log
+        says so once, then at most once a minute, and when listening works again)."""
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                conn.execute(f"LISTEN {outbox.NOTIFY_CHANNEL}")
+                self.listen_fault.cleared()
+                self.deliverer.wake()  # rows written while nobody listened
+                while not self._stop.is_set():
+                    for note in conn.notifies(timeout=LISTEN_POLL):
+                        self._row_written(_due_of(note.payload))
+        except psycopg.Error as error:
+            self.listen_fault.failed(error)
+            return False
+        return True
+
+
+def polling_worker_warning(interval: timedelta) -> str:
+    """What `baton worker` on SQLite says at start: nothing wakes it from another process."""
+    return (
+        "on SQLite a separate worker cannot be woken by other processes (LISTEN/NOTIFY is "
+        "PostgreSQL's): it finds the messages `baton serve` writes by looking every "
+        f"{interval.total_seconds():g} s (BATON_SWEEP_INTERVAL), so one due sooner may go out "
+        "up to that late; on SQLite run the sweeper in `baton serve`, or use PostgreSQL"
+    )
 
 
 def _due_of(payload: str) -> datetime:

@@ -19,11 +19,17 @@ class FaultLog:
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         every: timedelta = REPEAT_EVERY,
+        level: int = logging.ERROR,
+        traceback: bool = True,
+        retrying: str = "every tick",
     ) -> None:
         self.log = log
         self.what = what
         self.now = now
         self.every = every
+        self.level = level
+        self.traceback = traceback  # with the first line only; the repeats are one line each
+        self.retrying = retrying
         self._lock = threading.Lock()
         self._since: datetime | None = None
         self._last_logged: datetime | None = None
@@ -44,17 +50,20 @@ class FaultLog:
             if self._since is None:
                 self._since = self._last_logged = now
                 self._unlogged = 0
-                self.log.error(
-                    "%s failed: %s; retrying every tick, repeats reported once a minute",
+                self.log.log(
+                    self.level,
+                    "%s failed: %s; retrying %s, repeats reported once a minute",
                     what,
                     _one_line(error),
-                    exc_info=error,
+                    self.retrying,
+                    exc_info=error if self.traceback else None,
                 )
                 return
             assert self._last_logged is not None
             if now - self._last_logged < self.every:
                 return
-            self.log.error(
+            self.log.log(
+                self.level,
                 "%s still failing: %d more times in the last %ds (%d since %s): %s",
                 what,
                 self._unlogged,

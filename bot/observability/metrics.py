@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func
@@ -29,6 +38,10 @@ ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 DELAY_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600)
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 KNOWN_FAILURE_CLASSES = frozenset(c.value for c in FailureClass)
+
+# No `<counter>_created` series: a second timestamp per series that nobody graphs, doubling
+# the scrape; process start time is in process_start_time_seconds.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 HANDOFF_KINDS = {
@@ -115,14 +128,26 @@ def _parse(value: object) -> datetime:
 
 
 class OutboxCollector(Collector):
-    """`baton_outbox_messages{status}` and the oldest unsent message's lag, read per scrape."""
+    """`baton_outbox_messages{status}` and the oldest unsent message's lag, read per scrape,
+    and `baton_database_up`: while the database does not answer, the scrape still succeeds
+    and says so (the outbox gauges are left out: unknown, not zero)."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        snapshot = outbox_snapshot(self.db)
+        try:
+            snapshot = outbox_snapshot(self.db)
+        except Exception:  # an outage to show, not a failed scrape; /healthz names the error
+            snapshot = None
+        yield GaugeMetricFamily(
+            "baton_database_up",
+            "1 when the database answered this scrape's query, 0 when it did not.",
+            value=0 if snapshot is None else 1,
+        )
+        if snapshot is None:
+            return
         by_status = GaugeMetricFamily(
             "baton_outbox_messages", "Outbox rows by status.", labels=["status"]
         )
@@ -166,7 +191,14 @@ class Metrics:
         )
         self.slack_calls = Counter(
             "baton_slack_api_calls",
-            "Slack Web API calls by method and error code (ok when Slack said ok).",
+            "Slack Web API calls by method, whatever the outcome (each 429 counts).",
+            ["method"],
+            registry=self.registry,
+        )
+        self.slack_errors = Counter(
+            "baton_slack_api_errors",
+            "Slack Web API calls that failed, by method and error (Slack's error code, "
+            "ratelimited, http_<status>, connection_error).",
             ["method", "error"],
             registry=self.registry,
         )
@@ -178,6 +210,10 @@ class Metrics:
         )
         for surface in SURFACES[:4]:
             self.ack_seconds.labels(surface)  # present (as zero) before the first request
+        # The standard process_* (CPU, memory, open files) and python_* (GC, version) metrics.
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
 
     def watch_outbox(self, db: Database, clock: Clock) -> None:
         self.registry.register(OutboxCollector(db, clock))
@@ -193,8 +229,11 @@ class Metrics:
         self.sent.labels(message_kind(key)).inc()
         self.due_to_sent.observe(max(0.0, (now - as_utc(due_at)).total_seconds()))
 
-    def slack_call(self, method: str, error: str) -> None:
-        self.slack_calls.labels(method, error).inc()
+    def slack_call(self, method: str, error: str | None = None) -> None:
+        """One Web API call; `error` when it failed."""
+        self.slack_calls.labels(method).inc()
+        if error is not None:
+            self.slack_errors.labels(method, error).inc()
 
     def failure_recorded(self, class_id: str) -> None:
         self.failures.labels(class_id if class_id in KNOWN_FAILURE_CLASSES else "custom").inc()

@@ -43,7 +43,7 @@ class InstrumentedWebClient(WebClient):
         except Exception:
             self.metrics.slack_call(api_method, "connection_error")
             raise
-        self.metrics.slack_call(api_method, "ok")
+        self.metrics.slack_call(api_method)
         return response
 
 

@@ -20,8 +20,21 @@ PG_DUMP_HINT = (
 )
 
 
+# The live database's own files, by suffix: writing any of them corrupts the running Baton.
+LIVE_FILES = {
+    "": "the live database itself",
+    "-wal": "the live database's write-ahead log",
+    "-shm": "the live database's shared-memory index",
+    "-journal": "the live database's rollback journal",
+}
+
+
 class NotSqlite(Exception):
     """The database is not a SQLite file; the message says what to use instead."""
+
+
+class BadTarget(ValueError):
+    """The backup cannot go where it was asked to; the message says why, in one line."""
 
 
 @dataclass(frozen=True)
@@ -40,17 +53,52 @@ def sqlite_path(database_url: str) -> Path:
     return Path(url.database)
 
 
+def writable_target(source: Path, target: Path) -> Path:
+    """`target`, resolved, if a backup may be written there: not one of the live database's
+    files, not a directory, in a directory that exists; else BadTarget."""
+    resolved = target.resolve()
+    live = source.resolve()
+    for suffix, what in LIVE_FILES.items():
+        path = live.with_name(live.name + suffix)
+        same = resolved == path or (
+            resolved.exists() and path.exists() and os.path.samefile(resolved, path)
+        )
+        if same:
+            raise BadTarget(f"cannot write {target}: it is {what}")
+    if resolved.is_dir():
+        raise BadTarget(f"cannot write {target}: it is a directory; name a file in it")
+    if not resolved.parent.exists():
+        raise BadTarget(f"cannot write {target}: directory {target.parent} does not exist")
+    if not resolved.parent.is_dir():
+        raise BadTarget(f"cannot write {target}: {target.parent} is not a directory")
+    return resolved
+
+
 def backup_sqlite(database_url: str, target: Path) -> Backup:
     """Copy the database to `target` (written beside it, then renamed into place, so a
-    half-written copy never carries the final name) and check the copy's integrity."""
+    half-written copy never carries the final name) and check the copy's integrity. On any
+    failure nothing is left behind."""
     source_path = sqlite_path(database_url)
     if not source_path.exists():
         raise FileNotFoundError(f"no database at {source_path}")
-    target = target.resolve()
-    if target == source_path.resolve():
-        raise ValueError("the backup must not overwrite the database itself")
+    target = writable_target(source_path, target)
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    leftovers = (partial, partial.with_name(partial.name + "-journal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    try:
+        pages, integrity = _copy(source_path, partial)
+        if integrity != "ok":
+            raise RuntimeError(f"the copy failed its integrity check: {integrity}")
+        os.replace(partial, target)
+    except BaseException:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        raise
+    return Backup(target, pages, integrity)
+
+
+def _copy(source_path: Path, partial: Path) -> tuple[int, str]:
     source = sqlite3.connect(source_path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
         copy = sqlite3.connect(partial)
@@ -65,8 +113,4 @@ def backup_sqlite(database_url: str, target: Path) -> Backup:
             copy.close()
     finally:
         source.close()
-    if integrity != "ok":
-        partial.unlink(missing_ok=True)
-        raise RuntimeError(f"the copy failed its integrity check: {integrity}")
-    os.replace(partial, target)
-    return Backup(target, pages, integrity)
+    return pages, integrity

@@ -338,14 +338,18 @@ def export(
         path = out_dir / f"{kind.name}.{fmt}"
         partial = path.with_name(f".{path.name}.partial")
         count = 0
-        with (
-            partial.open("w", encoding="utf-8", newline="") as out,
-            stream(db, kind.query(window)) as (columns, rows),
-        ):
-            writer = CsvWriter(out, columns) if fmt == "csv" else JsonlWriter(out, columns)
-            for row in rows:
-                writer.write(row)
-                count += 1
-        partial.replace(path)
+        try:
+            with (
+                partial.open("w", encoding="utf-8", newline="") as out,
+                stream(db, kind.query(window)) as (columns, rows),
+            ):
+                writer = CsvWriter(out, columns) if fmt == "csv" else JsonlWriter(out, columns)
+                for row in rows:
+                    writer.write(row)
+                    count += 1
+            partial.replace(path)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # no half-written file left beside the others
+            raise
         counts[kind.name] = count
     return counts

@@ -24,6 +24,7 @@ from packaging.version import Version
 
 from bot.config import ENV_NAMES
 from bot.slack_standin import SlackStandIn
+from store.migrate import Migrated
 from tests.dockerfile import Builder, Stage, context_files, env_of, ignored, stages
 from tests.ops.test_processes import free_port
 
@@ -274,11 +275,17 @@ def reaches(
         def close(self) -> None:
             pass
 
+        def dispose(self) -> None:
+            pass
+
     monkeypatch.setattr(bot.runtime, "serve", lambda *a, **k: reached.append(("serve", k)))
     monkeypatch.setattr(bot.runtime, "work", lambda *a, **k: reached.append(("worker", k)))
-    monkeypatch.setattr(
-        bot.runtime, "prepare", lambda *a, **k: reached.append(("migrate", k)) or Closable()
-    )
+
+    def migrate(*_args: object, **kwargs: Any) -> tuple[Closable, Migrated]:
+        reached.append(("migrate", kwargs))
+        return Closable(), Migrated("head", "head")
+
+    monkeypatch.setattr(bot.runtime, "migrate_database", migrate)
     monkeypatch.chdir(tmp_path)
     assert main(args) == 0
     return reached[0]

@@ -155,14 +155,18 @@ def test_metrics_count_what_happened(baton_factory: Any) -> None:
             ("event", 1),
         ):
             assert value(samples, "baton_ack_seconds_count", surface=surface) == count
-        # Web API calls, by method and outcome, exactly as the stand-in answered them.
-        calls = {
+        # Web API calls by method, and the failed ones by error, exactly as the stand-in
+        # answered them.
+        seen = slack_calls_seen(baton)
+        calls = by_label(samples, "baton_slack_api_calls_total", "method")
+        assert calls == Counter(method for (method, _), n in seen.items() for _ in range(n))
+        errors = {
             (dict(labels)["method"], dict(labels)["error"]): number
             for (name, labels), number in samples.items()
-            if name == "baton_slack_api_calls_total"
+            if name == "baton_slack_api_errors_total"
         }
-        assert calls == slack_calls_seen(baton)
-        assert calls[("chat.postMessage", "ratelimited")] == 1
+        assert errors == {call: n for call, n in seen.items() if call[1] != "ok"}
+        assert errors[("chat.postMessage", "ratelimited")] == 1
         # Messages sent, by kind, and their due-to-sent delays.
         kinds = by_label(samples, "baton_messages_sent_total", "kind")
         assert kinds == Counter(message_kind(row.idempotency_key) for row in sent)
