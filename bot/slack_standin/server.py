@@ -134,6 +134,8 @@ class SlackStandIn:
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
         self._server: Any = None
         self.url = ""
+        # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
+        self.extra_routes: dict[str, Callable[[Payload, StartResponse], Iterable[bytes]]] = {}
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -332,6 +334,8 @@ class SlackStandIn:
 
     def wsgi_app(self, environ: Payload, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
+        if path in self.extra_routes:
+            return self.extra_routes[path](environ, start_response)
         if path.startswith("/upload/"):
             line, body = self._handle_upload(path.removeprefix("/upload/"), environ)
             start_response(line, [("Content-Type", "text/plain")])
