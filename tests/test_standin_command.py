@@ -44,7 +44,11 @@ class StandIn:
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        self.printed = self.read_until("Web API calls:")
+        try:
+            self.printed = self.read_until("Web API calls:")
+        except BaseException:
+            self.kill()
+            raise
         self.settings = dict(re.findall(r"export (\w+)=(\S+)", self.printed))
 
     def read_until(self, marker: str, timeout: float = 20) -> str:
@@ -78,6 +82,11 @@ class StandIn:
             timeout=30,
         )
 
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def interrupt(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=15)
@@ -91,9 +100,7 @@ class StandIn:
 def standin(tmp_path: Path) -> Iterator[StandIn]:
     running = StandIn(free_port(), tmp_path)
     yield running
-    if running.process.poll() is None:
-        running.process.kill()
-        running.process.wait()
+    running.kill()
 
 
 def test_it_prints_the_settings_answers_auth_test_and_stops_on_ctrl_c(standin: StandIn) -> None:
@@ -166,8 +173,11 @@ def test_a_command_sent_through_it_reaches_a_running_baton(tmp_path: Path, mode:
         assert "then views.open ok" in sent.stdout  # the modal opened
     finally:
         serve.send_signal(signal.SIGTERM)
-        _, serve_log = serve.communicate(timeout=30)
-        standin.interrupt()
+        try:
+            _, serve_log = serve.communicate(timeout=30)
+        finally:
+            serve.kill()
+            standin.kill()
     assert serve.returncode == 0, serve_log
 
 

@@ -20,6 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 ACK_TIMEOUT = 3.0  # seconds, as Slack documents for acknowledging an envelope
 DISCONNECT_GRACE = 1.0  # seconds between a `disconnect` message and the link closing
@@ -115,11 +116,10 @@ class SocketMode:
 
     def _check_ticket(self, connection: Any, request: Any) -> Any:
         """A ticket is good for one connection; anything else is refused before the upgrade."""
-        path, _, query = str(request.path).partition("?")
-        params = dict(part.partition("=")[::2] for part in query.split("&") if part)
+        url = urlsplit(str(request.path))
+        ticket = (parse_qs(url.query).get("ticket") or [""])[-1]
         with self._changed:
-            ticket = params.get("ticket", "")
-            if path.rstrip("/") == "/link" and ticket in self._tickets:
+            if url.path.rstrip("/") == "/link" and ticket in self._tickets:
                 self._tickets.discard(ticket)
                 return None
         return connection.respond(401, "invalid or used ticket; call apps.connections.open\n")
