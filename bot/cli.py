@@ -1,4 +1,4 @@
-"""`baton serve | worker | migrate | demo | backup | export`."""
+"""`baton serve | worker | migrate | demo | standin | backup | export`."""
 
 from __future__ import annotations
 
@@ -23,15 +23,37 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--host", default="0.0.0.0", help="interface for /healthz and /metrics")
     commands.add_parser("migrate", help="bring the database to the latest schema")
     commands.add_parser("demo", help="the whole story offline, against a built-in Slack stand-in")
+    standin = commands.add_parser(
+        "standin", help="the built-in Slack stand-in alone, to smoke-test `baton serve` against"
+    )
+    standin.add_argument("--port", type=int, default=3001, help="its port on 127.0.0.1")
+    standin.add_argument(
+        "--events-url",
+        default="http://127.0.0.1:3000/slack/events",
+        help="where Baton takes signed HTTP requests (used when it is not in Socket Mode)",
+    )
+    standin.add_argument(
+        "--send",
+        metavar="'/COMMAND TEXT'",
+        help="ask the stand-in running on --port to deliver this slash command to Baton",
+    )
+    standin.add_argument("--user", default="U0ANA", help="who runs the command (--send)")
+    standin.add_argument("--channel", default="C0LAUNCH", help="where (--send)")
     ops.add_commands(commands)
     args = parser.parse_args(argv)
 
-    # The demo narrates on stdout; logs would only interleave with the story.
-    configure_logging("WARNING" if args.command == "demo" else "INFO")
+    # The demo and the stand-in narrate on stdout; logs would only interleave with that.
+    configure_logging("WARNING" if args.command in ("demo", "standin") else "INFO")
     if args.command == "demo":
         from bot.demo.handoff_story import run_demo
 
         return run_demo()
+    if args.command == "standin":
+        from bot.slack_standin import standalone
+
+        if args.send is not None:
+            return standalone.send(args.send, port=args.port, user=args.user, channel=args.channel)
+        return standalone.run(port=args.port, events_url=args.events_url)
     try:
         settings = load_settings()
         configure_from(settings)

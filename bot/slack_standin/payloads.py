@@ -23,22 +23,27 @@ def typed(text: str) -> str:
 
 
 def command_body(standin: SlackStandIn, command: str, text: str, *, user: str, channel: str) -> str:
-    return urlencode(
-        {
-            "token": "legacy",
-            "team_id": TEAM["id"],
-            "team_domain": TEAM["domain"],
-            "channel_id": channel,
-            "channel_name": standin.command_channel_name(channel),
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": standin.response_url(channel, user),
-            "trigger_id": standin.issue_trigger_id(),
-        }
-    )
+    return urlencode(command_fields(standin, command, text, user=user, channel=channel))
+
+
+def command_fields(
+    standin: SlackStandIn, command: str, text: str, *, user: str, channel: str
+) -> dict[str, str]:
+    """A slash command's fields: form-encoded over HTTP, a JSON payload over Socket Mode."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM["id"],
+        "team_domain": TEAM["domain"],
+        "channel_id": channel,
+        "channel_name": standin.command_channel_name(channel),
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": standin.response_url(channel, user),
+        "trigger_id": standin.issue_trigger_id(),
+    }
 
 
 def payload_body(payload: dict[str, Any]) -> str:
@@ -47,17 +52,21 @@ def payload_body(payload: dict[str, Any]) -> str:
 
 def event_body(event: dict[str, Any]) -> str:
     """An Events API callback, as Slack posts it (a JSON body)."""
-    return json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM["id"],
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": f"Ev{time.time_ns()}",
-            "event_time": int(time.time()),
-            "event": event,
-        }
-    )
+    return json.dumps(event_callback(event))
+
+
+def event_callback(event: dict[str, Any]) -> dict[str, Any]:
+    """An Events API callback: the body of an HTTP post, the payload of a Socket Mode
+    envelope."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM["id"],
+        "api_app_id": "A1",
+        "type": "event_callback",
+        "event_id": f"Ev{time.time_ns()}",
+        "event_time": int(time.time()),
+        "event": event,
+    }
 
 
 def last_opened_view(standin: SlackStandIn) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from bot.slack_standin.blocks import (
 )
 from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
+from bot.slack_standin.socket_mode import SocketMode
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
@@ -123,12 +124,18 @@ class SlackStandIn:
         # Tokens besides the bot's: "user" (xoxp-) or "app" (xapp-) kinds; revoked ones.
         self._other_tokens: dict[str, str] = {}
         self._revoked: dict[str, str] = {}
-        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
+        # Socket Mode: apps.connections.open hands out a link to it, unless a test sets
+        # `socket_mode_url` to somewhere else (e.g. where nothing speaks WebSocket).
+        self.socket_mode = SocketMode()
+        self.socket_mode_url: str | None = None
+        self._app_token_scopes: dict[str, set[str]] = {}
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
         self._server: Any = None
         self.url = ""
+        # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
+        self.extra_routes: dict[str, Callable[[Payload, StartResponse], Iterable[bytes]]] = {}
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -235,11 +242,16 @@ class SlackStandIn:
         with self._lock:
             self.per_channel_post_limit = per_second
 
-    def add_token(self, token: str, kind: str) -> None:
+    def add_token(
+        self, token: str, kind: str, *, app_scopes: Iterable[str] = ("connections:write",)
+    ) -> None:
         """Another token of this workspace: `user` (auth.test answers without a bot_id, as
-        Slack does for user tokens) or `app` (app-level: only apps.connections.open)."""
+        Slack does for user tokens) or `app` (app-level: only apps.connections.open, which
+        needs `connections:write` among its `app_scopes`)."""
         with self._lock:
             self._other_tokens[token] = kind
+            if kind == "app":
+                self._app_token_scopes[token] = set(app_scopes)
 
     def revoke(self, token: str, error: str = "token_revoked") -> None:
         """From now on every call with `token` fails with `error` (token_revoked,
@@ -311,15 +323,19 @@ class SlackStandIn:
         self._server = create_server(self.wsgi_app, host=host, port=port, threads=8)
         serving.start(self._server)
         self.url = f"http://{host}:{self._server.effective_port}/api/"
+        self.socket_mode.host = host
         return self.url
 
     def stop(self) -> None:
+        self.socket_mode.stop()
         if self._server is not None:
             serving.close(self._server)
             self._server = None
 
     def wsgi_app(self, environ: Payload, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
+        if path in self.extra_routes:
+            return self.extra_routes[path](environ, start_response)
         if path.startswith("/upload/"):
             line, body = self._handle_upload(path.removeprefix("/upload/"), environ)
             start_response(line, [("Content-Type", "text/plain")])
@@ -385,6 +401,9 @@ class SlackStandIn:
             raise SlackError("invalid_auth")
         if (method == "apps.connections.open") != (kind == "app") and method != "auth.test":
             raise SlackError("not_allowed_token_type")
+        granted = self._app_token_scopes.get(token, set())
+        if method == "apps.connections.open" and "connections:write" not in granted:
+            raise SlackError("missing_scope", extra={"needed": "connections:write"})
         if kind == "user" and method != "auth.test":
             raise SlackError("invalid_auth")  # the stand-in models a bot's calls only
         return kind
@@ -607,9 +626,8 @@ class SlackStandIn:
         }
 
     def apps_connections_open(self, params: Payload) -> Payload:
-        # A WebSocket URL; by default one where nothing speaks WebSocket (this server's 404),
-        # so a Socket Mode connection fails the way an unreachable one does.
-        return {"url": self.socket_mode_url or self.url.replace("http", "ws", 1) + "socket"}
+        # A single-use link to the stand-in's Socket Mode server (see socket_mode.py).
+        return {"url": self.socket_mode_url or self.socket_mode.issue_url()}
 
     def users_info(self, params: Payload) -> Payload:
         return {"user": self._user(params.get("user")).as_slack()}

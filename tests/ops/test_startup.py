@@ -162,8 +162,9 @@ def test_a_busy_port_stops_it_naming_port(env: dict[str, str], tmp_path: Path) -
 @pytest.mark.parametrize(
     ("app_token", "why"),
     [
-        ("xapp-1-ours", "WebSocket"),  # Slack hands out a URL, the connection fails
+        ("xapp-1-ours", "WebSocket"),  # Slack hands out a URL where nothing listens
         ("xapp-1-unknown", "invalid_auth"),
+        ("xapp-1-noscope", "missing_scope"),  # an app-level token without connections:write
         ("xoxb-not-an-app-token", "xapp-"),
     ],
 )
@@ -171,6 +172,8 @@ def test_a_failed_socket_mode_connection_stops_it(
     slack: SlackStandIn, env: dict[str, str], tmp_path: Path, app_token: str, why: str
 ) -> None:
     slack.add_token("xapp-1-ours", "app")
+    slack.add_token("xapp-1-noscope", "app", app_scopes=())
+    slack.socket_mode_url = f"ws://127.0.0.1:{free_port()}/link/"
     line = refused(COMMANDS[0], {**env, "SLACK_APP_TOKEN": app_token}, tmp_path, "SLACK_APP_TOKEN")
     assert why in line
 
