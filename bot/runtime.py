@@ -29,14 +29,13 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot import allocator, collector
+from bot import allocator, collector, serving
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, require
 from bot.container import Services, build_services
 from bot.delivery.sweeper import Sweeper, polling_worker_warning
 from bot.observability.endpoints import probe_server
-from bot.slack_standin import serving
 from bot.web import handler_for, make_server
 from store.db import Database, redacted
 from store.migrate import Migrated, upgrade

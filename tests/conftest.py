@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot import serving
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.container import Services, build_services
-from bot.slack_standin import SlackStandIn, serving
+from bot.slack_standin import SlackStandIn
 from bot.web import handler_for, make_server
 from store.db import Database, normalise_url
 from store.migrate import upgrade

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.slack_standin import scopes, serving
+import bot.slack_standin.scopes as scopes
+from bot import serving
 from bot.slack_standin.blocks import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,

@@ -13,12 +13,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from waitress.server import create_server
 
+from bot import serving
 from bot.clock import ManualClock
 from bot.observability.access import ObservedApp
 from bot.observability.endpoints import not_found
 from bot.observability.health import HealthCheck
 from bot.observability.metrics import Metrics
-from bot.slack_standin import SlackStandIn, serving
+from bot.slack_standin import SlackStandIn
 from store.db import Database, normalise_url
 from tests.conftest import RunningBaton
 from tests.ops.test_processes import Baton, env_for, free_port, live_standin

@@ -19,7 +19,7 @@ import pytest
 import requests
 from slack_sdk import WebClient
 
-from tests.test_processes import free_port
+from tests.ops.test_processes import free_port
 
 BATON = [sys.executable, "-m", "bot.cli"]
 

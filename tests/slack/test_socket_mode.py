@@ -20,14 +20,14 @@ from websockets.sync.client import connect
 
 from bot.app import build_app
 from bot.clock import ManualClock
+from bot.container import Services, build_services
 from bot.runtime import connect_socket_mode
-from bot.services.container import Services, build_services
 from bot.slack_standin import SlackStandIn
 from store.db import Database
 from store.migrate import upgrade
 from tests.conftest import BOT_TOKEN, make_settings
+from tests.handoffs.test_handoff_flow import GOOD_FORM
 from tests.socket_driver import SocketDriver
-from tests.test_handoff_flow import GOOD_FORM
 
 APP_TOKEN = "xapp-1-A1-socket"
 
