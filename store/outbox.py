@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -34,6 +34,10 @@ class NewMessage:
     needs_unacknowledged: bool = False  # scheduled: sent only while its handoff is live
     notify_on_failure: str | None = None
     after_key: str | None = None
+    # What the message is (bot/outbox/intents.py Kind) and about what; the key derives from
+    # them. A row of a kind rendered at delivery has no text or blocks of its own.
+    kind: str = "plain"
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 def enqueue(session: Session, message: NewMessage, *, now: datetime) -> bool:
@@ -55,6 +59,8 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
     rows = [
         {
             "idempotency_key": m.key,
+            "kind": m.kind,
+            "payload": m.payload,
             "op": m.op,
             "target": m.target,
             "parent_key": m.parent_key,
@@ -392,6 +398,19 @@ def cancel_pending_with_prefix(session: Session, prefix: str, *, reason: str, no
     result = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.idempotency_key).like(f"{escaped}%", escape="\\"))
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def cancel_pending_keys(
+    session: Session, keys: Sequence[str], *, reason: str, now: datetime
+) -> int:
+    """Cancel these messages if they are still pending."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.idempotency_key).in_(list(keys)))
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
     )

@@ -25,6 +25,7 @@ from bot.delivery.pacing import ChannelPacer
 from bot.domain.lifecycle import is_live
 from bot.ids import AFTER_LINK, MetadataEvent
 from bot.observability.metrics import Metrics
+from bot.outbox import intents, messages
 from bot.views.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from store import outbox
 from store.db import Database
@@ -243,7 +244,7 @@ class Deliverer:
         with self._marks_guard:
             self._marks[row.idempotency_key] = outbox.Sent(row.id, channel, ts, row.idempotency_key)
             self._marks_guard.notify_all()
-        self.metrics.message_sent(row.idempotency_key, row.due_at, self.clock.now())
+        self.metrics.message_sent(row.kind, row.due_at, self.clock.now())
 
     def deliver(self, row: OutboxMessage) -> None:
         self._deliver(row)
@@ -573,8 +574,8 @@ class Deliverer:
             with self.db.write() as session:
                 outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=f"{row.idempotency_key}:failed",
+                    messages.new(
+                        intents.FailureNotice(of=row.idempotency_key),
                         target=row.notify_on_failure,
                         text=md(
                             "Baton could not deliver a message to ",
@@ -585,7 +586,6 @@ class Deliverer:
                             code(error),
                             ".",
                         ),
-                        blocks=[],
                         due_at=now,
                     ),
                     now=now,

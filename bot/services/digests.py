@@ -13,6 +13,7 @@ from bot.domain.cycles import ActionResult, action_result
 from bot.domain.digest import Digest, PublishOutcome, RuleOutcome, summarise
 from bot.domain.rules import evaluate, render_rule
 from bot.domain.schedule import Weekly, next_occurrence
+from bot.outbox import intents, messages
 from bot.services.charts import enqueue_chart
 from bot.services.publish_cards import card_of, decision_of
 from bot.services.reports import ReportService
@@ -161,9 +162,9 @@ class DigestService:
         for target, channels in sorted(
             self.routes(occurrence - timedelta(weeks=1), occurrence).items()
         ):
-            key = f"digest:{target}:{occurrence:%Y-%m-%dT%H:%M}"
+            intent = intents.Digest(target=target, week_ending=occurrence)
             with self.db.read() as session:
-                if outbox.find(session, key) is not None:
+                if outbox.find(session, intents.key_of(intent)) is not None:
                     continue
             digest = self.digest(occurrence, channels=channels)
             if not digest:
@@ -179,8 +180,8 @@ class DigestService:
             with self.db.write() as session:
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=key,
+                    messages.new(
+                        intent,
                         target=target,
                         text=message.text,
                         blocks=message.blocks,
@@ -195,9 +196,11 @@ class DigestService:
                 ):
                     enqueue_chart(
                         session,
-                        key=f"{key}:chart:{name}",
+                        intent=intents.DigestChart(
+                            target=target, week_ending=occurrence, chart=name
+                        ),
                         target=target,
-                        parent_key=key,
+                        parent=intent,
                         spec=spec,
                         title=title,
                         now=now,

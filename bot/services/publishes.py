@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.domain.cycles import Earlier
 from bot.domain.publish import PublishDraft, PublishField, PublishRefusal, decision_due
 from bot.domain.readiness import BLOCKED_HORIZON, BlockedPublish, blocking
+from bot.outbox import intents, messages
 from bot.services.approvals import enqueue_requests
 from bot.services.guardrails import Failure, GuardrailService
 from bot.services.publish_cards import post_key, rule_to_json
@@ -170,8 +171,8 @@ class PublishService:
             message = post_message(session, publish, now=now, kpi_lookback=self.kpi_lookback)
             outbox.enqueue(
                 session,
-                outbox.NewMessage(
-                    key=post_key(publish.id),
+                messages.new(
+                    intents.PublishPost(publish_id=publish.id),
                     target=channel_id,
                     text=message.text,
                     blocks=message.blocks,
