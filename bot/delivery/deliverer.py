@@ -26,6 +26,7 @@ from bot.domain.lifecycle import is_live
 from bot.ids import AFTER_LINK, MetadataEvent
 from bot.observability.metrics import Metrics
 from bot.outbox import intents, messages
+from bot.outbox.rendering import Renderers
 from bot.views.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from store import outbox
 from store.db import Database
@@ -83,8 +84,11 @@ class Deliverer:
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
         metrics: Metrics | None = None,
         foreground: Foreground | None = None,
+        renderers: Renderers | None = None,
     ) -> None:
         self.metrics = metrics or Metrics()
+        # Kinds whose text is built when they are sent; the others are sent as written.
+        self.renderers = renderers or Renderers()
         self.db = db
         self.client = client
         self.clock = clock
@@ -256,6 +260,11 @@ class Deliverer:
             if row.needs_unacknowledged and not self._still_live(row.handoff_id):
                 outbox.mark_cancelled(self.db, row.id, reason="not live", now=self.clock.now())
                 return
+            if not self._say_what_is_true_now(row):
+                outbox.mark_cancelled(
+                    self.db, row.id, reason="nothing to say any more", now=self.clock.now()
+                )
+                return
             self._resolve_links(row)
             parent = self._parent(row)
             if row.op == OutboxOp.UPDATE:
@@ -365,6 +374,19 @@ class Deliverer:
         self._sent(row, channel, None)
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _say_what_is_true_now(self, row: OutboxMessage) -> bool:
+        """A row of a kind with a renderer gets its text and blocks from the state now; False
+        when there is nothing true to say any more. A row of another kind keeps the text it
+        was written with (sent as written)."""
+        if not self.renderers.renders(row.kind):
+            return True
+        with self.db.read() as session:
+            message = self.renderers.render(session, row.kind, row.payload, self.clock.now())
+        if message is None:
+            return False
+        row.text, row.blocks = message.text, list(message.blocks)
+        return True
 
     def _still_live(self, handoff_id: int | None) -> bool:
         """A reminder goes only while its handoff still waits on someone."""

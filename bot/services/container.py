@@ -17,6 +17,8 @@ from bot.domain.surfaces import load_surfaces
 from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
+from bot.outbox.rendering import Renderers
+from bot.services import handoff_render
 from bot.services.approvals import ApprovalService
 from bot.services.channel_settings import ChannelSettingsService
 from bot.services.charts import ChartService
@@ -152,6 +154,13 @@ def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebCl
     return make
 
 
+def renderers() -> Renderers:
+    """Every kind of message rendered when it is sent, by the feature it belongs to."""
+    found = Renderers()
+    handoff_render.register(found)
+    return found
+
+
 def build_services(
     settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
 ) -> Services:
@@ -227,6 +236,7 @@ def build_services(
             lease=settings.delivery_lease,
             metrics=metrics,
             foreground=foreground,
+            renderers=renderers(),
         ),
         after_ack=AfterAck(foreground=foreground),
         metrics=metrics,

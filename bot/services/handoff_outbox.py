@@ -77,6 +77,16 @@ def card(
     )
 
 
+def current_card(session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
+    """The card as the handoff is now: with its root blockers and how it changed hands."""
+    return card(
+        handoff,
+        item,
+        blocked_by=blockers_of(session, item),
+        transfer=_transfer_of(session, handoff),
+    )
+
+
 def people_of(handoff: Handoff) -> HandoffPeople:
     return HandoffPeople(handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id)
 
@@ -86,12 +96,7 @@ class HandoffOutbox:
         self.policy = policy
 
     def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
-        return card(
-            handoff,
-            item,
-            blocked_by=blockers_of(session, item),
-            transfer=_transfer_of(session, handoff),
-        )
+        return current_card(session, handoff, item)
 
     def update_all(
         self, session: Session, handoff: Handoff, the_card: views.HandoffCard, now: datetime
@@ -190,15 +195,12 @@ class HandoffOutbox:
         post = intents.HandoffPost(handoff_id=hid)
         planned: list[outbox.NewMessage] = []
         if not nudged:
-            nudge = views.nudge_dm(the_card)
             planned.append(
                 messages.new(
                     intents.HandoffNudge(
                         handoff_id=hid, revision=revision, to=the_card.next_owner_id
                     ),
                     target=the_card.next_owner_id,
-                    text=nudge.text,
-                    blocks=nudge.blocks,
                     due_at=max(plan.nudge_at, now),
                     handoff_id=hid,
                     needs_unacknowledged=True,
@@ -208,8 +210,6 @@ class HandoffOutbox:
             )
         if plan.escalate_to and plan.escalate_due and plan.escalate_dm_at and not escalated:
             dm_at = max(plan.escalate_dm_at, now)
-            escalation = views.escalation_dm(the_card, late_by=dm_at, to=plan.escalate_to)
-            thread = views.escalation_thread_reply(the_card, late_by=dm_at, asked=plan.escalate_to)
             dm = intents.EscalationDm(
                 handoff_id=hid, revision=revision, to=plan.escalate_to, planned_at=dm_at
             )
@@ -217,8 +217,6 @@ class HandoffOutbox:
                 messages.new(
                     dm,
                     target=plan.escalate_to,
-                    text=escalation.text,
-                    blocks=escalation.blocks,
                     due_at=dm_at,
                     handoff_id=hid,
                     needs_unacknowledged=True,
@@ -231,8 +229,6 @@ class HandoffOutbox:
                         handoff_id=hid, revision=revision, asked=plan.escalate_to, planned_at=dm_at
                     ),
                     target=handoff.channel_id,
-                    text=thread.text,
-                    blocks=thread.blocks,
                     due_at=dm_at,
                     parent=post,
                     handoff_id=hid,

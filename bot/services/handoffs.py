@@ -220,27 +220,23 @@ class HandoffService:
             ),
         )
         the_card = self.messages.card(session, handoff, item)
-        post = views.channel_post(the_card)
-        dm = views.next_owner_dm(the_card)
         hid = handoff.id
         posted = intents.HandoffPost(handoff_id=hid)
+        # Rendered when they are sent (bot/services/handoff_render.py), from the handoff then.
         first = [
             messages.new(
                 intent,
                 target=target,
-                text=message.text,
-                blocks=message.blocks,
                 due_at=now,
                 handoff_id=hid,
                 notify_on_failure=author_id,
                 after=after,
             )
-            for intent, target, message, after in (
-                (posted, channel_id, post, None),
+            for intent, target, after in (
+                (posted, channel_id, None),
                 (
                     intents.HandoffDm(handoff_id=hid, to=draft.next_owner_id),
-                    the_card.next_owner_id,
-                    dm,
+                    draft.next_owner_id,
                     posted,
                 ),
             )
@@ -549,13 +545,9 @@ class HandoffService:
         session.add(item)
         keys = self._change(session, handoff, item, state, by=by, now=now, note=note, people=people)
         assert handoff.id is not None
-        fresh = self.messages.card(session, handoff, item)
-        dm = views.next_owner_dm(fresh)
         new_dm = messages.new(
             intents.HandoffDm(handoff_id=handoff.id, revision=handoff.revision, to=to),
             target=to,
-            text=dm.text,
-            blocks=dm.blocks,
             due_at=now,
             handoff_id=handoff.id,
             notify_on_failure=by,

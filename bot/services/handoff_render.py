@@ -1,0 +1,60 @@
+"""A handoff's messages as they are sent: built from the handoff as it is at that moment
+(an Edit between the write and the send shows; a reminder about a handoff that no longer
+waits on anyone has nothing true to say and is not sent)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.outbox import intents
+from bot.outbox.rendering import Renderers
+from bot.services.handoff_outbox import current_card
+from bot.views import handoff_messages as views
+from store import handoffs
+from store.types import as_utc
+
+
+def _card(session: Session, handoff_id: int) -> views.HandoffCard | None:
+    found = handoffs.get_with_item(session, handoff_id)
+    return current_card(session, *found) if found is not None else None
+
+
+def post(session: Session, p: intents.HandoffPost, now: datetime) -> views.Message | None:
+    card = _card(session, p.handoff_id)
+    return views.channel_post(card) if card else None
+
+
+def next_owner_dm(session: Session, p: intents.HandoffDm, now: datetime) -> views.Message | None:
+    card = _card(session, p.handoff_id)
+    return views.next_owner_dm(card, p.to) if card else None
+
+
+def nudge(session: Session, p: intents.HandoffNudge, now: datetime) -> views.Message | None:
+    card = _card(session, p.handoff_id)
+    return views.nudge_dm(card, p.to) if card and card.live else None
+
+
+def escalation_dm(session: Session, p: intents.EscalationDm, now: datetime) -> views.Message | None:
+    card = _card(session, p.handoff_id)
+    if card is None or not card.live:
+        return None
+    return views.escalation_dm(card, late_by=as_utc(p.planned_at), to=p.to)
+
+
+def escalation_thread(
+    session: Session, p: intents.EscalationThread, now: datetime
+) -> views.Message | None:
+    card = _card(session, p.handoff_id)
+    if card is None or not card.live:
+        return None
+    return views.escalation_thread_reply(card, late_by=as_utc(p.planned_at), asked=p.asked)
+
+
+def register(renderers: Renderers) -> None:
+    renderers.register(intents.HandoffPost, post)
+    renderers.register(intents.HandoffDm, next_owner_dm)
+    renderers.register(intents.HandoffNudge, nudge)
+    renderers.register(intents.EscalationDm, escalation_dm)
+    renderers.register(intents.EscalationThread, escalation_thread)
