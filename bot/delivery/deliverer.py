@@ -111,16 +111,24 @@ class Deliverer:
     # -- entry points -------------------------------------------------------------------
 
     def deliver_keys(self, keys: Sequence[str]) -> None:
-        """Send these rows now if they are due (after a user action, so nobody waits a tick).
+        """Send these rows now if they are due: called for the rows a commit wrote due now
+        (outbox.on_committed, wired in Services), so nobody waits a tick.
 
-        Returns at once: listeners call this on Slack's 3-second clock, and a post may have to
+        Returns at once: the commit may be on Slack's 3-second clock, and a post may have to
         wait for its conversation's turn. What the pool never gets to, the sweeper sends."""
         if keys:
             self._pool.submit(self._deliver_keys_now, list(keys))
 
     def _deliver_keys_now(self, keys: list[str]) -> None:
+        # No more of one conversation than its pacer gets through within the lease: what a
+        # commit wrote beyond that waits for the sweeper.
         rows = outbox.claim_due(
-            self.db, now=self.clock.now(), lease=self.lease, limit=len(keys), keys=keys
+            self.db,
+            now=self.clock.now(),
+            lease=self.lease,
+            limit=len(keys),
+            keys=keys,
+            per_target=self.per_target(),
         )
         groups: dict[str, list[OutboxMessage]] = defaultdict(list)
         for row in rows:

@@ -33,6 +33,7 @@ from bot.services.home import HomeService
 from bot.services.people import People
 from bot.services.publishes import PublishService
 from bot.services.reports import ReportService
+from store import outbox
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -61,10 +62,19 @@ class Services:
     after_ack: AfterAck
     metrics: Metrics = field(default_factory=Metrics)
     _planning_fault: FaultLog = field(init=False)
+    _stop_sending: Callable[[], None] = field(init=False)
 
     def __post_init__(self) -> None:
         # A database outage fails every tick: said once, then once a minute, then cleared.
         self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
+        # Every commit that wrote messages due now sends them (in the deliverer's pool, never
+        # on the committing thread): no handler asks for it. Other processes hear of them by
+        # NOTIFY (PostgreSQL), or at their next sweep.
+        self._stop_sending = outbox.on_committed(self._send_committed)
+
+    def _send_committed(self, bind: object, keys: list[str]) -> None:
+        if getattr(bind, "pool", None) is self.db.engine.pool:  # this database's rows
+            self.deliverer.deliver_keys(keys)
 
     def tick(self) -> int:
         """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
@@ -96,7 +106,7 @@ class Services:
 
     def _create_unfinished_handoffs(self) -> None:
         """Handoffs accepted before a crash that came before they were made."""
-        self.deliverer.deliver_keys(self.handoffs.create_unfinished())
+        self.handoffs.create_unfinished()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work owed after acks and the deliveries it started are done (tests,
@@ -117,6 +127,7 @@ class Services:
         return False
 
     def close(self) -> None:
+        self._stop_sending()
         self.after_ack.close()
         self.deliverer.close()
         self.db.dispose()

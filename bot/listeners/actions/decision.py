@@ -88,7 +88,5 @@ def register(app: App, services: Services) -> None:
         result = services.decisions.decide(
             publish_id, by=user_id, choice=choice, seen_revision=seen
         )
-        if isinstance(result, Decided):
-            services.deliverer.deliver_keys(result.send_now)
-        else:
+        if not isinstance(result, Decided):
             tell(refusal_text(result))

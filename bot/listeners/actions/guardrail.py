@@ -72,8 +72,6 @@ def register(app: App, services: Services) -> None:
                     ". Nothing was changed.",
                 )
             )
-        else:
-            services.deliverer.deliver_keys(list(result.send_now))
 
     @app.action(Action.GUARDRAIL_DISABLE)
     @acked_first(services)

@@ -75,7 +75,6 @@ def register(app: App, services: Services) -> None:
         if problem := answer(result, button):
             tell(problem)
             return
-        services.deliverer.deliver_keys(result.send_now)
         if from_home(body):
             publish_home(client, user_id)
 

@@ -34,7 +34,6 @@ def register(app: App, services: Services) -> None:
         else:
             told = views.done_confirmation(result.report, len(result.notify_keys))
             replace(respond, md(":white_check_mark: ", told))
-            services.deliverer.deliver_keys(result.send_now)
 
     @app.action(Action.BLOCKER_SNOOZE)
     @acked_first(services)

@@ -64,7 +64,6 @@ def register(app: App, services: Services) -> None:
                 say(views.done_refused(resolved.item, resolved.rights))
             else:
                 say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
-                services.deliverer.deliver_keys(resolved.send_now)
         elif isinstance(request, DeclareEdge):
             result = services.graph.declare(
                 channel,
@@ -84,7 +83,6 @@ def register(app: App, services: Services) -> None:
                     )
                 )
                 return
-            services.deliverer.deliver_keys(result.send_now)
             verb = "Updated" if result.updated else "Noted"
             how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
             owner = md(" (owner ", mention(request.owner_id), ")") if request.owner_id else md("")
@@ -97,7 +95,7 @@ def register(app: App, services: Services) -> None:
                 )
             elif request.reason:
                 class_id = classify(request.reason)
-                keys = services.guardrails.record(
+                services.guardrails.record(
                     Failure(
                         channel_id=channel,
                         class_id=class_id,
@@ -124,7 +122,6 @@ def register(app: App, services: Services) -> None:
                     else md(request.reason.strip()[:80], " (a class of this channel's own)")
                 )
                 noted = md(" Recorded as a failure: ", bold(named), ".")
-                services.deliverer.deliver_keys(keys)
             say(
                 md(
                     f"{verb}: ",

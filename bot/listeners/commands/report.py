@@ -39,10 +39,9 @@ def register(app: App, services: Services) -> None:
             "file).",
         )
         ephemeral(respond, message.text, message.blocks)
-        keys = services.charts.to_dm(
+        services.charts.to_dm(
             command["user_id"],
             cycle_spec(result.weekly),
             title=f"Time to acknowledge and to done, {scope}",
             request=command["trigger_id"],
         )
-        services.deliverer.deliver_keys(keys)

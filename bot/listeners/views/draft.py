@@ -65,7 +65,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=errors)
             return
         assert surface is not None
-        keys = services.drafts.record(
+        services.drafts.record(
             DraftIn(
                 name=name,
                 surface=surface.name,
@@ -78,4 +78,3 @@ def register(app: App, services: Services) -> None:
             view_id=view["id"],
         )
         ack()
-        services.deliverer.deliver_keys(keys)

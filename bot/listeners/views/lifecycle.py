@@ -30,7 +30,6 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={block: problem})
             return
         ack()
-        services.deliverer.deliver_keys(list(change.send_now))
 
     @app.view(Callback.REASSIGN_MODAL)
     def submit_reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -39,7 +39,6 @@ def register(app: App, services: Services) -> None:
         result = services.approvals.answer(context.publish_id, by=user_id, approve=False, note=what)
         ack()
         if isinstance(result, Answered):
-            services.deliverer.deliver_keys(result.send_now)
             return
         text = not_approver_text(result)
 

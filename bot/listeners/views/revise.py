@@ -43,9 +43,7 @@ def register(app: App, services: Services) -> None:
             seen_revision=context.revision,
         )
         ack()
-        if isinstance(result, Decided):
-            services.deliverer.deliver_keys(result.send_now)
-        else:
+        if not isinstance(result, Decided):
             text = refusal_text(result)
 
             def tell() -> None:
