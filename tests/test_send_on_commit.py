@@ -42,6 +42,18 @@ def test_a_committed_message_due_now_goes_out_without_a_sweep(baton: RunningBato
     assert texts(baton) == ["now"]  # not the one due later, not the one never committed
 
 
+def test_one_pass_waits_for_what_commits_are_sending_and_leaves_nothing_due(
+    baton: RunningBaton,
+) -> None:
+    """A pass (what `baton demo` and the tests run) that started while commits' sends are in
+    flight returns only once they are done: Slack has every message due by then."""
+    baton.standin.set_delay("chat.postMessage", 0.3)
+    for n in range(3):
+        write(baton, f"m{n}")
+    baton.services.tick()
+    assert sorted(texts(baton)) == ["m0", "m1", "m2"]
+
+
 def test_no_handler_asks_for_a_delivery() -> None:
     calls = [
         f"{path.relative_to(ROOT)}: {line.strip()}"

@@ -77,8 +77,11 @@ class Services:
             self.deliverer.deliver_keys(keys)
 
     def tick(self) -> int:
-        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call. The
+        planners' commits send their rows already; the pass waits for those sends, so that it
+        finds every conversation free and nothing due is left for a later pass."""
         self.plan()
+        self.deliverer.wait_idle()
         return self.deliverer.sweep()
 
     def plan(self) -> None:
