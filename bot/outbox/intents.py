@@ -109,6 +109,8 @@ class HandoffUpdate(Payload):
     edits: Kind
     edits_revision: int = 0
     revision: int
+    to: str  # whom the edited message went to (a person, or the channel)
+    planned_at: datetime | None = None  # an escalation DM's: "late by" is counted to it
 
 
 # -- publishes, decisions, approvals ----------------------------------------------------------

@@ -25,7 +25,7 @@ from bot.outbox.intents import Kind
 from bot.views import handoff_messages as views
 from bot.views.mrkdwn import Mrkdwn
 from store import graph, handoffs, outbox
-from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus, SlackUser, WorkItem
+from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
 
 
@@ -109,17 +109,17 @@ class HandoffOutbox:
             if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
                 continue
             edits = Kind(row.kind)
-            message = self._render(edits, row, the_card)
+            # Rendered when it is sent (bot/services/handoff_render.py): the handoff as it is then.
             update = messages.new(
                 intents.HandoffUpdate(
                     handoff_id=the_card.id,
                     edits=edits,
                     edits_revision=int(row.payload.get("revision", 0)),
                     revision=handoff.revision,
+                    to=row.target,
+                    planned_at=as_utc(row.due_at) if edits is Kind.ESCALATION_DM else None,
                 ),
                 target=row.target,
-                text=message.text,
-                blocks=message.blocks,
                 due_at=now,
                 op=OutboxOp.UPDATE,
                 parent=intents.parse(row.kind, row.payload),
@@ -131,18 +131,6 @@ class HandoffOutbox:
             outbox.enqueue(session, update, now=now)
             keys.append(update.key)
         return keys
-
-    @staticmethod
-    def _render(kind: Kind, row: OutboxMessage, the_card: views.HandoffCard) -> views.Message:
-        if kind is Kind.HANDOFF_POST:
-            return views.channel_post(the_card)
-        if kind is Kind.HANDOFF_DM:
-            return views.next_owner_dm(the_card, row.target)
-        if kind is Kind.HANDOFF_NUDGE:
-            return views.nudge_dm(the_card, row.target)
-        return views.escalation_dm(
-            the_card, late_by=as_utc(row.due_at), to=row.target, active=False
-        )
 
     def schedule(
         self,

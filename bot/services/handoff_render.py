@@ -52,9 +52,25 @@ def escalation_thread(
     return views.escalation_thread_reply(card, late_by=as_utc(p.planned_at), asked=p.asked)
 
 
+def update(session: Session, p: intents.HandoffUpdate, now: datetime) -> views.Message | None:
+    """The chat.update of a message already sent: what it shows, as the handoff is now."""
+    card = _card(session, p.handoff_id)
+    if card is None:
+        return None
+    if p.edits is intents.Kind.HANDOFF_POST:
+        return views.channel_post(card)
+    if p.edits is intents.Kind.HANDOFF_DM:
+        return views.next_owner_dm(card, p.to)
+    if p.edits is intents.Kind.HANDOFF_NUDGE:
+        return views.nudge_dm(card, p.to)
+    late_by = as_utc(p.planned_at) if p.planned_at else card.act_by
+    return views.escalation_dm(card, late_by=late_by, to=p.to, active=False)
+
+
 def register(renderers: Renderers) -> None:
     renderers.register(intents.HandoffPost, post)
     renderers.register(intents.HandoffDm, next_owner_dm)
     renderers.register(intents.HandoffNudge, nudge)
     renderers.register(intents.EscalationDm, escalation_dm)
     renderers.register(intents.EscalationThread, escalation_thread)
+    renderers.register(intents.HandoffUpdate, update)

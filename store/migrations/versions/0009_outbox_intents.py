@@ -57,7 +57,10 @@ def _handoff(match: re.Match[str], row: Row) -> Intent | None:
             "edits": _SEGMENTS[segment],
             "revision": int(match["u"]),
         }
-        payload["edits_revision"] = revision
+        payload |= {"edits_revision": revision, "to": row.target}
+        if segment == "escalate-dm":  # the edited DM's due time, as the edit counted "late by"
+            edited = row.key.rsplit(":u", 1)[0]
+            payload["planned_at"] = _when(row.due_of(edited) or row.due_at)
         return "handoff_update", payload
     kind = _SEGMENTS[segment]
     if kind == "handoff_post":
@@ -177,9 +180,14 @@ class Row:
         due_at: Any = None,
         after_key: str | None = None,
         targets: dict[str, str] | None = None,
+        dues: dict[str, Any] | None = None,
     ) -> None:
         self.key, self.target, self.due_at, self.after_key = key, target, due_at, after_key
         self._targets = targets or {}
+        self._dues = dues or {}
+
+    def due_of(self, key: str) -> Any:
+        return self._dues.get(key)
 
     def asked_of(self, key: str | None) -> str | None:
         """Whom the message `key` went to (an escalation thread reply names the DM's)."""
@@ -223,6 +231,7 @@ def _backfill() -> None:
         ).order_by(OUTBOX.c.id)
     ).all()
     targets = {row.idempotency_key: row.target for row in rows}
+    dues = {row.idempotency_key: row.due_at for row in rows}
     update = (
         sa.update(OUTBOX)
         .where(OUTBOX.c.id == sa.bindparam("row_id"))
@@ -232,7 +241,7 @@ def _backfill() -> None:
         params = []
         for row in rows[start : start + BATCH]:
             kind, payload = intent_of(
-                Row(row.idempotency_key, row.target, row.due_at, row.after_key, targets)
+                Row(row.idempotency_key, row.target, row.due_at, row.after_key, targets, dues)
             )
             params.append({"row_id": row.id, "new_kind": kind, "new_payload": payload})
         conn.execute(update, params)
