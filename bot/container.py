@@ -18,12 +18,14 @@ from bot.drafts.service import DraftService
 from bot.drafts.surfaces import load_surfaces
 from bot.graph.service import GraphService
 from bot.guardrails.service import GuardrailService
+from bot.handoffs import render as handoff_render
 from bot.handoffs.outbox import EscalationPolicy
 from bot.handoffs.service import HandoffService
 from bot.home.service import HomeService
 from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
+from bot.outbox.rendering import Renderers
 from bot.people.service import People
 from bot.publishing.approvals import ApprovalService
 from bot.publishing.service import PublishService
@@ -31,6 +33,7 @@ from bot.reports.chart_service import ChartService
 from bot.reports.digests import DigestService
 from bot.reports.service import ReportService
 from bot.settings.service import ChannelSettingsService
+from store import outbox
 from store.db import Database
 
 log = logging.getLogger("baton.services")
@@ -59,14 +62,26 @@ class Services:
     after_ack: AfterAck
     metrics: Metrics = field(default_factory=Metrics)
     _planning_fault: FaultLog = field(init=False)
+    _stop_sending: Callable[[], None] = field(init=False)
 
     def __post_init__(self) -> None:
         # A database outage fails every tick: said once, then once a minute, then cleared.
         self._planning_fault = FaultLog(log, "planning", now=self.clock.now)
+        # Every commit that wrote messages due now sends them (in the deliverer's pool, never
+        # on the committing thread): no handler asks for it. Other processes hear of them by
+        # NOTIFY (PostgreSQL), or at their next sweep.
+        self._stop_sending = outbox.on_committed(self._send_committed)
+
+    def _send_committed(self, bind: object, keys: list[str]) -> None:
+        if getattr(bind, "pool", None) is self.db.engine.pool:  # this database's rows
+            self.deliverer.deliver_keys(keys)
 
     def tick(self) -> int:
-        """Plan, then deliver what is due (one pass): what a sweeper does, in one call."""
+        """Plan, then deliver what is due (one pass): what a sweeper does, in one call. The
+        planners' commits send their rows already; the pass waits for those sends, so that it
+        finds every conversation free and nothing due is left for a later pass."""
         self.plan()
+        self.deliverer.wait_idle()
         return self.deliverer.sweep()
 
     def plan(self) -> None:
@@ -94,7 +109,7 @@ class Services:
 
     def _create_unfinished_handoffs(self) -> None:
         """Handoffs accepted before a crash that came before they were made."""
-        self.deliverer.deliver_keys(self.handoffs.create_unfinished())
+        self.handoffs.create_unfinished()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work owed after acks and the deliveries it started are done (tests,
@@ -115,6 +130,7 @@ class Services:
         return False
 
     def close(self) -> None:
+        self._stop_sending()
         self.after_ack.close()
         self.deliverer.close()
         self.db.dispose()
@@ -150,6 +166,13 @@ def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebCl
         )
 
     return make
+
+
+def renderers() -> Renderers:
+    """Every kind of message rendered when it is sent, by the feature it belongs to."""
+    found = Renderers()
+    handoff_render.register(found)
+    return found
 
 
 def build_services(
@@ -227,6 +250,7 @@ def build_services(
             lease=settings.delivery_lease,
             metrics=metrics,
             foreground=foreground,
+            renderers=renderers(),
         ),
         after_ack=AfterAck(foreground=foreground),
         metrics=metrics,

@@ -123,6 +123,10 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)
+    # What the message is (a Kind of bot/outbox/intents.py) and its payload (who, about what,
+    # which revision), from which the key is derived and, for most kinds, the text rendered.
+    kind: str = Field(default="plain", max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     op: str = Field(default=OutboxOp.POST, max_length=16)
     # A user id (delivered as a DM) or a conversation id.
     target: str = Field(max_length=32)

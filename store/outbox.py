@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -34,6 +34,10 @@ class NewMessage:
     needs_unacknowledged: bool = False  # scheduled: sent only while its handoff is live
     notify_on_failure: str | None = None
     after_key: str | None = None
+    # What the message is (bot/outbox/intents.py Kind) and about what; the key derives from
+    # them. A row of a kind rendered at delivery has no text or blocks of its own.
+    kind: str = "plain"
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 def enqueue(session: Session, message: NewMessage, *, now: datetime) -> bool:
@@ -55,6 +59,8 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
     rows = [
         {
             "idempotency_key": m.key,
+            "kind": m.kind,
+            "payload": m.payload,
             "op": m.op,
             "target": m.target,
             "parent_key": m.parent_key,
@@ -75,7 +81,8 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
     # Many parameter sets, one statement compiled once (SQLAlchemy's insertmanyvalues).
     added = len(session.execute(statement, rows).all())
     if added:
-        _announce_later(session, min(m.due_at for m in messages))
+        due_now = [m.key for m in messages if m.due_at <= now]
+        _announce_later(session, min(m.due_at for m in messages), due_now)
     return added
 
 
@@ -83,7 +90,9 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
 
 NOTIFY_CHANNEL = "baton_outbox"
 _EARLIEST = "baton_outbox_earliest_due"
+_DUE_NOW = "baton_outbox_due_now"
 _listeners: list[Callable[[datetime], None]] = []
+_senders: list[Callable[[Any, list[str]], None]] = []
 _listeners_guard = threading.Lock()
 
 
@@ -101,7 +110,24 @@ def on_enqueued(callback: Callable[[datetime], None]) -> Callable[[], None]:
     return stop
 
 
-def _announce_later(session: Session, due_at: datetime) -> None:
+def on_committed(callback: Callable[[Any, list[str]], None]) -> Callable[[], None]:
+    """Call `callback(bind, keys)` after each commit, in this process, that wrote rows due at
+    once: the keys, and the engine they were written with. This is how a committed message
+    goes out promptly (no handler asks for it). Returns the function that stops it."""
+    with _listeners_guard:
+        _senders.append(callback)
+
+    def stop() -> None:
+        with _listeners_guard:
+            if callback in _senders:
+                _senders.remove(callback)
+
+    return stop
+
+
+def _announce_later(session: Session, due_at: datetime, due_now: Sequence[str] = ()) -> None:
+    if due_now:
+        session.info.setdefault(_DUE_NOW, []).extend(due_now)
     earliest = session.info.get(_EARLIEST)
     if earliest is not None and due_at >= earliest:
         return
@@ -117,17 +143,23 @@ def _announce_later(session: Session, due_at: datetime) -> None:
 @event.listens_for(OrmSession, "after_commit")
 def _announce(session: OrmSession) -> None:
     earliest = session.info.pop(_EARLIEST, None)
+    due_now: list[str] = session.info.pop(_DUE_NOW, [])
     if earliest is None:
         return
     with _listeners_guard:
-        listeners = list(_listeners)
+        listeners, senders = list(_listeners), list(_senders)
     for listener in listeners:
         listener(earliest)
+    if due_now:
+        bind = session.get_bind()
+        for send in senders:
+            send(bind, due_now)
 
 
 @event.listens_for(OrmSession, "after_rollback")
 def _forget(session: OrmSession) -> None:
     session.info.pop(_EARLIEST, None)
+    session.info.pop(_DUE_NOW, None)
 
 
 # -- claiming ------------------------------------------------------------------------------
@@ -392,6 +424,19 @@ def cancel_pending_with_prefix(session: Session, prefix: str, *, reason: str, no
     result = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.idempotency_key).like(f"{escaped}%", escape="\\"))
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def cancel_pending_keys(
+    session: Session, keys: Sequence[str], *, reason: str, now: datetime
+) -> int:
+    """Cancel these messages if they are still pending."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.idempotency_key).in_(list(keys)))
         .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
         .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
     )

@@ -81,7 +81,5 @@ def decide(
             tell(md("Slack closed the window before the form could open. Press Revise again."))
         return
     result = services.decisions.decide(publish_id, by=user_id, choice=choice, seen_revision=seen)
-    if isinstance(result, Decided):
-        services.deliverer.deliver_keys(result.send_now)
-    else:
+    if not isinstance(result, Decided):
         tell(refusal_text(result))

@@ -41,9 +41,7 @@ def submit_revise(
         seen_revision=context.revision,
     )
     ack()
-    if isinstance(result, Decided):
-        services.deliverer.deliver_keys(result.send_now)
-    else:
+    if not isinstance(result, Decided):
         text = refusal_text(result)
 
         def tell() -> None:

@@ -19,14 +19,8 @@ from bot.kernel.channel_roles import MIN_DELAY
 from bot.kernel.mrkdwn import md
 from bot.kernel.text import Message
 from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
-from bot.publishing.cards import (
-    card_of,
-    decision_of,
-    decision_to_json,
-    earlier_decisions,
-    post_key,
-    prompt_key,
-)
+from bot.outbox import intents, messages
+from bot.publishing.cards import card_of, decision_of, decision_to_json, earlier_decisions, post_key
 from bot.publishing.messages import PublishCard
 from bot.publishing.posts import previous_cycle
 from store import outbox, publishes
@@ -129,10 +123,10 @@ class DecisionService:
                 session.add(fresh)
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=prompt_key(publish.id),
+                    messages.new(
+                        intents.DecisionPrompt(publish_id=publish.id),
                         target=publish.channel_id,
-                        parent_key=post_key(publish.id),
+                        parent=intents.PublishPost(publish_id=publish.id),
                         text=prompt.text,
                         blocks=prompt.blocks,
                         due_at=now,
@@ -162,8 +156,8 @@ class DecisionService:
                     dm = views.missing_kpis_dm(card, missing)
                     added += outbox.enqueue(
                         session,
-                        outbox.NewMessage(
-                            key=f"publish:{publish.id}:missing-kpis",
+                        messages.new(
+                            intents.MissingKpis(publish_id=publish.id),
                             target=card.owner_id,
                             text=dm.text,
                             blocks=dm.blocks,
@@ -204,13 +198,14 @@ class DecisionService:
                 session.add(fresh)
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=f"publish:{publish.id}:remind:{'backup' if to_backup else 'owner'}",
+                    messages.new(
+                        intents.DecisionReminder(publish_id=publish.id, to_backup=to_backup),
                         target=recipient,
                         text=message.text,
                         blocks=message.blocks,
                         due_at=deliver_at(now, self.hours, zone),
-                        after_key=prompt_key(publish.id),  # linked: the buttons are there
+                        # linked: the buttons are there
+                        after=intents.DecisionPrompt(publish_id=publish.id),
                     ),
                     now=now,
                 )
@@ -282,22 +277,22 @@ class DecisionService:
                 earlier=tuple(earlier),
                 revision=made + 1,
             )
-            key = f"publish:{publish_id}:decision:{made + 1}"
-            outbox.enqueue(
-                session,
-                outbox.NewMessage(
-                    key=key,
-                    target=publish.channel_id,
-                    op=OutboxOp.UPDATE,
-                    parent_key=prompt_key(publish_id),
-                    text=message.text,
-                    blocks=message.blocks,
-                    due_at=now,
-                ),
-                now=now,
+            update = messages.new(
+                intents.DecisionUpdate(publish_id=publish_id, number=made + 1),
+                target=publish.channel_id,
+                op=OutboxOp.UPDATE,
+                parent=intents.DecisionPrompt(publish_id=publish_id),
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
             )
+            key = update.key
+            outbox.enqueue(session, update, now=now)
             # Nothing left to chase.
-            outbox.cancel_pending_with_prefix(
-                session, f"publish:{publish_id}:remind:", reason="decided", now=now
+            reminders = [
+                intents.DecisionReminder(publish_id=publish_id, to_backup=b) for b in (False, True)
+            ]
+            outbox.cancel_pending_keys(
+                session, [intents.key_of(r) for r in reminders], reason="decided", now=now
             )
         return Decided(card, decision, [key], changed_from=current)

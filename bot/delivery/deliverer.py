@@ -25,6 +25,8 @@ from bot.handoffs.lifecycle import is_live
 from bot.ids import AFTER_LINK, MetadataEvent
 from bot.kernel.mrkdwn import Mrkdwn, channel, clip, code, escape, md, mention
 from bot.observability.metrics import Metrics
+from bot.outbox import intents, messages
+from bot.outbox.rendering import Renderers
 from bot.reports import charts
 from store import outbox
 from store.db import Database
@@ -82,8 +84,11 @@ class Deliverer:
         workers: int = 64,  # channels served at once; each mostly waits for its pacer turn
         metrics: Metrics | None = None,
         foreground: Foreground | None = None,
+        renderers: Renderers | None = None,
     ) -> None:
         self.metrics = metrics or Metrics()
+        # Kinds whose text is built when they are sent; the others are sent as written.
+        self.renderers = renderers or Renderers()
         self.db = db
         self.client = client
         self.clock = clock
@@ -106,16 +111,24 @@ class Deliverer:
     # -- entry points -------------------------------------------------------------------
 
     def deliver_keys(self, keys: Sequence[str]) -> None:
-        """Send these rows now if they are due (after a user action, so nobody waits a tick).
+        """Send these rows now if they are due: called for the rows a commit wrote due now
+        (outbox.on_committed, wired in Services), so nobody waits a tick.
 
-        Returns at once: listeners call this on Slack's 3-second clock, and a post may have to
+        Returns at once: the commit may be on Slack's 3-second clock, and a post may have to
         wait for its conversation's turn. What the pool never gets to, the sweeper sends."""
         if keys:
             self._pool.submit(self._deliver_keys_now, list(keys))
 
     def _deliver_keys_now(self, keys: list[str]) -> None:
+        # No more of one conversation than its pacer gets through within the lease: what a
+        # commit wrote beyond that waits for the sweeper.
         rows = outbox.claim_due(
-            self.db, now=self.clock.now(), lease=self.lease, limit=len(keys), keys=keys
+            self.db,
+            now=self.clock.now(),
+            lease=self.lease,
+            limit=len(keys),
+            keys=keys,
+            per_target=self.per_target(),
         )
         groups: dict[str, list[OutboxMessage]] = defaultdict(list)
         for row in rows:
@@ -243,7 +256,7 @@ class Deliverer:
         with self._marks_guard:
             self._marks[row.idempotency_key] = outbox.Sent(row.id, channel, ts, row.idempotency_key)
             self._marks_guard.notify_all()
-        self.metrics.message_sent(row.idempotency_key, row.due_at, self.clock.now())
+        self.metrics.message_sent(row.kind, row.due_at, self.clock.now())
 
     def deliver(self, row: OutboxMessage) -> None:
         self._deliver(row)
@@ -254,6 +267,11 @@ class Deliverer:
         try:
             if row.needs_unacknowledged and not self._still_live(row.handoff_id):
                 outbox.mark_cancelled(self.db, row.id, reason="not live", now=self.clock.now())
+                return
+            if not self._say_what_is_true_now(row):
+                outbox.mark_cancelled(
+                    self.db, row.id, reason="nothing to say any more", now=self.clock.now()
+                )
                 return
             self._resolve_links(row)
             parent = self._parent(row)
@@ -364,6 +382,19 @@ class Deliverer:
         self._sent(row, channel, None)
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _say_what_is_true_now(self, row: OutboxMessage) -> bool:
+        """A row of a kind with a renderer gets its text and blocks from the state now; False
+        when there is nothing true to say any more. A row of another kind keeps the text it
+        was written with (sent as written)."""
+        if not self.renderers.renders(row.kind):
+            return True
+        with self.db.read() as session:
+            message = self.renderers.render(session, row.kind, row.payload, self.clock.now())
+        if message is None:
+            return False
+        row.text, row.blocks = message.text, list(message.blocks)
+        return True
 
     def _still_live(self, handoff_id: int | None) -> bool:
         """A reminder goes only while its handoff still waits on someone."""
@@ -573,8 +604,8 @@ class Deliverer:
             with self.db.write() as session:
                 outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=f"{row.idempotency_key}:failed",
+                    messages.new(
+                        intents.FailureNotice(of=row.idempotency_key),
                         target=row.notify_on_failure,
                         text=md(
                             "Baton could not deliver a message to ",
@@ -585,7 +616,6 @@ class Deliverer:
                             code(error),
                             ".",
                         ),
-                        blocks=[],
                         due_at=now,
                     ),
                     now=now,

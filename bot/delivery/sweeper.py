@@ -25,8 +25,9 @@ from store import outbox
 log = logging.getLogger("baton.sweeper")
 
 BUSY_RETRY = 0.25  # seconds: something is due but another sweeper holds its conversation
-# Woken by the write of a row due at once, wait this long before claiming: rows a use case sends
-# itself (deliver_keys) are gone by then, and a burst of writes costs one claim, not one each.
+# Woken by the write of a row due at once, wait this long before claiming: rows the writing
+# commit sends itself (outbox.on_committed) are gone by then, and a burst of writes costs one
+# claim, not one each.
 COALESCE = 0.1
 LISTEN_POLL = 2.0  # seconds between checks for shutdown while listening
 RECONNECT_AFTER = 5.0
@@ -153,7 +154,7 @@ class Sweeper:
                 return  # its time came
             wait = self._seconds_to_next_due()
             if wait is not None and wait <= 0:
-                if self._written_due_now:  # let the writer's own deliver_keys go first
+                if self._written_due_now:  # let the commit's own send go first
                     self._written_due_now = False
                     self._stop.wait(COALESCE)
                 return

@@ -63,7 +63,7 @@ def submit_draft(services: Services, ack: Ack, body: dict[str, Any], view: dict[
         ack(response_action="errors", errors=errors)
         return
     assert surface is not None
-    keys = services.drafts.record(
+    services.drafts.record(
         DraftIn(
             name=name,
             surface=surface.name,
@@ -76,4 +76,3 @@ def submit_draft(services: Services, ack: Ack, body: dict[str, Any], view: dict[
         view_id=view["id"],
     )
     ack()
-    services.deliverer.deliver_keys(keys)

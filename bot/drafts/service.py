@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import Clock
 from bot.drafts import messages as views
 from bot.drafts.surfaces import Surface
+from bot.outbox import intents, messages
 from bot.publishing.posts import enqueue_post_update
 from store import guardrails, outbox, publishes, submissions
 from store.db import Database
@@ -70,20 +71,16 @@ class DraftService:
             session.flush()
             assert row.id is not None
             message = views.draft_post(row)
-            key = f"draft:{row.id}:post"
-            outbox.enqueue(
-                session,
-                outbox.NewMessage(
-                    key=key,
-                    target=channel_id,
-                    text=message.text,
-                    blocks=message.blocks,
-                    due_at=now,
-                    notify_on_failure=author_id,
-                ),
-                now=now,
+            post = messages.new(
+                intents.DraftPost(draft_id=row.id),
+                target=channel_id,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
+                notify_on_failure=author_id,
             )
-            keys = [key]
+            outbox.enqueue(session, post, now=now)
+            keys = [post.key]
             # A publish of this name and surface now has its formatting: its post says so.
             publish = publishes.find(session, channel_id, draft.name)
             if publish is not None and publish.surface == draft.surface:

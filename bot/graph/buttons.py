@@ -33,7 +33,6 @@ def resolved(
     else:
         told = views.done_confirmation(result.report, len(result.notify_keys))
         replace(respond, md(":white_check_mark: ", told))
-        services.deliverer.deliver_keys(result.send_now)
 
 
 @acked_first

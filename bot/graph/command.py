@@ -62,7 +62,6 @@ def blocked(services: Services, command: dict[str, Any], respond: Respond) -> No
             say(views.done_refused(resolved.item, resolved.rights))
         else:
             say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
-            services.deliverer.deliver_keys(resolved.send_now)
     elif isinstance(request, DeclareEdge):
         result = services.graph.declare(
             channel,
@@ -82,7 +81,6 @@ def blocked(services: Services, command: dict[str, Any], respond: Respond) -> No
                 )
             )
             return
-        services.deliverer.deliver_keys(result.send_now)
         verb = "Updated" if result.updated else "Noted"
         how = "must wait for" if result.kind == "hard" else "proceeds, assuming"
         owner = md(" (owner ", mention(request.owner_id), ")") if request.owner_id else md("")
@@ -95,7 +93,7 @@ def blocked(services: Services, command: dict[str, Any], respond: Respond) -> No
             )
         elif request.reason:
             class_id = classify(request.reason)
-            keys = services.guardrails.record(
+            services.guardrails.record(
                 Failure(
                     channel_id=channel,
                     class_id=class_id,
@@ -122,7 +120,6 @@ def blocked(services: Services, command: dict[str, Any], respond: Respond) -> No
                 else md(request.reason.strip()[:80], " (a class of this channel's own)")
             )
             noted = md(" Recorded as a failure: ", bold(named), ".")
-            services.deliverer.deliver_keys(keys)
         say(
             md(
                 f"{verb}: ",

@@ -22,6 +22,7 @@ from bot.graph.rules import (
 from bot.handoffs.lifecycle import BlockerStep, blocker_step
 from bot.kernel.rights import DoneRights, may_mark_done
 from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.outbox import intents, messages
 from store import graph, outbox, work_items
 from store.db import Database
 from store.models import Dependency, ItemState, WorkItem
@@ -35,11 +36,7 @@ SNOOZE_FOR = timedelta(days=1)
 
 
 def _blocker_key(item_id: int) -> str:
-    return f"blocker:{item_id}:"
-
-
-def _last_word(prefix: str) -> str:
-    return f"{prefix}last-word"
+    return intents.blocker_prefix(item_id)
 
 
 @dataclass(frozen=True)
@@ -318,18 +315,16 @@ class GraphService:
                         handoff_keys += self.on_item_blockers(session, waiting.id, now=now)
                     recipient = waiting.owner_id or waiting_edge.declared_by
                     message = views.unblocked_dm(_ref(item), still, by=by)
-                    keys.append(f"item:{item_id}:done:notify:{waiting.id}")
-                    outbox.enqueue(
-                        session,
-                        outbox.NewMessage(
-                            key=keys[-1],
-                            target=recipient,
-                            text=message.text,
-                            blocks=message.blocks,
-                            due_at=now,
-                        ),
-                        now=now,
+                    assert waiting.id is not None
+                    notify = messages.new(
+                        intents.UnblockedDm(item_id=item_id, waiting_id=waiting.id),
+                        target=recipient,
+                        text=message.text,
+                        blocks=message.blocks,
+                        due_at=now,
                     )
+                    keys.append(notify.key)
+                    outbox.enqueue(session, notify, now=now)
             return Resolved(self._report(session, item), keys, handoff_keys)
 
     # -- escalating ---------------------------------------------------------------------
@@ -395,11 +390,14 @@ class GraphService:
                 zone = zones[recipient]
                 due = deliver_at(now, self.hours, zone)
                 prefix = _blocker_key(root_ref.id)
-                key = f"{prefix}{recipient}:{due.astimezone(zone).date()}"
-                if outbox.find(session, key) is not None:
+                intent: intents.Payload = intents.BlockerDm(
+                    item_id=root_ref.id, to=recipient, day=due.astimezone(zone).date()
+                )
+                if outbox.find(session, intents.key_of(intent)) is not None:
                     continue  # today's is planned already
-                reminded = outbox.count_with_prefix(session, prefix, excluding=_last_word(prefix))
-                last_word = outbox.find(session, _last_word(prefix)) is not None
+                last_word_key = intents.key_of(intents.BlockerLastWord(item_id=root_ref.id))
+                reminded = outbox.count_with_prefix(session, prefix, excluding=last_word_key)
+                last_word = outbox.find(session, last_word_key) is not None
                 step = blocker_step(reminded, self.reminder_limit, last_word_sent=last_word)
                 if step is BlockerStep.STOP:
                     continue
@@ -407,7 +405,8 @@ class GraphService:
                     message = views.blocker_last_word(
                         root_ref, waits, days=reminded, since=since, now=due
                     )
-                    key, target = _last_word(prefix), current.channel_id
+                    intent = intents.BlockerLastWord(item_id=root_ref.id)
+                    target = current.channel_id
                 else:
                     message = views.blocker_dm(
                         root_ref, waits, since=since, now=due, channel_id=current.channel_id
@@ -415,12 +414,8 @@ class GraphService:
                     target = recipient
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=key,
-                        target=target,
-                        text=message.text,
-                        blocks=message.blocks,
-                        due_at=due,
+                    messages.new(
+                        intent, target=target, text=message.text, blocks=message.blocks, due_at=due
                     ),
                     now=now,
                 )

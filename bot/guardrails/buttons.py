@@ -71,8 +71,6 @@ def decide(
                 ". Nothing was changed.",
             )
         )
-    else:
-        services.deliverer.deliver_keys(list(result.send_now))
 
 
 @acked_first

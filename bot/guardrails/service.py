@@ -23,6 +23,7 @@ from bot.guardrails.rules import (
 )
 from bot.kernel.mrkdwn import Mrkdwn, clip, md, mention, stored
 from bot.observability.metrics import Metrics
+from bot.outbox import intents, messages
 from store import guardrails, outbox
 from store.db import Database
 from store.models import ChannelGuardrail, FailureOccurrence, GuardrailState, OutboxOp
@@ -65,16 +66,12 @@ class Decided:
     people: tuple[str, ...] = ()  # NOT_ALLOWED: the people involved, who may decide
 
 
-def proposal_key(channel_id: str, class_id: str, proposals: int = 1) -> str:
+def _proposal(row: ChannelGuardrail) -> intents.GuardrailProposal:
     """Each proposal of a class is its own message (a class can be proposed again after a
     dismissal)."""
-    base = f"guardrail:{channel_id}:{class_id}:proposal"
-    return base if proposals == 1 else f"{base}:{proposals}"
-
-
-def decision_key(channel_id: str, class_id: str, proposals: int = 1) -> str:
-    base = f"guardrail:{channel_id}:{class_id}:decision"
-    return base if proposals == 1 else f"{base}:{proposals}"
+    return intents.GuardrailProposal(
+        channel_id=row.channel_id, class_id=row.class_id, proposals=row.proposals
+    )
 
 
 def _permalink(session: Session, key: str | None) -> str | None:
@@ -197,19 +194,15 @@ class GuardrailService:
     ) -> str:
         now = self.clock.now()
         message = views.proposal_message(self._entry(proposal, first, second))
-        key = proposal_key(proposal.channel_id, proposal.class_id, proposal.proposals)
-        outbox.enqueue(
-            session,
-            outbox.NewMessage(
-                key=key,
-                target=proposal.channel_id,
-                text=message.text,
-                blocks=message.blocks,
-                due_at=now,
-            ),
-            now=now,
+        post = messages.new(
+            _proposal(proposal),
+            target=proposal.channel_id,
+            text=message.text,
+            blocks=message.blocks,
+            due_at=now,
         )
-        return key
+        outbox.enqueue(session, post, now=now)
+        return post.key
 
     def record(self, failure: Failure) -> list[str]:
         """`note` in a transaction of its own (failures seen outside any state change)."""
@@ -240,7 +233,7 @@ class GuardrailService:
                                 f"({as_utc(handoff.act_by):%Y-%m-%d %H:%M} UTC)",
                             ),
                             at=as_utc(handoff.act_by),
-                            source_key=f"handoff:{handoff.id}:post",
+                            source_key=intents.key_of(intents.HandoffPost(handoff_id=handoff.id)),
                             people=tuple(
                                 p
                                 for p in (
@@ -322,20 +315,19 @@ class GuardrailService:
             session.add(row)
             entry = self._entry_of(session, row)
             message = views.proposal_message(entry)
-            key = decision_key(row.channel_id, row.class_id, row.proposals)
-            outbox.enqueue(
-                session,
-                outbox.NewMessage(
-                    key=key,
-                    target=row.channel_id,
-                    op=OutboxOp.UPDATE,
-                    parent_key=proposal_key(row.channel_id, row.class_id, row.proposals),
-                    text=message.text,
-                    blocks=message.blocks,
-                    due_at=now,
+            update = messages.new(
+                intents.GuardrailDecision(
+                    channel_id=row.channel_id, class_id=row.class_id, proposals=row.proposals
                 ),
-                now=now,
+                target=row.channel_id,
+                op=OutboxOp.UPDATE,
+                parent=_proposal(row),
+                text=message.text,
+                blocks=message.blocks,
+                due_at=now,
             )
+            key = update.key
+            outbox.enqueue(session, update, now=now)
         self._enforced.pop(row.channel_id, None)  # committed: the next form sees it
         return Decided(Verdict.DONE, entry, (key,))
 

@@ -74,7 +74,6 @@ def press(
     if problem := answer(result, button):
         tell(problem)
         return
-    services.deliverer.deliver_keys(result.send_now)
     if from_home(body):
         publish_home(services, client, user_id)
 

@@ -143,6 +143,4 @@ def _record_refusal(
 def create_accepted(services: Services, view_id: str) -> None:
     """After the ack: the handoff, its post and DM (the form was stored before Slack's answer,
     so a crash here leaves it for the planner to finish)."""
-    created = services.handoffs.create_accepted(view_id)
-    if created is not None:
-        services.deliverer.deliver_keys(created.send_now)
+    services.handoffs.create_accepted(view_id)

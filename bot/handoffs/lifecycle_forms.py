@@ -33,7 +33,6 @@ def finish(services: Services, ack: Ack, change: Change, button: Button, block: 
         ack(response_action="errors", errors={block: problem})
         return
     ack()
-    services.deliverer.deliver_keys(list(change.send_now))
 
 
 def submit_reassign(

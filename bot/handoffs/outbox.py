@@ -4,11 +4,9 @@ still due, and short notices to the people involved."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlmodel import Session
 
@@ -22,43 +20,21 @@ from bot.handoffs.lifecycle import (
     plan_reminders,
 )
 from bot.kernel.mrkdwn import Mrkdwn
-from bot.kernel.text import Message
 from bot.kernel.working_hours import WorkingHours, zone_or_utc
+from bot.outbox import intents, messages
+from bot.outbox.intents import Kind
 from bot.people.person import Person
 from store import graph, handoffs, outbox
-from store.models import Handoff, OutboxMessage, OutboxOp, OutboxStatus, SlackUser, WorkItem
+from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
 
 
 def post_key(handoff_id: int) -> str:
-    return f"handoff:{handoff_id}:post"
+    return intents.key_of(intents.HandoffPost(handoff_id=handoff_id))
 
 
-def dm_key(handoff_id: int) -> str:
-    return f"handoff:{handoff_id}:dm"
-
-
-class Role(StrEnum):
-    """What an outbox row about a handoff shows, read from its key."""
-
-    POST = "post"
-    DM = "dm"
-    NUDGE = "nudge"
-    ESCALATION = "escalate-dm"
-
-
-_ROLE_KEY = re.compile(r"^handoff:\d+:(post|dm|nudge|escalate-dm)(?::r\d+)?$")
-
-
-def role_of(key: str) -> Role | None:
-    match = _ROLE_KEY.match(key)
-    return Role(match.group(1)) if match else None
-
-
-def _scheduled_key(handoff_id: int, what: str, revision: int) -> str:
-    """The first schedule keeps the original keys; a reschedule adds its revision."""
-    base = f"handoff:{handoff_id}:{what}"
-    return base if revision == 0 else f"{base}:r{revision}"
+# The handoff messages that show its card, and are edited (chat.update) when it changes.
+SHOWS_THE_CARD = (Kind.HANDOFF_POST, Kind.HANDOFF_DM, Kind.HANDOFF_NUDGE, Kind.ESCALATION_DM)
 
 
 @dataclass(frozen=True)
@@ -101,6 +77,16 @@ def card(
     )
 
 
+def current_card(session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
+    """The card as the handoff is now: with its root blockers and how it changed hands."""
+    return card(
+        handoff,
+        item,
+        blocked_by=blockers_of(session, item),
+        transfer=_transfer_of(session, handoff),
+    )
+
+
 def people_of(handoff: Handoff) -> HandoffPeople:
     return HandoffPeople(handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id)
 
@@ -110,12 +96,7 @@ class HandoffOutbox:
         self.policy = policy
 
     def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
-        return card(
-            handoff,
-            item,
-            blocked_by=blockers_of(session, item),
-            transfer=_transfer_of(session, handoff),
-        )
+        return current_card(session, handoff, item)
 
     def update_all(
         self, session: Session, handoff: Handoff, the_card: views.HandoffCard, now: datetime
@@ -123,42 +104,33 @@ class HandoffOutbox:
         """chat.update of every message that shows this handoff, never a repost."""
         keys: list[str] = []
         for row in outbox.of_handoff(session, the_card.id):
-            role = role_of(row.idempotency_key)
-            if role is None or row.op != OutboxOp.POST:
+            if row.kind not in SHOWS_THE_CARD or row.op != OutboxOp.POST:
                 continue
             if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
                 continue
-            message = self._render(role, row, the_card)
-            key = f"{row.idempotency_key}:u{handoff.revision}"
-            outbox.enqueue(
-                session,
-                outbox.NewMessage(
-                    key=key,
-                    target=row.target,
-                    text=message.text,
-                    blocks=message.blocks,
-                    due_at=now,
-                    op=OutboxOp.UPDATE,
-                    parent_key=row.idempotency_key,
+            edits = Kind(row.kind)
+            # Rendered when it is sent (bot/handoffs/render.py): the handoff as it is then.
+            update = messages.new(
+                intents.HandoffUpdate(
                     handoff_id=the_card.id,
-                    after_key=None if role is Role.POST else post_key(the_card.id),
+                    edits=edits,
+                    edits_revision=int(row.payload.get("revision", 0)),
+                    revision=handoff.revision,
+                    to=row.target,
+                    planned_at=as_utc(row.due_at) if edits is Kind.ESCALATION_DM else None,
                 ),
-                now=now,
+                target=row.target,
+                due_at=now,
+                op=OutboxOp.UPDATE,
+                parent=intents.parse(row.kind, row.payload),
+                handoff_id=the_card.id,
+                after=None
+                if edits is Kind.HANDOFF_POST
+                else intents.HandoffPost(handoff_id=the_card.id),
             )
-            keys.append(key)
+            outbox.enqueue(session, update, now=now)
+            keys.append(update.key)
         return keys
-
-    @staticmethod
-    def _render(role: Role, row: OutboxMessage, the_card: views.HandoffCard) -> Message:
-        if role is Role.POST:
-            return views.channel_post(the_card)
-        if role is Role.DM:
-            return views.next_owner_dm(the_card, row.target)
-        if role is Role.NUDGE:
-            return views.nudge_dm(the_card, row.target)
-        return views.escalation_dm(
-            the_card, late_by=as_utc(row.due_at), to=row.target, active=False
-        )
 
     def schedule(
         self,
@@ -205,57 +177,55 @@ class HandoffOutbox:
             if row.status in (OutboxStatus.SENT, OutboxStatus.SENDING)
             and as_utc(row.due_at) >= the_card.act_by
         ]
-        nudged = any(role_of(r.idempotency_key) is Role.NUDGE for r in sent)
-        escalated = any(role_of(r.idempotency_key) is Role.ESCALATION for r in sent)
+        nudged = any(r.kind == Kind.HANDOFF_NUDGE for r in sent)
+        escalated = any(r.kind == Kind.ESCALATION_DM for r in sent)
         author = handoff.author_id
-        messages: list[outbox.NewMessage] = []
+        post = intents.HandoffPost(handoff_id=hid)
+        planned: list[outbox.NewMessage] = []
         if not nudged:
-            nudge = views.nudge_dm(the_card)
-            messages.append(
-                outbox.NewMessage(
-                    key=_scheduled_key(hid, "nudge", revision),
+            planned.append(
+                messages.new(
+                    intents.HandoffNudge(
+                        handoff_id=hid, revision=revision, to=the_card.next_owner_id
+                    ),
                     target=the_card.next_owner_id,
-                    text=nudge.text,
-                    blocks=nudge.blocks,
                     due_at=max(plan.nudge_at, now),
                     handoff_id=hid,
                     needs_unacknowledged=True,
                     notify_on_failure=author,
-                    after_key=post_key(hid),
+                    after=post,
                 )
             )
         if plan.escalate_to and plan.escalate_due and plan.escalate_dm_at and not escalated:
             dm_at = max(plan.escalate_dm_at, now)
-            escalation = views.escalation_dm(the_card, late_by=dm_at, to=plan.escalate_to)
-            thread = views.escalation_thread_reply(the_card, late_by=dm_at, asked=plan.escalate_to)
-            dm = _scheduled_key(hid, "escalate-dm", revision)
-            messages += [
-                outbox.NewMessage(
-                    key=dm,
+            dm = intents.EscalationDm(
+                handoff_id=hid, revision=revision, to=plan.escalate_to, planned_at=dm_at
+            )
+            planned += [
+                messages.new(
+                    dm,
                     target=plan.escalate_to,
-                    text=escalation.text,
-                    blocks=escalation.blocks,
                     due_at=dm_at,
                     handoff_id=hid,
                     needs_unacknowledged=True,
                     notify_on_failure=author,
-                    after_key=post_key(hid),
+                    after=post,
                 ),
                 # Never in the thread before the DM has actually gone: it waits with it.
-                outbox.NewMessage(
-                    key=_scheduled_key(hid, "escalate-thread", revision),
+                messages.new(
+                    intents.EscalationThread(
+                        handoff_id=hid, revision=revision, asked=plan.escalate_to, planned_at=dm_at
+                    ),
                     target=handoff.channel_id,
-                    text=thread.text,
-                    blocks=thread.blocks,
                     due_at=dm_at,
-                    parent_key=post_key(hid),
+                    parent=post,
                     handoff_id=hid,
                     needs_unacknowledged=True,
                     notify_on_failure=author,
-                    after_key=dm,
+                    after=dm,
                 ),
             ]
-        return messages
+        return planned
 
     def notices(
         self,
@@ -286,21 +256,17 @@ class HandoffOutbox:
     ) -> str:
         assert handoff.id is not None
         message = views.notice(self.card(session, handoff, item), line)
-        key = f"handoff:{handoff.id}:notice:r{handoff.revision}:{user_id}"
-        outbox.enqueue(
-            session,
-            outbox.NewMessage(
-                key=key,
-                target=user_id,
-                text=message.text,
-                blocks=message.blocks,
-                due_at=now,
-                handoff_id=handoff.id,
-                after_key=post_key(handoff.id),
-            ),
-            now=now,
+        notice = messages.new(
+            intents.HandoffNotice(handoff_id=handoff.id, revision=handoff.revision, to=user_id),
+            target=user_id,
+            text=message.text,
+            blocks=message.blocks,
+            due_at=now,
+            handoff_id=handoff.id,
+            after=intents.HandoffPost(handoff_id=handoff.id),
         )
-        return key
+        outbox.enqueue(session, notice, now=now)
+        return notice.key
 
 
 def zone_known(session: Session, user_id: str, people: dict[str, Person] | None) -> str | None:

@@ -28,16 +28,10 @@ from bot.handoffs.lifecycle import (
     snooze_limit,
     state_refusal,
 )
-from bot.handoffs.outbox import (
-    EscalationPolicy,
-    HandoffOutbox,
-    dm_key,
-    people_of,
-    post_key,
-    zone_known,
-)
+from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox, people_of, zone_known
 from bot.kernel.mrkdwn import local_time, md, mention
 from bot.kernel.working_hours import zone_or_utc
+from bot.outbox import intents, messages
 from bot.people.person import Person
 from store import handoffs, outbox, submissions, work_items
 from store.db import Database
@@ -224,29 +218,31 @@ class HandoffService:
             ),
         )
         the_card = self.messages.card(session, handoff, item)
-        post = views.channel_post(the_card)
-        dm = views.next_owner_dm(the_card)
         hid = handoff.id
+        posted = intents.HandoffPost(handoff_id=hid)
+        # Rendered when they are sent (bot/handoffs/render.py), from the handoff then.
         first = [
-            outbox.NewMessage(
-                key=key,
+            messages.new(
+                intent,
                 target=target,
-                text=message.text,
-                blocks=message.blocks,
                 due_at=now,
                 handoff_id=hid,
                 notify_on_failure=author_id,
-                after_key=after,
+                after=after,
             )
-            for key, target, message, after in (
-                (post_key(hid), channel_id, post, None),
-                (dm_key(hid), the_card.next_owner_id, dm, post_key(hid)),
+            for intent, target, after in (
+                (posted, channel_id, None),
+                (
+                    intents.HandoffDm(handoff_id=hid, to=draft.next_owner_id),
+                    draft.next_owner_id,
+                    posted,
+                ),
             )
         ]
         # One INSERT for the post, the DM and the reminders: this is on the ack path.
         reminders = self.messages.reminders(session, handoff, the_card, now, people, new=True)
         outbox.enqueue_many(session, [*first, *reminders], now=now)
-        return Created(handoff_id=hid, send_now=[post_key(hid), dm_key(hid), *send_now])
+        return Created(handoff_id=hid, send_now=[*(m.key for m in first), *send_now])
 
     # -- the buttons --------------------------------------------------------------------
 
@@ -574,24 +570,16 @@ class HandoffService:
         session.add(item)
         keys = self._change(session, handoff, item, state, by=by, now=now, note=note, people=people)
         assert handoff.id is not None
-        fresh = self.messages.card(session, handoff, item)
-        dm = views.next_owner_dm(fresh)
-        key = f"{dm_key(handoff.id)}:r{handoff.revision}"
-        outbox.enqueue(
-            session,
-            outbox.NewMessage(
-                key=key,
-                target=to,
-                text=dm.text,
-                blocks=dm.blocks,
-                due_at=now,
-                handoff_id=handoff.id,
-                notify_on_failure=by,
-                after_key=post_key(handoff.id),
-            ),
-            now=now,
+        new_dm = messages.new(
+            intents.HandoffDm(handoff_id=handoff.id, revision=handoff.revision, to=to),
+            target=to,
+            due_at=now,
+            handoff_id=handoff.id,
+            notify_on_failure=by,
+            after=intents.HandoffPost(handoff_id=handoff.id),
         )
-        return [*keys, key]
+        outbox.enqueue(session, new_dm, now=now)
+        return [*keys, new_dm.key]
 
     def _change(
         self,

@@ -28,6 +28,7 @@ from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.guardrails.failures import FailureClass
+from bot.outbox.intents import Kind
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
 from store.types import as_utc
@@ -44,52 +45,47 @@ KNOWN_FAILURE_CLASSES = frozenset(c.value for c in FailureClass)
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
-HANDOFF_KINDS = {
-    "post": "handoff_post",
-    "dm": "handoff_dm",
-    "ack": "handoff_update",
-    "nudge": "nudge",
-    "escalate-dm": "escalation",
-    "escalate-thread": "escalation",
-    "notice": "handoff_notice",
-}
-PUBLISH_KINDS = {
-    "post": "publish_post",
-    "prompt": "decision_prompt",
-    "decision": "decision_update",
-    "remind": "decision_reminder",
-    "missing-kpis": "missing_kpis",
-    "approval": "approval_request",
-    "changes": "changes_requested",
-    "approval-chase": "approval_chase",
-    "approval-chase-owner": "approval_chase",
+# The `kind` label of baton_messages_sent_total: a bounded set, coarser than Kind (an edit
+# of a publish post counts as a publish post, an escalation's DM and thread reply as one).
+LABELS: dict[Kind, str] = {
+    Kind.HANDOFF_POST: "handoff_post",
+    Kind.HANDOFF_DM: "handoff_dm",
+    Kind.HANDOFF_NUDGE: "nudge",
+    Kind.ESCALATION_DM: "escalation",
+    Kind.ESCALATION_THREAD: "escalation",
+    Kind.HANDOFF_NOTICE: "handoff_notice",
+    Kind.HANDOFF_UPDATE: "handoff_update",
+    Kind.PUBLISH_POST: "publish_post",
+    Kind.PUBLISH_POST_UPDATE: "publish_post",
+    Kind.DECISION_PROMPT: "decision_prompt",
+    Kind.DECISION_UPDATE: "decision_update",
+    Kind.DECISION_REMINDER: "decision_reminder",
+    Kind.MISSING_KPIS: "missing_kpis",
+    Kind.APPROVAL_REQUEST: "approval_request",
+    Kind.APPROVAL_UPDATE: "approval_request",
+    Kind.CHANGES_REQUESTED: "changes_requested",
+    Kind.APPROVAL_CHASE: "approval_chase",
+    Kind.APPROVAL_CHASE_OWNER: "approval_chase",
+    Kind.BLOCKER_DM: "blocker_dm",
+    Kind.BLOCKER_LAST_WORD: "blocker_last_word",
+    Kind.UNBLOCKED_DM: "unblocked_dm",
+    Kind.DIGEST: "digest",
+    Kind.DIGEST_CHART: "chart",
+    Kind.CHART: "chart",
+    Kind.DRAFT_POST: "draft",
+    Kind.GUARDRAIL_PROPOSAL: "guardrail",
+    Kind.GUARDRAIL_DECISION: "guardrail",
+    Kind.FAILURE_NOTICE: "failure_notice",
+    Kind.PLAIN: "other",
 }
 
 
-def message_kind(key: str) -> str:
-    """What an outbox message is, from its idempotency key (`handoff:12:nudge`,
-    `blocker:7:U0DEE:2026-11-25`, `publish:3:prompt`, `digest:…`): a bounded label. A chart
-    (`chart:U0ANA:…`, `digest:…:chart:kpis`) is an upload whatever message it belongs to."""
-    parts = key.split(":")
-    if parts[-1] == "failed":
-        return "failure_notice"
-    family = parts[0]
-    if family == "chart" or "chart" in parts[1:]:
-        return "chart"
-    second = parts[2] if len(parts) > 2 else ""
-    if family == "handoff":
-        if len(parts) > 3 and parts[-1][:1] == "u" and parts[-1][1:].isdigit():
-            return "handoff_update"  # an edit in place of a message already sent
-        return HANDOFF_KINDS.get(second, "other")
-    if family == "publish":
-        return PUBLISH_KINDS.get(second, "other")
-    if family == "blocker":
-        return "blocker_last_word" if second == "last-word" else "blocker_dm"
-    if family == "item" and "notify" in parts:
-        return "unblocked_dm"
-    if family in ("digest", "draft", "guardrail"):
-        return family
-    return "other"
+def message_kind(kind: str) -> str:
+    """The metric label of an outbox row's `kind` column."""
+    try:
+        return LABELS[Kind(kind)]
+    except ValueError:
+        return "other"
 
 
 @dataclass(frozen=True)
@@ -225,8 +221,8 @@ class Metrics:
         if surface in SURFACES:
             self.ack_seconds.labels(surface).observe(seconds)
 
-    def message_sent(self, key: str, due_at: datetime, now: datetime) -> None:
-        self.sent.labels(message_kind(key)).inc()
+    def message_sent(self, kind: str, due_at: datetime, now: datetime) -> None:
+        self.sent.labels(message_kind(kind)).inc()
         self.due_to_sent.observe(max(0.0, (now - as_utc(due_at)).total_seconds()))
 
     def slack_call(self, method: str, error: str | None = None) -> None:

@@ -24,12 +24,12 @@ from sqlalchemy import (
     and_,
     case,
     literal,
-    or_,
     select,
     union_all,
 )
 from sqlalchemy.orm import aliased
 
+from bot.outbox.intents import Kind as MessageKind
 from store.db import Database
 from store.models import (
     ChannelGuardrail,
@@ -67,9 +67,9 @@ STATE_CHANGE = _table(HandoffStateChange)
 
 # The outbox messages that are state changes of a handoff once Slack accepted them.
 HANDOFF_SENDS = {
-    "nudge": "nudge_sent",
-    "escalate-dm": "escalation_dm_sent",
-    "escalate-thread": "escalation_thread_sent",
+    MessageKind.HANDOFF_NUDGE: "nudge_sent",
+    MessageKind.ESCALATION_DM: "escalation_dm_sent",
+    MessageKind.ESCALATION_THREAD: "escalation_thread_sent",
 }
 # States a handoff row already dates itself (created, acknowledged); the other changes
 # (done, reassigned, taken over, handed on, withdrawn) come from its state changes.
@@ -142,23 +142,11 @@ def handoff_events(window: Window) -> Select[Any]:
         HANDOFF.c.acknowledged_at,
         HANDOFF.c.acknowledged_by,
     ).where(HANDOFF.c.acknowledged_at.is_not(None), window.of(HANDOFF.c.acknowledged_at))
-    kind = case(
-        *(
-            (
-                or_(
-                    OUTBOX.c.idempotency_key.like(f"handoff:%:{s}"),
-                    OUTBOX.c.idempotency_key.like(f"handoff:%:{s}:r%"),
-                ),
-                e,
-            )
-            for s, e in HANDOFF_SENDS.items()
-        ),
-        else_=None,
-    )
+    kind = case(*((OUTBOX.c.kind == k.value, e) for k, e in HANDOFF_SENDS.items()), else_=None)
     sent = select(OUTBOX.c.handoff_id, kind, OUTBOX.c.updated_at, OUTBOX.c.target).where(
         OUTBOX.c.handoff_id.is_not(None),
         OUTBOX.c.status == OutboxStatus.SENT.value,
-        kind.is_not(None),
+        OUTBOX.c.kind.in_([k.value for k in HANDOFF_SENDS]),
         window.of(OUTBOX.c.updated_at),
     )
     changed = select(

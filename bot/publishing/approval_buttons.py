@@ -52,7 +52,6 @@ def approve(
         return
     result = services.approvals.answer(publish_id, by=body["user"]["id"], approve=True)
     if isinstance(result, Answered):
-        services.deliverer.deliver_keys(result.send_now)
         if not result.changed:
             tell(md("You had approved ", bold(result.card.name), " already."))
     else:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.outbox import intents, messages
 from bot.publishing import messages as views
 from bot.publishing.approval_rules import CHASE_BEFORE, ApprovalState, may_approve, still_missing
 from bot.publishing.cards import card_of
@@ -18,10 +19,6 @@ from bot.publishing.posts import enqueue_post_update
 from store import approvals, outbox
 from store.db import Database
 from store.models import OutboxOp, Publish
-
-
-def request_key(publish_id: int, approver_id: str) -> str:
-    return f"publish:{publish_id}:approval:{approver_id}"
 
 
 @dataclass(frozen=True)
@@ -49,20 +46,16 @@ def enqueue_requests(
     keys = []
     for approver in dict.fromkeys(approvers):
         message = views.approval_request_dm(card)
-        key = request_key(publish.id, approver)
-        outbox.enqueue(
-            session,
-            outbox.NewMessage(
-                key=key,
-                target=approver,
-                text=message.text,
-                blocks=message.blocks,
-                due_at=now,
-                notify_on_failure=publish.created_by,
-            ),
-            now=now,
+        request = messages.new(
+            intents.ApprovalRequest(publish_id=publish.id, approver=approver),
+            target=approver,
+            text=message.text,
+            blocks=message.blocks,
+            due_at=now,
+            notify_on_failure=publish.created_by,
         )
-        keys.append(key)
+        outbox.enqueue(session, request, now=now)
+        keys.append(request.key)
     return keys
 
 
@@ -108,36 +101,28 @@ class ApprovalService:
                 card, approvals=approvals.of_publish(session, publish_id), me=by
             )
             revision = publish.post_revision
-            key = f"{request_key(publish_id, by)}:{revision}"
-            outbox.enqueue(
-                session,
-                outbox.NewMessage(
-                    key=key,
-                    target=by,
-                    op=OutboxOp.UPDATE,
-                    parent_key=request_key(publish_id, by),
-                    text=dm.text,
-                    blocks=dm.blocks,
-                    due_at=now,
-                ),
-                now=now,
+            update = messages.new(
+                intents.ApprovalUpdate(publish_id=publish_id, approver=by, revision=revision),
+                target=by,
+                op=OutboxOp.UPDATE,
+                parent=intents.ApprovalRequest(publish_id=publish_id, approver=by),
+                text=dm.text,
+                blocks=dm.blocks,
+                due_at=now,
             )
-            keys.append(key)
+            outbox.enqueue(session, update, now=now)
+            keys.append(update.key)
             if not approve:
                 back = views.changes_requested_dm(card, by=by, what=note or "")
-                key = f"publish:{publish_id}:changes:{by}:{revision}"
-                outbox.enqueue(
-                    session,
-                    outbox.NewMessage(
-                        key=key,
-                        target=publish.owner_id,
-                        text=back.text,
-                        blocks=back.blocks,
-                        due_at=now,
-                    ),
-                    now=now,
+                changes = messages.new(
+                    intents.ChangesRequested(publish_id=publish_id, by=by, revision=revision),
+                    target=publish.owner_id,
+                    text=back.text,
+                    blocks=back.blocks,
+                    due_at=now,
                 )
-                keys.append(key)
+                outbox.enqueue(session, changes, now=now)
+                keys.append(changes.key)
         return Answered(card, state, keys, changed=True)
 
     def plan(self) -> int:
@@ -163,8 +148,8 @@ class ApprovalService:
                     dm = views.approval_chase_dm(card)
                     added += outbox.enqueue(
                         session,
-                        outbox.NewMessage(
-                            key=f"publish:{publish.id}:approval-chase:{approver}",
+                        messages.new(
+                            intents.ApprovalChase(publish_id=publish.id, approver=approver),
                             target=approver,
                             text=dm.text,
                             blocks=dm.blocks,
@@ -175,8 +160,8 @@ class ApprovalService:
                 line = views.approval_chase_owner_dm(card, missing)
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=f"publish:{publish.id}:approval-chase-owner",
+                    messages.new(
+                        intents.ApprovalChaseOwner(publish_id=publish.id),
                         target=publish.owner_id,
                         text=line.text,
                         blocks=line.blocks,

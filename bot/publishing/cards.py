@@ -8,6 +8,7 @@ from typing import Any
 from bot.decisions.choices import Choice, Decision
 from bot.decisions.rules import Condition, Op, Rule
 from bot.kernel.windows import Window
+from bot.outbox import intents
 from bot.publishing.messages import PublishCard
 from store.models import Publish
 from store.types import as_utc
@@ -79,8 +80,8 @@ def earlier_decisions(publish: Publish) -> list[Decision]:
 
 
 def post_key(publish_id: int) -> str:
-    return f"publish:{publish_id}:post"
+    return intents.key_of(intents.PublishPost(publish_id=publish_id))
 
 
 def prompt_key(publish_id: int) -> str:
-    return f"publish:{publish_id}:prompt"
+    return intents.key_of(intents.DecisionPrompt(publish_id=publish_id))

@@ -80,8 +80,6 @@ def submit_publish(
         _refuse(ack, recorded)
         return
     ack()  # also for a second press of Submit (recorded is None): the first one counted
-    if recorded is not None:
-        services.deliverer.deliver_keys(recorded.send_now)
     services.after_ack(lambda: services.people.refresh([*named, author]))
 
 

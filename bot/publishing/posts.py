@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.kernel.text import Message
+from bot.outbox import intents, messages
 from bot.publishing import messages as views
-from bot.publishing.cards import card_of, decision_of, post_key
+from bot.publishing.cards import card_of, decision_of
 from bot.publishing.readiness import PartState, PublishFacts, readiness
 from store import approvals, guardrails, outbox, publishes
 from store.models import OutboxOp, Publish
@@ -80,18 +81,14 @@ def enqueue_post_update(
     publish.post_revision += 1
     session.add(publish)
     message = post_message(session, publish, now=now, kpi_lookback=kpi_lookback)
-    key = f"{post_key(publish.id)}:{publish.post_revision}"
-    outbox.enqueue(
-        session,
-        outbox.NewMessage(
-            key=key,
-            target=publish.channel_id,
-            op=OutboxOp.UPDATE,
-            parent_key=post_key(publish.id),
-            text=message.text,
-            blocks=message.blocks,
-            due_at=now,
-        ),
-        now=now,
+    update = messages.new(
+        intents.PublishPostUpdate(publish_id=publish.id, revision=publish.post_revision),
+        target=publish.channel_id,
+        op=OutboxOp.UPDATE,
+        parent=intents.PublishPost(publish_id=publish.id),
+        text=message.text,
+        blocks=message.blocks,
+        due_at=now,
     )
-    return key
+    outbox.enqueue(session, update, now=now)
+    return update.key

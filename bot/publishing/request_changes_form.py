@@ -37,7 +37,6 @@ def submit_changes(
     result = services.approvals.answer(context.publish_id, by=user_id, approve=False, note=what)
     ack()
     if isinstance(result, Answered):
-        services.deliverer.deliver_keys(result.send_now)
         return
     text = not_approver_text(result)
 

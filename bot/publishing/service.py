@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.decisions.cycles import Earlier
 from bot.guardrails.service import Failure, GuardrailService
 from bot.kernel.mrkdwn import md, mention
+from bot.outbox import intents, messages
 from bot.publishing.approvals import enqueue_requests
 from bot.publishing.cards import post_key, rule_to_json
 from bot.publishing.posts import parts_of, post_message
@@ -170,8 +171,8 @@ class PublishService:
             message = post_message(session, publish, now=now, kpi_lookback=self.kpi_lookback)
             outbox.enqueue(
                 session,
-                outbox.NewMessage(
-                    key=post_key(publish.id),
+                messages.new(
+                    intents.PublishPost(publish_id=publish.id),
                     target=channel_id,
                     text=message.text,
                     blocks=message.blocks,

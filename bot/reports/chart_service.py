@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.outbox import intents, messages
 from bot.reports.charts import Spec
 from store import outbox
 from store.db import Database
@@ -17,26 +18,25 @@ from store.models import OutboxOp
 def enqueue_chart(
     session: Session,
     *,
-    key: str,
+    intent: intents.Chart | intents.DigestChart,
     target: str,
     spec: Spec,
     title: str,
     now: datetime,
-    parent_key: str | None = None,
-) -> bool:
-    return outbox.enqueue(
-        session,
-        outbox.NewMessage(
-            key=key,
-            target=target,
-            op=OutboxOp.UPLOAD,
-            parent_key=parent_key,
-            text=title,
-            blocks=[spec],
-            due_at=now,
-        ),
-        now=now,
+    parent: intents.Payload | None = None,
+) -> str:
+    """The chart's key, once enqueued."""
+    chart = messages.new(
+        intent,
+        target=target,
+        op=OutboxOp.UPLOAD,
+        parent=parent,
+        text=title,
+        blocks=[spec],
+        due_at=now,
     )
+    outbox.enqueue(session, chart, now=now)
+    return chart.key
 
 
 class ChartService:
@@ -48,7 +48,9 @@ class ChartService:
         """A chart for someone who asked ephemerally (an ephemeral message carries no file):
         to their DM with Baton. `request` makes the key (e.g. the command's trigger id)."""
         now = self.clock.now()
-        key = f"chart:{person}:{request}"
+        intent = intents.Chart(to=person, request=request)
         with self.db.write() as session:
-            enqueue_chart(session, key=key, target=person, spec=spec, title=title, now=now)
+            key = enqueue_chart(
+                session, intent=intent, target=person, spec=spec, title=title, now=now
+            )
         return [key]

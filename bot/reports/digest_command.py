@@ -34,10 +34,9 @@ def digest(services: Services, command: dict[str, Any], respond: Respond) -> Non
     end = services.clock.now()
     message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
     ephemeral(respond, message.text, message.blocks)
-    keys = services.charts.to_dm(
+    services.charts.to_dm(
         command["user_id"],
         services.digests.kpi_chart(end),
         title="KPI medians per surface, last 8 weeks",
         request=command["trigger_id"],
     )
-    services.deliverer.deliver_keys(keys)

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.decisions.cycles import ActionResult, action_result
 from bot.decisions.rules import evaluate, render_rule
 from bot.kernel.schedule import Weekly, next_occurrence
+from bot.outbox import intents, messages
 from bot.publishing.cards import card_of, decision_of
 from bot.reports import charts
 from bot.reports import digest_messages as digest_views
@@ -161,9 +162,9 @@ class DigestService:
         for target, channels in sorted(
             self.routes(occurrence - timedelta(weeks=1), occurrence).items()
         ):
-            key = f"digest:{target}:{occurrence:%Y-%m-%dT%H:%M}"
+            intent = intents.Digest(target=target, week_ending=occurrence)
             with self.db.read() as session:
-                if outbox.find(session, key) is not None:
+                if outbox.find(session, intents.key_of(intent)) is not None:
                     continue
             digest = self.digest(occurrence, channels=channels)
             if not digest:
@@ -179,8 +180,8 @@ class DigestService:
             with self.db.write() as session:
                 added += outbox.enqueue(
                     session,
-                    outbox.NewMessage(
-                        key=key,
+                    messages.new(
+                        intent,
                         target=target,
                         text=message.text,
                         blocks=message.blocks,
@@ -195,9 +196,11 @@ class DigestService:
                 ):
                     enqueue_chart(
                         session,
-                        key=f"{key}:chart:{name}",
+                        intent=intents.DigestChart(
+                            target=target, week_ending=occurrence, chart=name
+                        ),
                         target=target,
-                        parent_key=key,
+                        parent=intent,
                         spec=spec,
                         title=title,
                         now=now,

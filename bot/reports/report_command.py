@@ -47,10 +47,9 @@ def report(services: Services, command: dict[str, Any], respond: Respond) -> Non
         chart_note="The chart comes in your DM with Baton (an ephemeral message carries no file).",
     )
     ephemeral(respond, message.text, message.blocks)
-    keys = services.charts.to_dm(
+    services.charts.to_dm(
         asker,
         cycle_spec(result.weekly),
         title=chart_title(request, here=here, here_name=command.get("channel_name")),
         request=command["trigger_id"],
     )
-    services.deliverer.deliver_keys(keys)

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, select
 
 from bot.ids import MetadataEvent
 from store import outbox
+from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
 from tests.conftest import RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, wait_for
@@ -47,13 +48,19 @@ def hand_off_in(baton: RunningBaton, channel: str) -> None:
 
 
 def enqueue(baton: RunningBaton, key: str, channel: str) -> None:
+    """A row written by another process (a commit sends only its own process's rows at once):
+    this one waits for the sweep the test runs by hand."""
     now = baton.clock.now()
-    with baton.services.db.write() as session:
-        outbox.enqueue(
-            session,
-            outbox.NewMessage(key=key, target=channel, text="hello", blocks=[], due_at=now),
-            now=now,
-        )
+    elsewhere = Database(baton.services.settings.database_url)
+    try:
+        with elsewhere.write() as session:
+            outbox.enqueue(
+                session,
+                outbox.NewMessage(key=key, target=channel, text="hello", blocks=[], due_at=now),
+                now=now,
+            )
+    finally:
+        elsewhere.dispose()
 
 
 def crash_after_slack_accepted(

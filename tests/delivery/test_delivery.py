@@ -11,6 +11,7 @@ import pytest
 
 from bot.ids import MetadataEvent
 from store import outbox
+from store.db import Database
 from store.models import OutboxMessage, OutboxStatus
 from tests.conftest import RunningBaton
 from tests.handoffs.test_escalation import advance, hand_off
@@ -142,7 +143,8 @@ def test_a_sweep_takes_no_more_for_a_channel_than_its_lease_lets_it_pace(
     baton: RunningBaton = baton_factory(delivery_lease="2")
     baton.services.deliverer.pacer.interval = 1.5
     now = baton.clock.now()
-    with baton.services.db.write() as session:
+    elsewhere = Database(baton.services.settings.database_url)  # another process: no prompt send
+    with elsewhere.write() as session:
         for n in range(3):
             outbox.enqueue(
                 session,
@@ -151,6 +153,7 @@ def test_a_sweep_takes_no_more_for_a_channel_than_its_lease_lets_it_pace(
                 ),
                 now=now,
             )
+    elsewhere.dispose()
     baton.services.deliverer.sweep()
     assert sorted(keys_posted(baton)) == ["burst:0"]
     assert {k: r.status for k, r in rows(baton).items() if k != "burst:0"} == {

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, select
 
 from bot.cli import main
 from bot.ops.export import KINDS, export
+from bot.outbox.intents import Kind
 from store.db import Database
 from store.migrate import upgrade
 from store.models import (
@@ -100,15 +101,16 @@ def seed(db: Database) -> None:
         s.add_all(handoffs)
         s.flush()
         for h in handoffs:
-            for kind, status in (
-                ("post", "sent"),
-                ("nudge", "sent"),
-                ("escalate-dm", "sent"),
-                ("escalate-thread", "pending"),
+            for kind, message_kind, status in (
+                ("post", Kind.HANDOFF_POST, "sent"),
+                ("nudge", Kind.HANDOFF_NUDGE, "sent"),
+                ("escalate-dm", Kind.ESCALATION_DM, "sent"),
+                ("escalate-thread", Kind.ESCALATION_THREAD, "pending"),
             ):
                 s.add(
                     OutboxMessage(
                         idempotency_key=f"handoff:{h.id}:{kind}",
+                        kind=message_kind,
                         target="U0ANA",
                         text="t",
                         blocks=[],
@@ -135,6 +137,7 @@ def seed(db: Database) -> None:
             s.add(
                 OutboxMessage(
                     idempotency_key=f"handoff:{h.id}:nudge:r1",
+                    kind=Kind.HANDOFF_NUDGE,
                     target="U0ANA",
                     text="t",
                     blocks=[],

@@ -169,7 +169,7 @@ def test_metrics_count_what_happened(baton_factory: Any) -> None:
         assert errors[("chat.postMessage", "ratelimited")] == 1
         # Messages sent, by kind, and their due-to-sent delays.
         kinds = by_label(samples, "baton_messages_sent_total", "kind")
-        assert kinds == Counter(message_kind(row.idempotency_key) for row in sent)
+        assert kinds == Counter(message_kind(row.kind) for row in sent)
         assert kinds["nudge"] == 1 and kinds["escalation"] == 2 and kinds["blocker_dm"] == 1
         assert value(samples, "baton_delivery_delay_seconds_count") == len(sent)
         # The outbox by status, as the table holds it.
