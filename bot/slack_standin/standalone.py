@@ -60,11 +60,12 @@ def run(*, port: int, events_url: str, host: str = "127.0.0.1") -> int:
             file=sys.stderr,
         )
         return 2
-    print(banner(standin.url, port, events_url), flush=True)
     stop = threading.Event()
+    # Before the banner: whoever reads it may press Ctrl-C (or send SIGTERM) at once.
     previous = {
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
     }
+    print(banner(standin.url, port, events_url), flush=True)
     shown = 0
     try:
         while not stop.wait(0.2):
