@@ -14,7 +14,7 @@ from bot.handoffs import lifecycle_modals as modals
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.messages import BUTTON_OF
 from bot.handoffs.modal import Prefill, edit_modal
-from bot.handoffs.service import Change, Outcome
+from bot.handoffs.outcome import Change, Outcome
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, md
 from bot.kernel.working_hours import zone_or_utc

@@ -9,11 +9,12 @@ from slack_bolt import Ack
 
 from bot.container import Services
 from bot.handoffs.buttons import answer
+from bot.handoffs.changes import Edits
 from bot.handoffs.contract import HandoffField, Refusal, validate_handoff
 from bot.handoffs.form import read_form
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.lifecycle_modals import handoff_id_of
-from bot.handoffs.service import Change, Edits, Outcome
+from bot.handoffs.outcome import Change, Outcome
 from bot.ids import BLOCK_FOR_FIELD, HandoffBlock, LifecycleBlock
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
