@@ -213,7 +213,7 @@ def build_services(
             db,
             clock,
             decision_delay=settings.decision_delay,
-            failures=guardrails,
+            failures=guardrails.recorder,
             kpi_lookback=settings.guardrail_window,
         ),
         approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
@@ -229,7 +229,7 @@ def build_services(
             db,
             clock,
             hours=settings.working_hours,
-            failures=guardrails,
+            failures=guardrails.recorder,
         ),
         digests=DigestService(
             db,
@@ -242,7 +242,7 @@ def build_services(
         drafts=DraftService(
             db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
         ),
-        home=HomeService(db, clock, graph),
+        home=HomeService(db, clock, graph.reading),
         deliverer=Deliverer(
             db,
             delivery_client(client, metrics),

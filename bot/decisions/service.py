@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.decisions import messages as views
 from bot.decisions.choices import Choice, CountedReadings, Decision, may_decide, revision
 from bot.decisions.rules import RuleResult, evaluate
-from bot.guardrails.service import Failure, GuardrailService
+from bot.guardrails.recording import Failure, FailureRecorder
 from bot.kernel.channel_roles import MIN_DELAY
 from bot.kernel.mrkdwn import md
 from bot.kernel.text import Message
@@ -72,7 +72,7 @@ class DecisionService:
         clock: Clock,
         *,
         hours: WorkingHours,
-        failures: GuardrailService,
+        failures: FailureRecorder,
     ) -> None:
         self.db = db
         self.clock = clock

@@ -9,7 +9,7 @@ from slack_bolt import Respond
 
 from bot.container import Services
 from bot.graph import messages as views
-from bot.graph.service import DoneRefused
+from bot.graph.resolving import DoneRefused
 from bot.kernel.mrkdwn import md
 from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral, replace

@@ -17,9 +17,10 @@ from bot.graph.blocked_command import (
     Unparseable,
     parse_blocked,
 )
-from bot.graph.service import CycleRefused, DoneRefused
+from bot.graph.declaring import CycleRefused
+from bot.graph.resolving import DoneRefused
 from bot.guardrails.failures import LABELS, classifiable, classify, label_of
-from bot.guardrails.service import Failure
+from bot.guardrails.recording import Failure
 from bot.kernel.mrkdwn import Mrkdwn, bold, code, join, md, mention
 from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral

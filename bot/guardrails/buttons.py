@@ -8,8 +8,8 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.container import Services
+from bot.guardrails.deciding import Verdict
 from bot.guardrails.messages import guardrails_list
-from bot.guardrails.service import Verdict
 from bot.ids import Action
 from bot.kernel.mrkdwn import join, local_time, md, mention
 from bot.slack.acked import acked_first

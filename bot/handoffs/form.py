@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.container import Services
+from bot.guardrails.recording import Failure
 from bot.guardrails.rules import check_handoff
-from bot.guardrails.service import Failure
 from bot.handoffs.contract import (
     HandoffField,
     HandoffForm,

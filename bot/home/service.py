@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.graph.service import GraphService
+from bot.graph.reading import GraphReader
 from bot.handoffs.outbox import blockers_of, card
 from bot.home import messages as views
 from bot.home.desk import Desk, Section
@@ -20,7 +20,7 @@ DONE_WITHIN = timedelta(days=7)
 
 
 class HomeService:
-    def __init__(self, db: Database, clock: Clock, graph: GraphService) -> None:
+    def __init__(self, db: Database, clock: Clock, graph: GraphReader) -> None:
         self.db = db
         self.clock = clock
         self.graph = graph

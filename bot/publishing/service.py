@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.decisions.cycles import Earlier
-from bot.guardrails.service import Failure, GuardrailService
+from bot.guardrails.recording import Failure, FailureRecorder
 from bot.kernel.mrkdwn import md, mention
 from bot.outbox import intents, messages
 from bot.publishing.approvals import enqueue_requests
@@ -58,7 +58,7 @@ class PublishService:
         clock: Clock,
         *,
         decision_delay: timedelta,
-        failures: GuardrailService,
+        failures: FailureRecorder,
         kpi_lookback: timedelta,
     ) -> None:
         self.db = db
