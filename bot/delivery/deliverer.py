@@ -1,4 +1,9 @@
-"""Deliver claimed outbox rows to Slack exactly once, and decide what happens when Slack says no."""
+"""Deliver claimed outbox rows to Slack exactly once: claim, render, send, mark sent.
+
+The steps of one row are collaborators made once, here: freshness (render at delivery),
+links and parents (what a row waits for), posting and uploads (recovery: was it already
+sent?), marks (posted, not yet written as sent) and failures (what happens when Slack says
+no)."""
 
 from __future__ import annotations
 
@@ -22,15 +27,14 @@ from bot.delivery.marks import SentMarks
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.delivery.parents import ParentLost, ParentNotReady, find_parent
+from bot.delivery.posting import Poster
 from bot.delivery.recovery import EarlierSends, HistoryUnreadable
 from bot.delivery.uploads import ChartUploads
-from bot.ids import MetadataEvent
 from bot.observability.metrics import Metrics
 from bot.outbox.rendering import Renderers
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage, OutboxOp
-from store.types import as_utc
 
 log = logging.getLogger("baton.delivery")
 
@@ -75,8 +79,15 @@ class Deliverer:
         # The collaborators each row goes through, made once: nothing is built per message.
         self.freshness = Freshness(db, clock, self.renderers)
         self.links = Links(db, client, clock, self._marks)
-        self.earlier_sends = EarlierSends(client, self.membership)
         self.uploads = ChartUploads(client, self.membership, self.pacer)
+        self.poster = Poster(
+            client,
+            clock,
+            self.pacer,
+            self.membership,
+            EarlierSends(client, self.membership),
+            self._sent,
+        )
         self.failures = Failures(
             db,
             clock,
@@ -255,7 +266,7 @@ class Deliverer:
             if row.op == OutboxOp.UPLOAD:
                 self._sent(row, self.uploads.upload(row, parent), None)
                 return
-            self._post(row, parent)
+            self.poster.post(row, parent)
         except ParentNotReady:
             self.failures.parent_not_ready(row)
         except ParentLost as lost:
@@ -270,35 +281,3 @@ class Deliverer:
             # Never lose a row to a bug: log it and let the lease bring it back.
             log.exception("unexpected error delivering %s", row.idempotency_key)
             raise
-
-    def _post(self, row: OutboxMessage, parent: tuple[str, str] | None) -> None:
-        assert row.id is not None
-        channel = parent[0] if parent else row.target
-        thread_ts = parent[1] if parent else None
-        self.membership.ensure(channel)  # a member can read its posts back after a crash
-        if row.attempts > 1:
-            found = self.earlier_sends.find(row, channel, thread_ts)
-            if found is not None:
-                log.info("%s was already in Slack; not posting again", row.idempotency_key)
-                self._sent(row, found[0], found[1])
-                return
-        with self.pacer.turn(channel):
-            if row.lease_until is not None and self.clock.now() >= as_utc(row.lease_until):
-                # Our lease ran out while we waited: the row may be another sweeper's now.
-                log.warning(
-                    "%s: lease expired before posting; left to the next claim",
-                    row.idempotency_key,
-                )
-                return
-            response = self.client.chat_postMessage(
-                channel=channel,
-                text=row.text,
-                blocks=row.blocks or None,
-                thread_ts=thread_ts,
-                metadata={
-                    "event_type": MetadataEvent.OUTBOX,
-                    "event_payload": {"key": row.idempotency_key},
-                },
-                unfurl_links=False,
-            )
-        self._sent(row, response.get("channel"), response.get("ts"))
