@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from slack_sdk.errors import SlackApiError
+
 # Errors that say the request did nothing and may work later.
 TRANSIENT_ERRORS = frozenset(
     {
@@ -18,3 +20,7 @@ TRANSIENT_ERRORS = frozenset(
 
 def is_transient(error: str) -> bool:
     return error in TRANSIENT_ERRORS
+
+
+def error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error") or f"http_{error.response.status_code}")

@@ -24,6 +24,11 @@ def is_conversation_with_people(target: str) -> bool:
     return target[:1] in ("C", "G")
 
 
+def is_user(target: str) -> bool:
+    """A person (U…, W…): a post to one goes to the DM with them."""
+    return target[:1] in ("U", "W")
+
+
 class ChannelMembership:
     def __init__(self, client: WebClient) -> None:
         self.client = client
