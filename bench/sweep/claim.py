@@ -29,6 +29,8 @@ TABLE: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 def _row(key: str, target: str, due_at: datetime, now: datetime) -> dict[str, Any]:
     return {
         "idempotency_key": key,
+        "kind": "plain",
+        "payload": {},
         "op": "post",
         "target": target,
         "parent_key": None,
@@ -75,6 +77,7 @@ def populate(db: Database, *, pending: int, due: int, now: datetime) -> float:
             with cursor.copy(copy_sql) as copy:
                 for row in rows(0, pending):
                     row["blocks"] = "[]"
+                    row["payload"] = "{}"
                     copy.write_row([row[c] for c in columns])
             raw.commit()
             cursor.execute("ANALYZE outbox")  # as autovacuum would after a bulk load
