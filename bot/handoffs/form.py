@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack
@@ -12,16 +11,13 @@ from bot.guardrails.recording import Failure
 from bot.guardrails.rules import check_handoff
 from bot.handoffs.contract import (
     HandoffField,
-    HandoffForm,
     Refusal,
     split_bullets,
-    validate_handoff,
 )
-from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
+from bot.handoffs.form_checks import check_contract, form_or_refuse, refused
+from bot.ids import Action, HandoffBlock
 from bot.kernel.mrkdwn import md, mention
 from bot.kernel.working_hours import deliver_at, zone_or_utc
-from bot.slack.form_people import people_or_refuse
-from bot.slack.form_state import value_of
 from bot.slack.modal_context import ModalContext
 
 FAILURE_FOR_FIELD = {
@@ -29,21 +25,6 @@ FAILURE_FOR_FIELD = {
     HandoffField.NEXT_OWNER: "unclear_owner",
     HandoffField.BACKUP_OWNER: "unclear_owner",
 }
-
-
-def read_form(view: dict[str, Any]) -> HandoffForm:
-    act_by_raw = value_of(view, HandoffBlock.ACT_BY)
-    return HandoffForm(
-        work_item=value_of(view, HandoffBlock.WORK_ITEM),
-        status=value_of(view, HandoffBlock.STATUS),
-        done=value_of(view, HandoffBlock.DONE),
-        open=value_of(view, HandoffBlock.OPEN),
-        next_owner_id=value_of(view, HandoffBlock.NEXT_OWNER),
-        next_action=value_of(view, HandoffBlock.NEXT_ACTION),
-        backup_owner_id=value_of(view, HandoffBlock.BACKUP_OWNER),
-        act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
-        urgency=value_of(view, HandoffBlock.URGENCY),
-    )
 
 
 def confirmed_items(view: dict[str, Any]) -> set[str]:
@@ -57,10 +38,8 @@ def submit_handoff(
     services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any]
 ) -> None:
     context = ModalContext.load(view.get("private_metadata"))
-    try:
-        form = read_form(view)
-    except (TypeError, ValueError, AttributeError):
-        ack(response_action="errors", errors={HandoffBlock.ACT_BY: "Pick a date and time."})
+    form = form_or_refuse(ack, view)
+    if form is None:
         return
     if context is None:
         ack(
@@ -68,20 +47,11 @@ def submit_handoff(
             errors={HandoffBlock.WORK_ITEM: "This form lost its channel: run /handoff again."},
         )
         return
-    named = [form.next_owner_id, form.backup_owner_id]
-    people = people_or_refuse(services, ack, named, block=HandoffBlock.NEXT_OWNER)
-    if people is None:
+    checked = check_contract(services, ack, body, form)
+    if checked is None:
         return
-    result = validate_handoff(
-        form,
-        people,
-        now=services.clock.now(),
-        act_within=services.settings.act_within,
-        hours=services.settings.working_hours,
-        author_id=body["user"]["id"],
-    )
+    people, result, errors = checked.people, checked.result, checked.errors
     channel = context.channel_id
-    errors = dict(result.errors) if isinstance(result, Refusal) else {}
     if isinstance(result, Refusal):
         _record_refusal(services, result, channel, body, view)
     enabled = services.guardrails.enabled(channel)
@@ -101,11 +71,7 @@ def submit_handoff(
         )
         for label, message in guarded.items():
             errors.setdefault(HandoffField(label), message)
-    if errors or isinstance(result, Refusal):
-        ack(
-            response_action="errors",
-            errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
-        )
+    if refused(ack, checked) or isinstance(result, Refusal):
         return
     view_id = view["id"]
     accepted = services.handoffs.accept(
@@ -114,6 +80,7 @@ def submit_handoff(
     ack()  # also for a second press of Submit (not accepted): the first one counted
     if accepted:
         services.after_ack(lambda: create_accepted(services, view_id), background=True)
+    named = [form.next_owner_id, form.backup_owner_id]
     services.after_ack(lambda: services.people.refresh(named), background=True)
 
 

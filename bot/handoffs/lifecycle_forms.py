@@ -10,12 +10,12 @@ from slack_bolt import Ack
 from bot.container import Services
 from bot.handoffs.buttons import answer
 from bot.handoffs.changes import Edits
-from bot.handoffs.contract import HandoffField, Refusal, validate_handoff
-from bot.handoffs.form import read_form
+from bot.handoffs.contract import HandoffField, Refusal
+from bot.handoffs.form_checks import check_contract, form_or_refuse, refused
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.lifecycle_modals import handoff_id_of
 from bot.handoffs.outcome import Change, Outcome
-from bot.ids import BLOCK_FOR_FIELD, HandoffBlock, LifecycleBlock
+from bot.ids import HandoffBlock, LifecycleBlock
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
 from bot.slack.modal_context import ModalContext
@@ -83,10 +83,8 @@ def submit_snooze(services: Services, ack: Ack, body: dict[str, Any], view: dict
 
 def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     context = ModalContext.load(view.get("private_metadata"))
-    try:
-        form = read_form(view)
-    except (TypeError, ValueError, AttributeError):
-        ack(response_action="errors", errors={HandoffBlock.ACT_BY: "Pick a date and time."})
+    form = form_or_refuse(ack, view)
+    if form is None:
         return
     if context is None or context.handoff_id is None:
         ack(
@@ -98,19 +96,10 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
     if current is None:
         ack(response_action="errors", errors={HandoffBlock.STATUS: "That handoff is gone."})
         return
-    named = [form.next_owner_id, form.backup_owner_id]
-    people = people_or_refuse(services, ack, named, block=HandoffBlock.NEXT_OWNER)
-    if people is None:
+    checked = check_contract(services, ack, body, form)
+    if checked is None:
         return
-    result = validate_handoff(
-        form,
-        people,
-        now=services.clock.now(),
-        act_within=services.settings.act_within,
-        hours=services.settings.working_hours,
-        author_id=body["user"]["id"],
-    )
-    errors = dict(result.errors) if isinstance(result, Refusal) else {}
+    result, errors = checked.result, checked.errors
     if (form.work_item or "").strip().casefold() != current.work_item.casefold():
         errors[HandoffField.WORK_ITEM] = (
             "The work item stays: withdraw this handoff and make a new one for another item."
@@ -120,11 +109,7 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
             "To hand it to someone else, ask them to press Reassign, or withdraw and hand "
             "off again."
         )
-    if errors or isinstance(result, Refusal):
-        ack(
-            response_action="errors",
-            errors={BLOCK_FOR_FIELD[field]: message for field, message in errors.items()},
-        )
+    if refused(ack, checked) or isinstance(result, Refusal):
         return
     edits = Edits(
         status=result.status,
