@@ -60,6 +60,9 @@ def register_listeners(app: App) -> None:
     # publishing
     app.command("/publish")(publishing_command.open_publish_modal)
     app.view(Callback.PUBLISH_MODAL)(publishing_form.submit_publish)
+    app.action(Action.APPROVE)(publishing_approval_buttons.approve)
+    app.action(Action.REQUEST_CHANGES)(publishing_approval_buttons.request_changes)
+    app.view(Callback.REQUEST_CHANGES_MODAL)(publishing_request_changes_form.submit_changes)
     # decisions
     app.command("/kpi")(decisions_kpi_command.kpi)
     app.view(Callback.KPI_MODAL)(decisions_kpi_form.submit_kpis)
@@ -67,10 +70,6 @@ def register_listeners(app: App) -> None:
     app.action(Action.DECIDE_REVISE)(decisions_buttons.decide)
     app.action(Action.DECIDE_STOP)(decisions_buttons.decide)
     app.view(Callback.REVISE_MODAL)(decisions_revise_form.submit_revise)
-    # publishing
-    app.action(Action.APPROVE)(publishing_approval_buttons.approve)
-    app.action(Action.REQUEST_CHANGES)(publishing_approval_buttons.request_changes)
-    app.view(Callback.REQUEST_CHANGES_MODAL)(publishing_request_changes_form.submit_changes)
     # settings
     app.command("/baton")(settings_command.baton)
     app.view(Callback.SETTINGS_MODAL)(settings_form.submit_settings)
