@@ -153,21 +153,6 @@ def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
     )
 
 
-def quick_client(client: WebClient, metrics: Metrics) -> Callable[[float], WebClient]:
-    """Clients for lookups on the ack path: one try, giving up after the seconds left."""
-
-    def make(timeout: float) -> WebClient:
-        return InstrumentedWebClient(
-            metrics,
-            token=client.token,
-            base_url=client.base_url,
-            timeout=timeout,
-            retry_handlers=[],
-        )
-
-    return make
-
-
 def renderers() -> Renderers:
     """Every kind of message rendered when it is sent, by the feature it belongs to."""
     found = Renderers()
@@ -206,7 +191,7 @@ def build_services(
         db=db,
         clock=clock,
         client=client,
-        people=People(db, client, clock, quick_client=quick_client(client, metrics)),
+        people=People(db, client, clock),
         handoffs=handoffs,
         graph=graph,
         publishes=PublishService(

@@ -23,6 +23,7 @@ from bot.handoffs import form as handoffs_form
 from bot.handoffs import lifecycle_forms as handoffs_lifecycle_forms
 from bot.home import event as home_event
 from bot.ids import Action, Callback
+from bot.people import picks as people_picks
 from bot.publishing import approval_buttons as publishing_approval_buttons
 from bot.publishing import command as publishing_command
 from bot.publishing import form as publishing_form
@@ -55,6 +56,8 @@ def register_listeners(app: App) -> None:
     app.command("/blocked")(graph_command.blocked)
     app.action(Action.RESOLVED)(graph_buttons.resolved)
     app.action(Action.BLOCKER_SNOOZE)(graph_buttons.snooze)
+    # people: someone picked in any form's user select is looked up before Submit
+    app.action(Action.VALUE)(people_picks.learn_picked)
     # home
     app.event("app_home_opened")(home_event.publish_home)
     # publishing

@@ -72,8 +72,14 @@ class SlackDriver:
         return payloads.last_opened_view(self.standin)
 
     def submit(
-        self, view: dict[str, Any], values: dict[str, Any], *, user: str
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str, picked: bool = True
     ) -> requests.Response:
+        """Fill the modal as a person does, then press Submit: each person chosen in a user
+        select is a block_actions first (as Slack sends them); `picked=False` skips those,
+        as a submission crafted without the picks would."""
+        if picked:
+            for pick in payloads.picks(self.standin, view, values, user=user):
+                self.post_payload(pick)
         return self.post_payload(payloads.submission(self.standin, view, values, user=user))
 
     def click(

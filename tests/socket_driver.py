@@ -33,6 +33,10 @@ class SocketDriver:
         return payloads.last_opened_view(self.standin)
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str) -> Envelope:
+        """Fill the modal as a person does (a block_actions for each person picked), then
+        press Submit."""
+        for pick in payloads.picks(self.standin, view, values, user=user):
+            self.send("interactive", pick)
         return self.send("interactive", payloads.submission(self.standin, view, values, user=user))
 
     def click(

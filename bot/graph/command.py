@@ -64,6 +64,9 @@ def blocked(services: Services, command: dict[str, Any], respond: Respond) -> No
         else:
             say(views.done_confirmation(resolved.report, len(resolved.notify_keys)))
     elif isinstance(request, DeclareEdge):
+        # Already acked: the owner named here is known (zone included) before any message
+        # is planned for them.
+        services.people.learn([request.owner_id, user])
         result = services.graph.declare(
             channel,
             request.item,

@@ -123,3 +123,6 @@ def open_form(
                 " again.",
             )
         )
+        return
+    if button is Button.EDIT:  # the people it starts with are known before Submit
+        services.people.learn([card.next_owner_id, card.backup_owner_id])

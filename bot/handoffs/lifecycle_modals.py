@@ -55,6 +55,7 @@ def reassign_modal(card: HandoffCard) -> dict[str, object]:
                 )
             ),
             InputBlock(
+                dispatch_action=True,  # a pick is looked up before Submit
                 block_id=LifecycleBlock.NEW_OWNER,
                 label="New next owner",
                 element=UserSelectElement(action_id=Action.VALUE, placeholder="Who acts next"),

@@ -182,6 +182,7 @@ def _build(
             ),
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=HandoffBlock.NEXT_OWNER,
             label=HandoffField.NEXT_OWNER.value,
             element=UserSelectElement(
@@ -201,6 +202,7 @@ def _build(
             ),
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=HandoffBlock.BACKUP_OWNER,
             label=HandoffField.BACKUP_OWNER.value,
             optional=True,

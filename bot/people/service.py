@@ -7,7 +7,6 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -26,8 +25,10 @@ CACHE_FOR = timedelta(hours=12)
 MEMORY_FOR = 600.0  # seconds (monotonic)
 MEMORY_SIZE = 2_000  # people; the rest are read from the database
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found", "account_inactive"})
-# A lookup Slack's 3-second ack waits for: one try, and this long at most for all of them.
-ACK_PATH_DEADLINE = 2.0
+# A form's answer may wait this long for a lookup already under way (started when the person
+# was picked), never for a Web API call of its own.
+PICKED_WAIT = 2.0
+ABANDONED_AFTER = 60.0  # seconds: a lookup marked this long ago and not ended is done again
 
 
 class PeopleUnavailable(Exception):
@@ -35,27 +36,12 @@ class PeopleUnavailable(Exception):
 
 
 class People:
-    def __init__(
-        self,
-        db: Database,
-        client: WebClient,
-        clock: Clock,
-        *,
-        quick_client: Callable[[float], WebClient] | None = None,
-    ) -> None:
+    def __init__(self, db: Database, client: WebClient, clock: Clock) -> None:
         self.db = db
         self.client = client
         self.clock = clock
         self._memory = _Recent(MEMORY_SIZE, MEMORY_FOR)
-        # For the ack path: a client that gives up after the given seconds and never retries.
-        self.quick_client = quick_client or (
-            lambda timeout: WebClient(
-                token=client.token,
-                base_url=client.base_url,
-                timeout=timeout,  # type: ignore[arg-type]
-                retry_handlers=[],
-            )
-        )
+        self._lookups = _Lookups()
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Person | None:
         """The person, or None when Slack does not know the id."""
@@ -73,6 +59,7 @@ class People:
             info = client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             if error.response.get("error") in UNKNOWN_USER_ERRORS:
+                self._memory.forget_unknown(user_id)
                 return None
             raise
         record = SlackUser(
@@ -87,23 +74,46 @@ class People:
             users.remember(session, record)
         return self._memory.put(_person(record), record.fetched_at)
 
+    def learn(self, user_ids: list[str | None]) -> None:
+        """Look up, off Slack's clock, the people Baton has just heard of (picked in a form,
+        @-mentioned, named as approver or owner) and does not know: so that a form's answer
+        and every message planned for them have their name and zone."""
+        self.look_up(self.expect(user_ids))
+
+    def expect(self, user_ids: list[str | None]) -> list[str]:
+        """Mark these as being looked up (memory only, for the ack path: a Submit that comes
+        before the lookup ends waits for it); the ones this caller is to `look_up`."""
+        return self._lookups.start_many([uid for uid in dict.fromkeys(user_ids) if uid])
+
+    def look_up(self, expected: list[str]) -> None:
+        """Ask Slack about those `expect` returned and Baton does not know; a failure is
+        logged, and the next form that names them asks for a retry."""
+        try:
+            known = self._known(expected)
+            for user_id in (uid for uid in expected if uid not in known):
+                try:
+                    self._fetch(user_id, self.client)
+                except (SlackApiError, OSError, TimeoutError) as error:
+                    log.info("could not look up %s: %s", user_id, error)
+                finally:
+                    self._lookups.finish(user_id)
+        finally:
+            for user_id in expected:
+                self._lookups.finish(user_id)
+
     def for_submission(self, user_ids: list[str | None]) -> dict[str, Person]:
-        """The people a form names, for its 3-second answer: what Baton knows (whatever its
-        age), else one quick users.info each within ACK_PATH_DEADLINE. Raises
-        PeopleUnavailable when Slack fails or is too slow to say."""
+        """The people a form names, for its 3-second answer, from what Baton knows (whatever
+        its age): memory and database only, never a Web API call. A person still being
+        looked up (picked a moment ago) is waited for, PICKED_WAIT at most. Raises
+        PeopleUnavailable naming whoever is still unknown; the caller has them learnt."""
         wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
         found = self._known(wanted)
-        deadline = time.monotonic() + ACK_PATH_DEADLINE
-        for user_id in (uid for uid in wanted if uid not in found):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise PeopleUnavailable(user_id)
-            try:
-                person = self._fetch(user_id, self.quick_client(left))
-            except (SlackApiError, OSError, TimeoutError) as error:
-                raise PeopleUnavailable(user_id) from error
-            if person is not None:
-                found[user_id] = person
+        missing = [uid for uid in wanted if uid not in found and not self._memory.unknown(uid)]
+        if missing and self._lookups.wait(missing, PICKED_WAIT):
+            found |= self._known(missing)
+            missing = [uid for uid in missing if uid not in found and not self._memory.unknown(uid)]
+        if missing:
+            raise PeopleUnavailable(*missing)
         return found
 
     def refresh(self, user_ids: list[str | None]) -> None:
@@ -166,6 +176,7 @@ class _Recent:
         self.size = size
         self.ttl = ttl
         self._people: OrderedDict[str, tuple[float, Person, datetime]] = OrderedDict()
+        self._nobody: dict[str, float] = {}  # ids Slack said it does not know, until when
         self._guard = threading.Lock()
 
     def put(self, person: Person, fetched_at: datetime) -> Person:
@@ -182,11 +193,58 @@ class _Recent:
             entries = [self._people.get(user_id) for user_id in user_ids]
         return [(entry[1], entry[2]) for entry in entries if entry is not None and entry[0] > now]
 
+    def forget_unknown(self, user_id: str) -> None:
+        """Slack said it knows no such person: remembered as such, for `ttl`."""
+        with self._guard:
+            self._nobody[user_id] = time.monotonic() + self.ttl
+
+    def unknown(self, user_id: str) -> bool:
+        with self._guard:
+            until = self._nobody.get(user_id)
+        return until is not None and until > time.monotonic()
+
     def get_many(self, user_ids: list[str]) -> dict[str, Person]:
         return {person.id: person for person, _ in self._live(user_ids)}
 
     def fetched_since(self, user_ids: list[str], since: datetime) -> set[str]:
         return {person.id for person, fetched_at in self._live(user_ids) if fetched_at >= since}
+
+
+class _Lookups:
+    """The users.info calls under way in this process, so that a person picked twice is asked
+    of Slack once, and a form can wait for the answer instead of asking again."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, tuple[float, threading.Event]] = {}
+        self._guard = threading.Lock()
+
+    def start_many(self, user_ids: list[str]) -> list[str]:
+        """Those of `user_ids` nobody is looking up (or whose lookup was abandoned), now marked
+        as this caller's to look up."""
+        now = time.monotonic()
+        mine = []
+        with self._guard:
+            for user_id in user_ids:
+                running = self._running.get(user_id)
+                if running is None or running[0] < now - ABANDONED_AFTER:
+                    self._running[user_id] = (now, threading.Event())
+                    mine.append(user_id)
+        return mine
+
+    def finish(self, user_id: str) -> None:
+        with self._guard:
+            running = self._running.pop(user_id, None)
+        if running is not None:
+            running[1].set()
+
+    def wait(self, user_ids: list[str], timeout: float) -> bool:
+        """Wait for the lookups of these under way; True when there were any."""
+        with self._guard:
+            running = [self._running[uid][1] for uid in user_ids if uid in self._running]
+        deadline = time.monotonic() + timeout
+        for done in running:
+            done.wait(max(deadline - time.monotonic(), 0.0))
+        return bool(running)
 
 
 def _person(user: SlackUser) -> Person:

@@ -29,3 +29,5 @@ def open_publish_modal(
         surfaces=tuple(services.drafts.surfaces),  # surfaces.yml, as /draft reads it
     )
     open_modal(client, respond, command, view)
+    # The author's zone reads the form's times: known before they press Submit.
+    services.people.learn([command["user_id"]])

@@ -82,16 +82,19 @@ def publish_modal(
             ),
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=PublishBlock.OWNER,
             label=PublishField.OWNER.value,
             element=UserSelectElement(action_id=Action.VALUE, placeholder="Decides on the KPIs"),
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=PublishBlock.BACKUP_OWNER,
             label=PublishField.BACKUP_OWNER.value,
             element=UserSelectElement(action_id=Action.VALUE, placeholder="Decides if they can't"),
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=PublishBlock.APPROVERS,
             label=PublishField.APPROVERS.value,
             optional=True,

@@ -49,3 +49,5 @@ def baton(services: Services, command: dict[str, Any], client: WebClient, respon
         default_delay=services.settings.decision_delay,
     )
     open_modal(client, respond, command, view)
+    # Whoever the form starts with is known before Submit (picks are looked up as made).
+    services.people.learn([user, *roles.owners])

@@ -35,8 +35,10 @@ def submit_settings(
     else:
         try:
             people = services.people.for_submission(list(owners))
-        except PeopleUnavailable:
+        except PeopleUnavailable as unknown:
             people = None
+            missing = list(unknown.args)
+            services.after_ack(lambda: services.people.learn(missing))
             errors[SettingsBlock.OWNERS] = "Slack did not answer who they are; try again."
         for owner in owners if people is not None else ():
             person = people.get(owner) if people else None

@@ -58,6 +58,7 @@ def settings_modal(
             )
         ),
         InputBlock(
+            dispatch_action=True,  # a pick is looked up before Submit
             block_id=SettingsBlock.OWNERS,
             label="Channel owners",
             optional=True,

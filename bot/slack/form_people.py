@@ -14,10 +14,13 @@ SLACK_DID_NOT_ANSWER = "Slack did not answer who this is; try again."
 def people_or_refuse(
     services: Services, ack: Ack, user_ids: list[str | None], *, block: str
 ) -> dict[str, Person] | None:
-    """The people Baton knows or Slack says in time; None once the form was answered at
-    `block` that Slack did not say (the person submits again)."""
+    """The people Baton knows (looked up when they were picked); None once the form was
+    answered at `block` that Slack has not said who someone is: they are looked up now, after
+    the answer, and the person submits again."""
     try:
         return services.people.for_submission(user_ids)
-    except PeopleUnavailable:
+    except PeopleUnavailable as unknown:
         ack(response_action="errors", errors={block: SLACK_DID_NOT_ANSWER})
+        missing = list(unknown.args)
+        services.after_ack(lambda: services.people.learn(missing))
         return None

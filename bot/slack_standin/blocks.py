@@ -165,6 +165,8 @@ def _check_block(block: Any, at: str, seen_ids: set[str]) -> list[str]:
                 errors += _check_element(element, f"{at}/elements/{i}", action_ids)
     elif kind == "input":
         errors += _check_text(block.get("label"), f"{at}/label", LABEL, plain_only=True)
+        if not isinstance(block.get("dispatch_action", False), bool):
+            errors.append(f"[ERROR] must be a boolean [json-pointer:{at}/dispatch_action]")
         element = block.get("element")
         if element is None:
             errors.append(f"[ERROR] must provide an element [json-pointer:{at}/element]")
@@ -177,6 +179,11 @@ def _check_block(block: Any, at: str, seen_ids: set[str]) -> list[str]:
     elif kind == "image":
         errors += _check_image(block, at)
     return errors
+
+
+# Only these say when typing sends block_actions; selects send one on each pick, when their
+# input block sets dispatch_action.
+DISPATCH_CONFIGURABLE = frozenset({"plain_text_input", "rich_text_input"})
 
 
 def _check_element(element: Any, at: str, action_ids: set[str]) -> list[str]:
@@ -196,6 +203,11 @@ def _check_element(element: Any, at: str, action_ids: set[str]) -> list[str]:
                 f"[json-pointer:{at}/action_id]"
             )
         action_ids.add(str(action_id))
+    if "dispatch_action_config" in element and kind not in DISPATCH_CONFIGURABLE:
+        errors.append(
+            f"[ERROR] dispatch_action_config is only for text inputs "
+            f"[json-pointer:{at}/dispatch_action_config]"
+        )
     if kind in OPTION_ELEMENTS:
         errors += _check_options(element, at)
     elif kind == "image":

@@ -102,6 +102,53 @@ def submission(
     }
 
 
+def picks(
+    standin: SlackStandIn, view: dict[str, Any], values: dict[str, Any], *, user: str
+) -> list[dict[str, Any]]:
+    """The block_actions Slack sends while a person fills a modal: one for each person chosen
+    in a user select whose input block sets `dispatch_action` (a multi-select sends one per
+    person added, naming everyone chosen so far). Selects left as they opened send nothing."""
+    sent: list[dict[str, Any]] = []
+    for block in view["blocks"]:
+        if block.get("type") != "input" or block.get("dispatch_action") is not True:
+            continue
+        element, label = block["element"], block["label"]["text"]
+        if label not in values or element["type"] not in ("users_select", "multi_users_select"):
+            continue
+        chosen = values[label]
+        if element["type"] == "users_select":
+            actions = (
+                [] if chosen in (None, element.get("initial_user")) else [{"selected_user": chosen}]
+            )
+        else:
+            chosen = list(chosen or [])
+            before = list(element.get("initial_users") or [])
+            added = [uid for uid in chosen if uid not in before]
+            actions = [{"selected_users": [*before, *added[: i + 1]]} for i in range(len(added))]
+        for picked in actions:
+            sent.append(
+                {
+                    "type": "block_actions",
+                    "team": TEAM,
+                    "user": {"id": user, "team_id": TEAM["id"]},
+                    "api_app_id": "A1",
+                    "trigger_id": standin.issue_trigger_id(),
+                    "container": {"type": "view", "view_id": view["id"]},
+                    "view": view,
+                    "actions": [
+                        {
+                            "type": element["type"],
+                            "action_id": element["action_id"],
+                            "block_id": block["block_id"],
+                            "action_ts": f"{time.time():.6f}",
+                            **picked,
+                        }
+                    ],
+                }
+            )
+    return sent
+
+
 def click(
     standin: SlackStandIn, message: dict[str, Any], button_text: str, *, user: str, channel: str
 ) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlmodel import func, select
 from bot.ids import HandoffBlock
 from bot.kernel.stored_text import NUL_PROBLEM
 from bot.slack.failure import NOT_DONE, NOT_SAVED
+from bot.slack_standin import payloads
 from store.models import Draft, Handoff, Publish
 from tests.conftest import SIGNING_SECRET, RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, open_modal, wait_for
@@ -118,7 +119,49 @@ def test_people_described_long_ago_are_asked_again_after_the_ack_and_no_one_else
     assert baton.services.people.cached_tz("U0ANA") == "America/New_York"
 
 
-def test_a_lookup_slack_is_slow_to_answer_is_a_field_error_within_the_deadline(
+def test_the_first_submit_naming_new_people_needs_no_web_api_call(
+    baton: RunningBaton,
+) -> None:
+    # Slack sends a block_actions for each pick; Baton looks the person up then, so the answer
+    # to Submit needs only memory, even with Slack down by the time it is pressed.
+    baton.standin.add_user("U0NEW", "new", tz="America/New_York")
+    baton.standin.add_user("U0BACK", "back", tz="Europe/Berlin")
+    view = open_modal(baton)
+    form = {**GOOD_FORM, "Next owner": "U0NEW", "Backup owner": "U0BACK"}
+    for pick in payloads.picks(baton.standin, view, form, user="U0CAI"):
+        assert baton.slack.post_payload(pick).status_code == 200
+    looked_up = [c.params.get("user") for c in baton.standin.calls_to("users.info")]
+    assert {"U0NEW", "U0BACK"} <= set(looked_up)
+    baton.standin.fail_next(method="users.info", status=500, times=10)
+    response = unsettled(baton).submit(view, form, user="U0CAI", picked=False)
+    assert response.status_code == 200 and response.text == ""
+    assert baton.services.settle()
+    assert count(baton, Handoff) == 1 and len(baton.standin.dms("U0NEW")) == 1
+
+
+def test_a_submit_naming_someone_never_picked_is_answered_at_once_and_they_are_looked_up(
+    baton: RunningBaton,
+) -> None:
+    # A submission Slack sent without the picks (or a pick Baton missed): the answer does not
+    # wait for users.info; it asks for a retry, and the person is looked up after it.
+    baton.standin.add_user("U0NEW", "new", tz="UTC")
+    baton.standin.set_delay("users.info", 3.0)
+    view = open_modal(baton)
+    form = {**GOOD_FORM, "Next owner": "U0NEW"}
+    response, took = timed(lambda: unsettled(baton).submit(view, form, user="U0CAI", picked=False))
+    assert took < 1.5, f"answered after {took:.2f} s"
+    assert response.json()["errors"][HandoffBlock.NEXT_OWNER] == (
+        "Slack did not answer who this is; try again."
+    )
+    assert baton.services.settle(timeout=15)
+    assert "U0NEW" in [c.params.get("user") for c in baton.standin.calls_to("users.info")]
+    baton.standin.set_delay("users.info", 0)
+    assert unsettled(baton).submit(view, form, user="U0CAI", picked=False).text == ""
+    assert baton.services.settle()
+    assert count(baton, Handoff) == 1
+
+
+def test_a_pick_slack_is_slow_to_describe_is_a_field_error_within_the_deadline(
     baton: RunningBaton,
 ) -> None:
     baton.standin.add_user("U0NEW", "new", tz="UTC")
@@ -132,11 +175,11 @@ def test_a_lookup_slack_is_slow_to_answer_is_a_field_error_within_the_deadline(
     assert count(baton, Handoff) == 0
 
 
-def test_a_ratelimited_lookup_is_not_retried_and_the_retry_posts_once(
+def test_a_ratelimited_lookup_leaves_the_answer_in_time_and_the_retry_posts_once(
     baton: RunningBaton,
 ) -> None:
-    # Slack answers users.info with a 429 and Retry-After 4: waiting it out would miss the
-    # 3 s, Slack would show an error, the person would press Submit again: two posts.
+    # Slack answers users.info with a 429 and Retry-After 4: the lookup (started by the pick)
+    # waits it out, but Submit is answered before Slack's 3 s, and the retry posts once.
     view = open_modal(baton)
     baton.services.after_ack.background_pool.wait_idle()  # /handoff learnt who cai is
     baton.standin.fail_next(method="users.info", status=429, retry_after=4)

@@ -69,6 +69,7 @@ def test_a_handoff_without_a_next_action_is_refused_at_that_field(
         },
         standin,
     )
+    services.people.learn(["U0ANA", "U0BEN"])  # what picking them in the modal does
     submit_handoff(services, ack, {"user": {"id": "U0CAI"}}, view)
 
     [answer] = ack.calls
@@ -92,6 +93,7 @@ def test_a_complete_handoff_is_acked_with_nothing_to_fix(
         },
         standin,
     )
+    services.people.learn(["U0ANA", "U0BEN"])  # what picking them in the modal does
     submit_handoff(services, ack, {"user": {"id": "U0CAI"}}, view)
     assert ack.calls == [{}]
     services.settle()

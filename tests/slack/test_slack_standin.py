@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import ManualClock
-from bot.slack_standin import SlackStandIn
+from bot.slack_standin import SlackStandIn, payloads
 from tests.conftest import BOT_TOKEN
 
 
@@ -442,3 +442,33 @@ def test_plain_text_shows_as_typed_mrkdwn_is_parsed(standin: SlackStandIn) -> No
         {"type": "section", "text": {"type": "mrkdwn", "text": typed}},
     ]
     assert standin.render(blocks).splitlines() == [typed, "launch #launch @ana"]
+
+
+def test_dispatch_action_is_a_boolean_and_only_text_inputs_configure_it(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    person = {"type": "users_select", "action_id": "value"}
+    not_a_boolean = {**input_block("owner", person), "dispatch_action": "yes"}
+    assert "must be a boolean" in refused_view(standin, client, [not_a_boolean])
+    configured = {**person, "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]}}
+    assert "only for text inputs" in refused_view(
+        standin, client, [{**input_block("owner", configured), "dispatch_action": True}]
+    )
+    picked = {**input_block("owner", person), "dispatch_action": True}
+    view = {**modal("Form", [picked]), "submit": {"type": "plain_text", "text": "Save"}}
+    assert client.views_open(trigger_id=standin.issue_trigger_id(), view=view)["ok"]
+
+
+def test_a_person_picked_where_the_block_dispatches_is_a_block_actions(
+    standin: SlackStandIn,
+) -> None:
+    quiet = input_block("backup", {"type": "users_select", "action_id": "value"})
+    picked = {**input_block("owner", {"type": "users_select", "action_id": "value"})}
+    view = {
+        "id": "V1",
+        "blocks": [{**picked, "dispatch_action": True}, quiet],
+    }
+    [pick] = payloads.picks(standin, view, {"owner": "U0ANA", "backup": "U0BEN"}, user="U0CAI")
+    assert pick["container"] == {"type": "view", "view_id": "V1"}
+    assert pick["actions"][0]["selected_user"] == "U0ANA"
+    assert pick["actions"][0]["block_id"] == "owner"

@@ -1,0 +1,26 @@
+"""A person picked in a form: looked up at once, off Slack's clock, so that the form's Submit
+is answered from memory (the user selects of Baton's forms set `dispatch_action`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.container import Services
+
+
+def picked_people(action: dict[str, Any]) -> list[str | None]:
+    """Who a select's block_actions names: one person, or each of a multi-select's."""
+    if action.get("type") == "users_select":
+        return [action.get("selected_user")]
+    if action.get("type") == "multi_users_select":
+        return list(action.get("selected_users") or [])
+    return []
+
+
+def learn_picked(ack: Ack, services: Services, action: dict[str, Any]) -> None:
+    # Marked before the ack, so that a Submit right behind the pick waits for its lookup.
+    expected = services.people.expect(picked_people(action))
+    ack()
+    services.after_ack(lambda: services.people.look_up(expected))  # Submit may wait for it
