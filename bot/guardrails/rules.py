@@ -62,8 +62,8 @@ DESCRIPTION: dict[Guardrail, str] = {
     Guardrail.ACT_BY_IN_HOURS: "Every handoff's act-by falls within the next owner's working "
     "hours.",
     Guardrail.CHECKLIST: "Every handoff confirms a checklist item.",
-    Guardrail.TESTABLE_HANDOFF: "Every handoff is testable: vague words, hedges in Done and "
-    "work with no place are refused, with no second Submit to send it as it is.",
+    Guardrail.TESTABLE_HANDOFF: "Every handoff is testable: vague lines are refused, and a "
+    "second Submit no longer sends them as they are.",
 }
 REPROPOSE_AFTER = 2  # new occurrences after a dismissal before the class is proposed again
 CHECKED = "I checked: "

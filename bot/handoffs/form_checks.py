@@ -160,7 +160,7 @@ def record_vague(
                 what,
                 " by ",
                 mention(author),
-                " sent as it was: ",
+                " went out vague: ",
                 "; ".join(f.short for f in checked.findings.values()),
             ),
             at=services.clock.now(),

@@ -68,7 +68,18 @@ def test_a_vague_handoff_is_answered_at_each_field_then_sent_as_it_is(baton: Run
     wait_for(lambda: baton.standin.dms("U0ANA"))
     [failure] = vague_failures(baton)
     assert failure.channel_id == CHANNEL and failure.people == ["U0CAI"]
-    assert "/handoff *launch copy* by <@U0CAI> sent as it was: Done “worked on”" in failure.where
+    assert "/handoff *launch copy* by <@U0CAI> went out vague: Done “worked on”" in failure.where
+
+
+def test_the_second_submit_may_reach_another_process(baton_factory: Any, database_url: str) -> None:
+    """What was answered is kept in the database: a Submit that reaches another process (or
+    a restarted one) is still the second."""
+    first, second = baton_factory(database_url), baton_factory(database_url)
+    view = open_modal(first)
+    assert "errors" in submit(first, view, VAGUE)
+    assert submit(second, view, VAGUE) == {}
+    wait_for(lambda: top_posts(second))
+    assert len(vague_failures(second)) == 1
 
 
 def test_a_good_handoff_is_sent_at_the_first_submit(baton: RunningBaton) -> None:
