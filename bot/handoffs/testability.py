@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # Phrases that report activity or mood, not a result. Whole words only ("awesome" holds no
 # "some"); a hyphen or a space between words both match.
-_VAGUE = (
+VAGUE_PHRASES = (
     "as needed",
     "as necessary",
     "follow up",
@@ -43,7 +43,7 @@ _VAGUE = (
     "and so on",
 )
 # Words that say a Done line is not done yet: that line belongs in Open.
-_HEDGES = (
+HEDGES = (
     "almost",
     "mostly",
     "nearly",
@@ -59,7 +59,7 @@ _HEDGES = (
     "not yet",
 )
 # Verbs that claim an artifact exists: the line must say where it is.
-_ARTIFACTS = (
+ARTIFACT_VERBS = (
     "drafted",
     "written",
     "wrote",
@@ -104,9 +104,9 @@ def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(" + "|".join(spaced) + r")(?![\w-])", re.IGNORECASE)
 
 
-_VAGUE_RE = _phrases(_VAGUE)
-_HEDGE_RE = _phrases(_HEDGES)
-_ARTIFACT_RE = _phrases(_ARTIFACTS)
+_VAGUE_RE = _phrases(VAGUE_PHRASES)
+_HEDGE_RE = _phrases(HEDGES)
+_ARTIFACT_RE = _phrases(ARTIFACT_VERBS)
 
 
 @dataclass(frozen=True)

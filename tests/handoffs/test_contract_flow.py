@@ -115,6 +115,11 @@ def test_done_and_open_are_required_unless_nothing_is_open(baton: RunningBaton) 
     text = shown(baton, top_posts(baton)[0])
     assert "Open\nnothing open" in text.replace("*", "").replace("_", ""), text
     assert "none" not in text
+    # Edit keeps the choice: the box comes ticked, and saving as it is passes.
+    edit = edit_view(baton)
+    [box] = [b for b in edit["blocks"] if b["label"]["text"] == "Nothing open"]
+    assert [o["value"] for o in box["element"]["initial_options"]] == ["nothing_open"]
+    assert submit(baton, edit, {"Status": "Copy final"}) == {}
 
 
 def test_a_vague_handoff_twice_in_a_channel_proposes_the_guardrail_that_makes_it_hard(

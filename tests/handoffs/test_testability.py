@@ -8,7 +8,14 @@ from dataclasses import replace
 import pytest
 
 from bot.handoffs.contract import HandoffDraft, HandoffField, HandoffForm, untestable
-from bot.handoffs.testability import done_finding, next_action_finding, open_finding
+from bot.handoffs.testability import (
+    ARTIFACT_VERBS,
+    HEDGES,
+    VAGUE_PHRASES,
+    done_finding,
+    next_action_finding,
+    open_finding,
+)
 from tests.handoffs.test_handoff_rules import GOOD, check, refused
 
 # Issue 22, as a person typed it: accepted, posted and DM'd before.
@@ -57,6 +64,15 @@ GOOD_DONE = [
     "Someone from legal signed the release form",  # "some" at a word's start
     "3 of 3 banners resized to 1200x627",
 ]
+
+
+@pytest.mark.parametrize(
+    "word", [w for w in (*VAGUE_PHRASES, *HEDGES, *ARTIFACT_VERBS) if " " not in w]
+)
+def test_words_are_matched_whole_never_inside_another_word(word: str) -> None:
+    assert done_finding([f"Legal review passed for the x{word}y release"]) is None
+    assert done_finding([f"Legal review passed for the {word}_v2 release"]) is None
+    assert next_action_finding(f"Publish the x{word}y release") is None
 
 
 @pytest.mark.parametrize("bullet", GOOD_DONE)
