@@ -27,7 +27,7 @@ from bot.handoffs.contract import (
 )
 from bot.handoffs.testability import Finding
 from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
-from bot.kernel.mrkdwn import md, mention
+from bot.kernel.mrkdwn import Mrkdwn, md, mention
 from bot.kernel.working_hours import deliver_at, zone_or_utc
 from bot.people.person import Person
 from bot.slack.form_people import people_or_refuse
@@ -140,7 +140,7 @@ def check_testability(
     form = checked.form
     lines = json.dumps([kind, form.done, form.open, form.nothing_open, form.next_action])
     fingerprint = hashlib.sha256(lines.encode()).hexdigest()
-    if services.handoffs.seen_as_is(view.get("id") or view.get("hash") or "", fingerprint):
+    if services.handoffs.seen_as_is(view["id"], fingerprint):
         return True
     for name, finding in checked.findings.items():
         checked.errors.setdefault(name, f"{finding.message} {AS_IT_IS}")
@@ -148,7 +148,7 @@ def check_testability(
 
 
 def record_vague(
-    services: Services, checked: Checked, *, channel_id: str, author: str, ref: str, what: str
+    services: Services, checked: Checked, *, channel_id: str, author: str, ref: str, what: Mrkdwn
 ) -> None:
     """A handoff sent as it is past its findings: a `vague handoff` failure of the channel."""
     services.guardrails.record(
