@@ -116,6 +116,7 @@ class Client:
                 "Work item": f"launch copy {number}",
                 "Status": "Copy ready, KPI capture pending",
                 "Done": "Drafted launch copy in https://docs.example.com/copy",
+                "Open": "Instrumentation metadata missing",
                 "Next owner": PEOPLE[number % len(PEOPLE)],
                 "Next action": "Publish the copy on LinkedIn",
                 "Backup owner": PEOPLE[(number + 1) % len(PEOPLE)],

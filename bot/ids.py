@@ -53,6 +53,7 @@ class HandoffBlock(StrEnum):
     STATUS = "status"
     DONE = "done"
     OPEN = "open"
+    NOTHING_OPEN = "nothing_open"
     NEXT_OWNER = "next_owner"
     NEXT_ACTION = "next_action"
     BACKUP_OWNER = "backup_owner"
@@ -72,6 +73,7 @@ BLOCK_FOR_FIELD: dict[HandoffField, HandoffBlock] = {
     HandoffField.STATUS: HandoffBlock.STATUS,
     HandoffField.DONE: HandoffBlock.DONE,
     HandoffField.OPEN: HandoffBlock.OPEN,
+    HandoffField.NOTHING_OPEN: HandoffBlock.NOTHING_OPEN,
     HandoffField.NEXT_OWNER: HandoffBlock.NEXT_OWNER,
     HandoffField.NEXT_ACTION: HandoffBlock.NEXT_ACTION,
     HandoffField.BACKUP_OWNER: HandoffBlock.BACKUP_OWNER,

@@ -364,7 +364,7 @@ class ModalSubmission(SQLModel, table=True):
     __tablename__ = "modal_submission"
 
     view_id: str = Field(primary_key=True, max_length=64)
-    kind: str = Field(max_length=16)  # handoff, publish, draft, reassign, snooze, edit
+    kind: str = Field(max_length=16)  # handoff, publish, draft, reassign, snooze, edit, as_is
     created_at: datetime = utc_column(nullable=False)
     # An accepted form whose creation runs after the ack: what to create, until it is done
     # (a crash in between leaves it here for the planner to finish).

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from store.models import ModalSubmission
@@ -46,6 +47,34 @@ def claim(
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
     if session.execute(statement).first() is None:
         raise AlreadySubmitted(view_id)
+
+
+def seen_as_is(session: Session, view_id: str, fingerprint: str, *, now: datetime) -> bool:
+    """Whether this view was answered before with findings for exactly these values (its
+    second identical Submit); otherwise remember them, replacing older ones. Kept beside the
+    view's own row, under a key of its own, so every process sees it."""
+    key = f"as-is:{view_id}"[:64]
+    row = session.get(ModalSubmission, key, with_for_update=True)
+    if row is not None and (row.payload or {}).get("fingerprint") == fingerprint:
+        return True
+    if row is not None:
+        row.payload, row.done_at = {"fingerprint": fingerprint}, now
+        session.add(row)
+        return False
+    try:
+        with session.begin_nested():
+            session.add(
+                ModalSubmission(
+                    view_id=key,
+                    kind="as_is",
+                    created_at=now,
+                    payload={"fingerprint": fingerprint},
+                    done_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # a twin of this Submit, racing: both are first ones
+    return False
 
 
 def accept_all(

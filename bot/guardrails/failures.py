@@ -30,6 +30,7 @@ class FailureClass(StrEnum):
     MISSING_NEXT_ACTION = "missing_next_action"
     MISSED_ACT_BY = "missed_act_by"
     MISSING_KPI = "missing_kpi"
+    VAGUE_HANDOFF = "vague_handoff"
 
 
 LABELS: dict[str, str] = {
@@ -41,6 +42,7 @@ LABELS: dict[str, str] = {
     FailureClass.MISSING_NEXT_ACTION: "missing next action",
     FailureClass.MISSED_ACT_BY: "missed act-by",
     FailureClass.MISSING_KPI: "missing KPI",
+    FailureClass.VAGUE_HANDOFF: "vague handoff",
 }
 
 # Phrases (already normalised: lowercase words, single spaces) that name a class. The first

@@ -33,6 +33,7 @@ class Guardrail(StrEnum):
     AUTOMATIC_KPI_REQUIRED = "automatic_kpi_required"
     ACT_BY_IN_HOURS = "act_by_in_hours"
     CHECKLIST = "checklist"
+    TESTABLE_HANDOFF = "testable_handoff"
 
 
 # Duplicated windows are always refused and the next action is always mandatory, so those
@@ -45,6 +46,7 @@ GUARDRAIL_FOR: dict[str, Guardrail] = {
     "absent_tracking": Guardrail.TRACKING_REQUIRED,
     "stale_copy": Guardrail.FRESH_DRAFT_REQUIRED,
     "missing_kpi": Guardrail.AUTOMATIC_KPI_REQUIRED,
+    "vague_handoff": Guardrail.TESTABLE_HANDOFF,
 }
 
 DESCRIPTION: dict[Guardrail, str] = {
@@ -60,6 +62,8 @@ DESCRIPTION: dict[Guardrail, str] = {
     Guardrail.ACT_BY_IN_HOURS: "Every handoff's act-by falls within the next owner's working "
     "hours.",
     Guardrail.CHECKLIST: "Every handoff confirms a checklist item.",
+    Guardrail.TESTABLE_HANDOFF: "Every handoff is testable: vague lines are refused, and a "
+    "second Submit no longer sends them as they are.",
 }
 REPROPOSE_AFTER = 2  # new occurrences after a dismissal before the class is proposed again
 CHECKED = "I checked: "

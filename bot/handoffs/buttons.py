@@ -112,7 +112,8 @@ def open_form(
             urgency=card.urgency.value,
         )
         context = ModalContext(channel_id=card.channel_id, handoff_id=card.id)
-        view = edit_modal(context=context, prefill=prefill)
+        checklist = services.guardrails.checklist(card.channel_id)
+        view = edit_modal(context=context, prefill=prefill, checklist=checklist)
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.handoffs.lifecycle import Urgency, default_act_by
+from bot.handoffs.testability import Finding, done_finding, next_action_finding, open_finding
 from bot.kernel.stored_text import fits
 from bot.kernel.working_hours import WorkingHours, zone_or_utc
 from bot.people.person import Person
@@ -34,6 +35,7 @@ class HandoffField(StrEnum):
     STATUS = "Status"
     DONE = "Done"
     OPEN = "Open"
+    NOTHING_OPEN = "Nothing open"
     NEXT_OWNER = "Next owner"
     NEXT_ACTION = "Next action"
     BACKUP_OWNER = "Backup owner"
@@ -55,6 +57,7 @@ class HandoffForm:
     backup_owner_id: str | None
     act_by: datetime | None
     urgency: str | None = None
+    nothing_open: bool = False  # ticked: an empty Open is a choice, not an omission
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,21 @@ def validate_handoff(
 
     done = split_bullets(form.done)
     open_ = split_bullets(form.open)
-    if problem := _bullet_problem(done, "Done"):
+    if not done:
+        errors[HandoffField.DONE] = (
+            "Say what is done, one line each, e.g. “Launch copy drafted in <link>”."
+        )
+    elif problem := _bullet_problem(done, "Done"):
         errors[HandoffField.DONE] = problem
-    if problem := _bullet_problem(open_, "Open"):
+    if open_ and form.nothing_open:
+        errors[HandoffField.OPEN] = (
+            "You ticked “Nothing open” and listed open items: untick it or clear this list."
+        )
+    elif not open_ and not form.nothing_open:
+        errors[HandoffField.OPEN] = (
+            "Say what is still open or uncertain, one line each, or tick “Nothing open”."
+        )
+    elif problem := _bullet_problem(open_, "Open"):
         errors[HandoffField.OPEN] = problem
 
     next_action = (form.next_action or "").strip()
@@ -210,3 +225,14 @@ def validate_handoff(
         act_by=act_by,
         urgency=urgency,
     )
+
+
+def untestable(form: HandoffForm) -> dict[HandoffField, Finding]:
+    """Where the form's lines are hard to check (see bot/handoffs/testability.py), by field.
+    Findings are not refusals: the form decides how firmly to answer them."""
+    found = {
+        HandoffField.DONE: done_finding(split_bullets(form.done)),
+        HandoffField.OPEN: open_finding(split_bullets(form.open)),
+        HandoffField.NEXT_ACTION: next_action_finding((form.next_action or "").strip()),
+    }
+    return {field: finding for field, finding in found.items() if finding is not None}

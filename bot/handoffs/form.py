@@ -8,16 +8,17 @@ from slack_bolt import Ack
 
 from bot.container import Services
 from bot.guardrails.recording import Failure
-from bot.guardrails.rules import check_handoff
-from bot.handoffs.contract import (
-    HandoffField,
-    Refusal,
-    split_bullets,
+from bot.handoffs.contract import HandoffField, Refusal
+from bot.handoffs.form_checks import (
+    check_contract,
+    check_guardrails,
+    check_testability,
+    form_or_refuse,
+    record_vague,
+    refused,
 )
-from bot.handoffs.form_checks import check_contract, form_or_refuse, refused
-from bot.ids import Action, HandoffBlock
-from bot.kernel.mrkdwn import md, mention
-from bot.kernel.working_hours import deliver_at, zone_or_utc
+from bot.ids import HandoffBlock
+from bot.kernel.mrkdwn import bold, md, mention
 from bot.slack.modal_context import ModalContext
 
 FAILURE_FOR_FIELD = {
@@ -25,13 +26,6 @@ FAILURE_FOR_FIELD = {
     HandoffField.NEXT_OWNER: "unclear_owner",
     HandoffField.BACKUP_OWNER: "unclear_owner",
 }
-
-
-def confirmed_items(view: dict[str, Any]) -> set[str]:
-    """The checklist items ticked in the modal."""
-    values = view.get("state", {}).get("values", {})
-    chosen = values.get(HandoffBlock.CHECKLIST, {}).get(Action.VALUE, {})
-    return {o.get("value", "") for o in chosen.get("selected_options") or []}
 
 
 def submit_handoff(
@@ -50,27 +44,12 @@ def submit_handoff(
     checked = check_contract(services, ack, body, form)
     if checked is None:
         return
-    people, result, errors = checked.people, checked.result, checked.errors
+    people, result = checked.people, checked.result
     channel = context.channel_id
     if isinstance(result, Refusal):
         _record_refusal(services, result, channel, body, view)
-    enabled = services.guardrails.enabled(channel)
-    if enabled:
-        next_owner = people.get(form.next_owner_id or "")
-        zone = zone_or_utc(next_owner.tz if next_owner else None)
-        guarded = check_handoff(
-            enabled,
-            done=split_bullets(form.done),
-            backup_owner_id=form.backup_owner_id,
-            act_by_given=form.act_by is not None,
-            durable_names=services.drafts.names(channel),
-            act_by_in_hours=form.act_by is None
-            or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
-            checklist=services.guardrails.checklist(channel),
-            confirmed=confirmed_items(view),
-        )
-        for label, message in guarded.items():
-            errors.setdefault(HandoffField(label), message)
+    strict = check_guardrails(services, view, checked, channel)
+    as_it_is = check_testability(services, view, checked, strict=strict, kind="handoff")
     if refused(ack, checked) or isinstance(result, Refusal):
         return
     view_id = view["id"]
@@ -80,6 +59,15 @@ def submit_handoff(
     ack()  # also for a second press of Submit (not accepted): the first one counted
     if accepted:
         services.after_ack(lambda: create_accepted(services, view_id), background=True)
+    if accepted and as_it_is:
+        what = md("/handoff ", bold(result.work_item))
+        author = body["user"]["id"]
+        services.after_ack(
+            lambda: record_vague(
+                services, checked, channel_id=channel, author=author, ref=view_id, what=what
+            ),
+            background=True,
+        )
     named = [form.next_owner_id, form.backup_owner_id]
     services.after_ack(lambda: services.people.refresh(named), background=True)
 

@@ -1,20 +1,40 @@
 """The steps the handoff form and its Edit share before either decides: read the form, know
-the people it names, and check the contract; each refusal answered at its field."""
+the people it names, check the contract, the channel's guardrails and testability; each
+refusal answered at its field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack
 
 from bot.container import Services
-from bot.handoffs.contract import HandoffDraft, HandoffField, HandoffForm, Refusal, validate_handoff
-from bot.ids import BLOCK_FOR_FIELD, HandoffBlock
+from bot.guardrails.failures import FailureClass
+from bot.guardrails.recording import Failure
+from bot.guardrails.rules import Guardrail, check_handoff
+from bot.handoffs.contract import (
+    HandoffDraft,
+    HandoffField,
+    HandoffForm,
+    Refusal,
+    split_bullets,
+    untestable,
+    validate_handoff,
+)
+from bot.handoffs.testability import Finding
+from bot.ids import BLOCK_FOR_FIELD, Action, HandoffBlock
+from bot.kernel.mrkdwn import Mrkdwn, md, mention
+from bot.kernel.working_hours import deliver_at, zone_or_utc
 from bot.people.person import Person
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
+
+AS_IT_IS = "Submit again to hand it off as it is."
+STRICT = "This channel requires testable handoffs (a guardrail after repeated vague handoffs): "
 
 
 def read_form(view: dict[str, Any]) -> HandoffForm:
@@ -29,7 +49,15 @@ def read_form(view: dict[str, Any]) -> HandoffForm:
         backup_owner_id=value_of(view, HandoffBlock.BACKUP_OWNER),
         act_by=datetime.fromtimestamp(int(act_by_raw), UTC) if act_by_raw is not None else None,
         urgency=value_of(view, HandoffBlock.URGENCY),
+        nothing_open=bool(ticked(view, HandoffBlock.NOTHING_OPEN)),
     )
+
+
+def ticked(view: dict[str, Any], block_id: str) -> set[str]:
+    """The values of the checkboxes ticked in a block."""
+    values = view.get("state", {}).get("values", {})
+    chosen = values.get(block_id, {}).get(Action.VALUE, {})
+    return {o.get("value", "") for o in chosen.get("selected_options") or []}
 
 
 @dataclass
@@ -38,6 +66,7 @@ class Checked:
     people: dict[str, Person]
     result: HandoffDraft | Refusal
     errors: dict[HandoffField, str]  # the contract's; callers add their own
+    findings: dict[HandoffField, Finding] = field(default_factory=dict)
 
 
 def form_or_refuse(ack: Ack, view: dict[str, Any]) -> HandoffForm | None:
@@ -66,7 +95,78 @@ def check_contract(
         author_id=body["user"]["id"],
     )
     errors = dict(result.errors) if isinstance(result, Refusal) else {}
-    return Checked(form, people, result, errors)
+    return Checked(form, people, result, errors, untestable(form))
+
+
+def check_guardrails(
+    services: Services, view: dict[str, Any], checked: Checked, channel_id: str
+) -> bool:
+    """The channel's guardrails on top of the contract, added at their fields. True when the
+    channel made testability a rule (no second Submit to send a vague handoff as it is)."""
+    enabled = services.guardrails.enabled(channel_id)
+    if not enabled:
+        return False
+    form = checked.form
+    next_owner = checked.people.get(form.next_owner_id or "")
+    zone = zone_or_utc(next_owner.tz if next_owner else None)
+    guarded = check_handoff(
+        enabled,
+        done=split_bullets(form.done),
+        backup_owner_id=form.backup_owner_id,
+        act_by_given=form.act_by is not None,
+        durable_names=services.drafts.names(channel_id),
+        act_by_in_hours=form.act_by is None
+        or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
+        checklist=services.guardrails.checklist(channel_id),
+        confirmed=ticked(view, HandoffBlock.CHECKLIST),
+    )
+    for label, message in guarded.items():
+        checked.errors.setdefault(HandoffField(label), message)
+    return Guardrail.TESTABLE_HANDOFF in enabled
+
+
+def check_testability(
+    services: Services, view: dict[str, Any], checked: Checked, *, strict: bool, kind: str
+) -> bool:
+    """Testability findings: answered at their fields the first time, with how to fix them.
+    True when this Submit repeats one answered so (same view, same lines): it goes as it is,
+    and is a vague handoff. Where the channel made it a rule (`strict`), always refused."""
+    if not checked.findings:
+        return False
+    if strict:
+        for name, finding in checked.findings.items():
+            checked.errors.setdefault(name, STRICT + finding.message)
+        return False
+    form = checked.form
+    lines = json.dumps([kind, form.done, form.open, form.nothing_open, form.next_action])
+    fingerprint = hashlib.sha256(lines.encode()).hexdigest()
+    if services.handoffs.seen_as_is(view["id"], fingerprint):
+        return True
+    for name, finding in checked.findings.items():
+        checked.errors.setdefault(name, f"{finding.message} {AS_IT_IS}")
+    return False
+
+
+def record_vague(
+    services: Services, checked: Checked, *, channel_id: str, author: str, ref: str, what: Mrkdwn
+) -> None:
+    """A handoff sent as it is past its findings: a `vague handoff` failure of the channel."""
+    services.guardrails.record(
+        Failure(
+            channel_id=channel_id,
+            class_id=FailureClass.VAGUE_HANDOFF,
+            ref=f"vague-handoff:{ref}",
+            where=md(
+                what,
+                " by ",
+                mention(author),
+                " went out vague: ",
+                "; ".join(f.short for f in checked.findings.values()),
+            ),
+            at=services.clock.now(),
+            people=(author,),
+        )
+    )
 
 
 def refused(ack: Ack, checked: Checked) -> bool:

@@ -11,11 +11,19 @@ from bot.container import Services
 from bot.handoffs.buttons import answer
 from bot.handoffs.changes import Edits
 from bot.handoffs.contract import HandoffField, Refusal
-from bot.handoffs.form_checks import check_contract, form_or_refuse, refused
+from bot.handoffs.form_checks import (
+    check_contract,
+    check_guardrails,
+    check_testability,
+    form_or_refuse,
+    record_vague,
+    refused,
+)
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.lifecycle_modals import handoff_id_of
 from bot.handoffs.outcome import Change, Outcome
 from bot.ids import HandoffBlock, LifecycleBlock
+from bot.kernel.mrkdwn import bold, md
 from bot.slack.form_people import people_or_refuse
 from bot.slack.form_state import value_of
 from bot.slack.modal_context import ModalContext
@@ -109,6 +117,8 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
             "To hand it to someone else, ask them to press Reassign, or withdraw and hand "
             "off again."
         )
+    strict = check_guardrails(services, view, checked, current.channel_id)
+    as_it_is = check_testability(services, view, checked, strict=strict, kind="edit")
     if refused(ack, checked) or isinstance(result, Refusal):
         return
     edits = Edits(
@@ -124,3 +134,17 @@ def submit_edit(services: Services, ack: Ack, body: dict[str, Any], view: dict[s
         context.handoff_id, body["user"]["id"], edits, view_id=view["id"]
     )
     finish(services, ack, change, Button.EDIT, HandoffBlock.STATUS)
+    if as_it_is and change.outcome is Outcome.CHANGED:
+        what = md("Edit of ", bold(current.work_item))
+        author, view_id = body["user"]["id"], view["id"]
+        services.after_ack(
+            lambda: record_vague(
+                services,
+                checked,
+                channel_id=current.channel_id,
+                author=author,
+                ref=view_id,
+                what=what,
+            ),
+            background=True,
+        )

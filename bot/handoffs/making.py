@@ -78,6 +78,12 @@ class Making:
         payload = _accepted(draft, author_id, channel_id, people)
         return self._accept((view_id, "handoff", payload))
 
+    def seen_as_is(self, view_id: str, fingerprint: str) -> bool:
+        """True for the second Submit of a form answered with testability findings for the
+        same values (see `store.submissions.seen_as_is`); one small write on the ack path."""
+        with self.db.write() as session:
+            return submissions.seen_as_is(session, view_id, fingerprint, now=self.clock.now())
+
     def create_accepted(self, view_id: str) -> Created | None:
         """Make the handoff an accepted form describes, once; None when it exists already."""
         now = self.clock.now()

@@ -190,7 +190,7 @@ def channel_post(card: HandoffCard) -> Message:
         section(md(bold("Status:"), " ", card.status)),
     ]
     blocks += [section(chunk) for chunk in bullet_sections("Done", card.done)]
-    blocks += [section(chunk) for chunk in bullet_sections("Open", card.open)]
+    blocks += [section(chunk) for chunk in bullet_sections("Open", card.open, empty="nothing open")]
     blocks.append(section(_next_line(card)))
     people = md("Handed off by ", mention(card.author_id))
     if card.backup_owner_id:
@@ -237,7 +237,7 @@ def next_owner_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
     blocks: list[Block] = [section(lines(rows))]
     # What is done as well as what is open: the next owner starts from the whole picture.
     blocks += [section(chunk) for chunk in bullet_sections("Done", card.done)]
-    blocks += [section(chunk) for chunk in bullet_sections("Open", card.open)]
+    blocks += [section(chunk) for chunk in bullet_sections("Open", card.open, empty="nothing open")]
     if state := _state_block(card):
         blocks.append(state)
     if theirs:

@@ -64,14 +64,22 @@ def act_by_hint(act_within: str, default_for_you: datetime, your_zone: str, hour
     )
 
 
-def edit_modal(*, context: ModalContext, prefill: Prefill) -> dict[str, object]:
-    """The handoff modal, filled in with what the handoff says now."""
-    return _build(
+def edit_modal(
+    *, context: ModalContext, prefill: Prefill, checklist: Sequence[str] = ()
+) -> dict[str, object]:
+    """The handoff modal, filled in with what the handoff says now, and the channel's
+    checklist to confirm again (an Edit passes the same checks as a new handoff)."""
+    view = _build(
         context=context,
         work_item=prefill.work_item,
         hint="Pick a new time, or keep this one.",
         prefill=prefill,
     )
+    if checklist:
+        blocks = view["blocks"]
+        assert isinstance(blocks, list)
+        blocks.append(checklist_block(checklist).to_dict())
+    return view
 
 
 def handoff_modal(
@@ -118,6 +126,26 @@ def checklist_block(items: Sequence[str]) -> InputBlock:
     )
 
 
+NOTHING_OPEN = "nothing_open"
+
+
+def nothing_open_block(*, checked: bool) -> InputBlock:
+    """Open may be empty only by this choice, so an empty Open is never an omission."""
+    option = Option(
+        text="Nothing is open or uncertain: all that is left is the next action", value=NOTHING_OPEN
+    )
+    return InputBlock(
+        block_id=HandoffBlock.NOTHING_OPEN,
+        label=HandoffField.NOTHING_OPEN.value,
+        optional=True,
+        element=CheckboxesElement(
+            action_id=Action.VALUE,
+            options=[option],
+            initial_options=[option] if checked else None,
+        ),
+    )
+
+
 @functools.cache
 def _template() -> str:
     # Checked with the longest values the per-request fields can take.
@@ -136,7 +164,7 @@ def _build(
     chosen_urgency = prefill.urgency if prefill else "normal"
     bullets_hint = (
         f"One per line, up to {MAX_BULLETS} lines of {MAX_BULLET_CHARS} characters; "
-        "each something the next person can check."
+        "each something the next person can check (what, and where: a link, #channel or file)."
     )
     blocks = [
         InputBlock(
@@ -162,7 +190,6 @@ def _build(
         InputBlock(
             block_id=HandoffBlock.DONE,
             label=HandoffField.DONE.value,
-            optional=True,
             hint=bullets_hint,
             element=PlainTextInputElement(
                 action_id=Action.VALUE,
@@ -181,6 +208,7 @@ def _build(
                 initial_value=bullets(prefill.open) if prefill else None,
             ),
         ),
+        nothing_open_block(checked=prefill is not None and not prefill.open),
         InputBlock(
             dispatch_action=True,  # a pick is looked up before Submit
             block_id=HandoffBlock.NEXT_OWNER,

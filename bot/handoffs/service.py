@@ -32,6 +32,7 @@ class HandoffService:
         self.accept = making.accept
         self.create_accepted = making.create_accepted
         self.create_unfinished = making.create_unfinished
+        self.seen_as_is = making.seen_as_is
         # The buttons, and the forms some of them open.
         self.check = presses.check
         self.press = presses.press

@@ -26,9 +26,10 @@ def blocks_of(*blocks: Block) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def bullet_sections(title: str, bullets: list[str]) -> list[Mrkdwn]:
-    """`*title*` then one bullet per line, split into chunks that fit one section each."""
-    lines = [md("• ", bullet) for bullet in bullets] or [italic("none")]
+def bullet_sections(title: str, bullets: list[str], *, empty: str = "none") -> list[Mrkdwn]:
+    """`*title*` then one bullet per line (or `empty`), split into chunks that fit one section
+    each."""
+    lines = [md("• ", bullet) for bullet in bullets] or [italic(empty)]
     chunks: list[Mrkdwn] = []
     current = bold(title)
     for line in lines:

@@ -129,6 +129,8 @@ def test_every_problem_is_reported_at_once() -> None:
     assert set(errors) == {
         HandoffField.WORK_ITEM,
         HandoffField.STATUS,
+        HandoffField.DONE,
+        HandoffField.OPEN,
         HandoffField.NEXT_OWNER,
         HandoffField.NEXT_ACTION,
     }

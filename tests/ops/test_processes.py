@@ -122,6 +122,8 @@ def create_handoffs(slack: SlackStandIn, port: int) -> None:
             time.sleep(0.01)
         form: dict[str, Any] = {
             "Status": "Copy ready",
+            "Done": f"Copy for item {n} approved by legal",
+            "Nothing open": ["nothing_open"],
             "Next owner": next_owner,
             "Next action": f"Publish item {n}",
             "Backup owner": backup,
