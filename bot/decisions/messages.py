@@ -42,7 +42,7 @@ CHOICES = (
 )
 
 
-def _style(choice: Choice, recommended: Choice) -> str | None:
+def _style(choice: Choice, recommended: Choice | None) -> str | None:
     """The recommended button is the primary one (a recommended Stop too: one click away,
     never two primaries); Stop is red otherwise."""
     if choice is recommended:
@@ -81,10 +81,11 @@ def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> Mrkdwn:
 
 
 def decision_buttons(
-    card: PublishCard, revision: int, recommended: Choice = Choice.REPEAT
+    card: PublishCard, revision: int, recommended: Choice | None = None
 ) -> ActionsBlock:
     """The value carries the revision the message shows: a click on an out-of-date message
-    is told what was decided since, instead of overwriting it."""
+    is told what was decided since, instead of overwriting it. Only the `recommended` choice
+    is primary: without one, none is (never a green Repeat the rules argue against)."""
     return ActionsBlock(
         block_id=f"publish-{card.id}-decision",
         elements=[

@@ -15,7 +15,7 @@ from bot.decisions.choices import (
     choice_of,
     recommended,
 )
-from bot.decisions.messages import decision_prompt
+from bot.decisions.messages import decision_buttons, decision_prompt
 from bot.decisions.rules import evaluate, parse_rules
 from bot.kernel.windows import Window
 from bot.publishing.messages import PublishCard
@@ -94,6 +94,22 @@ def test_the_recommended_button_is_the_one_primary_button() -> None:
     text, styles = prompt("reach < 100 -> stop the series", {"reach": 20})
     assert "*Recommended:* Stop — stop the series" in text
     assert styles == {"Repeat": None, "Revise": None, "Stop": "primary"}
+
+
+def test_buttons_drawn_without_a_recommendation_have_no_primary() -> None:
+    card = PublishCard(
+        id=7,
+        name="spring launch",
+        link="https://example.com/p",
+        surface="LinkedIn",
+        owner_id="U0ANA",
+        backup_owner_id="U0BEN",
+        window=Window(AT - timedelta(days=1), AT - timedelta(hours=22)),
+        rules=(),
+        created_by="U0ANA",
+    )
+    styles = [b.get("style") for b in decision_buttons(card, 0).to_dict()["elements"]]
+    assert styles == [None, None, "danger"]
 
 
 def test_the_stand_in_refuses_a_button_style_slack_does_not_have() -> None:
