@@ -174,7 +174,13 @@ def build_services(
         working_hours=settings.working_hours,
         act_within=settings.act_within,
     )
-    guardrails = GuardrailService(db, clock, window=settings.guardrail_window, metrics=metrics)
+    guardrails = GuardrailService(
+        db,
+        clock,
+        window=settings.guardrail_window,
+        metrics=metrics,
+        working_hours=settings.working_hours,
+    )
     reports = ReportService(db, clock)
     handoffs = HandoffService(db, clock, policy)
     graph = GraphService(

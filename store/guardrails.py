@@ -42,6 +42,8 @@ def record_occurrence(session: Session, occurrence: FailureOccurrence) -> Failur
             link=occurrence.link if occurrence.link and len(occurrence.link) <= 500 else None,
             at=occurrence.at,
             people=list(occurrence.people),
+            owner_id=occurrence.owner_id,
+            act_by=occurrence.act_by,
             prevention=occurrence.prevention,
             words=shortened(occurrence.words, 200) if occurrence.words else None,
         )
@@ -140,9 +142,12 @@ def latest_draft(session: Session, channel_id: str, name: str) -> Draft | None:
     ).first()
 
 
-def escalated_handoffs(session: Session, *, since: datetime, limit: int = 200) -> list[Handoff]:
+def escalated_handoffs(
+    session: Session, *, since: datetime, limit: int = 200
+) -> list[tuple[Handoff, OutboxMessage]]:
     """Handoffs whose act-by escalation went out since `since` and is not yet recorded as a
-    missed act-by (the escalation's thread reply is the evidence)."""
+    missed act-by, each with its first escalation thread reply: the evidence, and what was
+    true when it went out (its payload), whatever changed since."""
     ref = literal("handoff:") + cast(Handoff.id, String) + literal(":missed")
     recorded = (
         select(FailureOccurrence.id)
@@ -152,21 +157,23 @@ def escalated_handoffs(session: Session, *, since: datetime, limit: int = 200) -
     )
     # The first escalation's key, or a rescheduled one's (`…:escalate-thread:r2`).
     escalation_key = literal("handoff:") + cast(Handoff.id, String) + literal(":escalate-thread")
-    return list(
-        session.exec(
-            select(Handoff)
-            .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
-            .where(col(Handoff.act_by) >= since)
-            .where(
-                (col(OutboxMessage.idempotency_key) == escalation_key)
-                | col(OutboxMessage.idempotency_key).startswith(escalation_key + literal(":"))
-            )
-            .where(OutboxMessage.status == OutboxStatus.SENT)
-            .where(~recorded)
-            .order_by(col(Handoff.act_by))
-            .limit(limit)
-        ).all()
-    )
+    rows = session.exec(
+        select(Handoff, OutboxMessage)
+        .join(OutboxMessage, col(OutboxMessage.handoff_id) == col(Handoff.id))
+        .where(col(OutboxMessage.due_at) >= since)
+        .where(
+            (col(OutboxMessage.idempotency_key) == escalation_key)
+            | col(OutboxMessage.idempotency_key).startswith(escalation_key + literal(":"))
+        )
+        .where(OutboxMessage.status == OutboxStatus.SENT)
+        .where(~recorded)
+        .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+        .limit(limit)
+    ).all()
+    first: dict[int | None, tuple[Handoff, OutboxMessage]] = {}
+    for handoff, escalation in rows:
+        first.setdefault(handoff.id, (handoff, escalation))
+    return list(first.values())
 
 
 def automatic_metrics(session: Session, channel_id: str, *, since: datetime) -> set[str]:

@@ -305,7 +305,12 @@ class FailureOccurrence(SQLModel, table=True):
     at: datetime = utc_column(nullable=False)
     # Who was involved (they may decide the guardrail it leads to).
     people: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # The guardrail that would have prevented it, when Baton knows (a missed act-by).
+    # Who owned the failed thing, and its act-by, when it failed (a missed act-by: the next
+    # owner then, not whoever took it over since).
+    owner_id: str | None = Field(default=None, max_length=32)
+    act_by: datetime | None = utc_column()
+    # What would have prevented it, when Baton knows (a missed act-by): guardrail values
+    # joined by commas, or "none" when no guardrail would have.
     prevention: str | None = Field(default=None, max_length=40)
     # The words people used for it (`because …`): a checklist guardrail quotes them.
     words: str | None = Field(default=None, max_length=200)

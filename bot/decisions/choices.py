@@ -9,6 +9,7 @@ observed from the window's start up to the decision point count; older ones are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,41 @@ class Decision:
         """“Revise: shorter opener”, “Repeat”, “Stop”."""
         label = self.choice.value.title()
         return f"{label}: {self.action}" if self.action else label
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The button the rules point at, and the triggered candidate actions behind it (none:
+    nothing triggered, so the plan stands and Repeat is recommended)."""
+
+    choice: Choice
+    actions: tuple[str, ...] = ()
+
+
+_LEADING_WORD = re.compile(r"[a-z]+")
+# Candidate actions are free text; the ones that open with these words are that button's own.
+_CHOICE_WORDS = {"stop": Choice.STOP, "repeat": Choice.REPEAT}
+# When several rules triggered, the strongest call wins: stopping outweighs revising, and
+# revising outweighs repeating.
+_STRENGTH = (Choice.STOP, Choice.REVISE, Choice.REPEAT)
+
+
+def choice_of(action: str) -> Choice:
+    """The button a candidate action is taken up with: “stop the series” is Stop, “repeat
+    next week on X” is Repeat, anything else (“revise opening line”) is Revise."""
+    word = _LEADING_WORD.match(action.strip().casefold())
+    return _CHOICE_WORDS.get(word.group(0) if word else "", Choice.REVISE)
+
+
+def recommended(triggered: Sequence[str]) -> Recommendation:
+    """What the pre-committed rules recommend, given the candidate actions that triggered."""
+    by_choice: dict[Choice, list[str]] = {}
+    for action in dict.fromkeys(triggered):
+        by_choice.setdefault(choice_of(action), []).append(action)
+    for choice in _STRENGTH:
+        if choice in by_choice:
+            return Recommendation(choice, tuple(by_choice[choice]))
+    return Recommendation(Choice.REPEAT)
 
 
 def may_decide(person: str, *, owner_id: str, backup_owner_id: str) -> bool:

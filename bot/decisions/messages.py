@@ -9,7 +9,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.decisions.choices import CountedReadings, Decision
+from bot.decisions.choices import Choice, CountedReadings, Decision, Recommendation, recommended
 from bot.decisions.kpis import METRICS
 from bot.decisions.rules import RuleResult
 from bot.ids import AFTER_LINK, Action
@@ -36,10 +36,27 @@ from bot.publishing.messages import (
 )
 
 CHOICES = (
-    ("Repeat", Action.DECIDE_REPEAT, "primary"),
-    ("Revise", Action.DECIDE_REVISE, None),
-    ("Stop", Action.DECIDE_STOP, "danger"),
+    ("Repeat", Action.DECIDE_REPEAT, Choice.REPEAT),
+    ("Revise", Action.DECIDE_REVISE, Choice.REVISE),
+    ("Stop", Action.DECIDE_STOP, Choice.STOP),
 )
+
+
+def _style(choice: Choice, recommended: Choice | None) -> str | None:
+    """The recommended button is the primary one (a recommended Stop too: one click away,
+    never two primaries); Stop is red otherwise."""
+    if choice is recommended:
+        return "primary"
+    return "danger" if choice is Choice.STOP else None
+
+
+def recommendation_text(recommendation: Recommendation) -> Mrkdwn:
+    """“Revise — revise opening line”, or “Repeat — no rule triggered”."""
+    label = recommendation.choice.value.title()
+    why = (
+        join("; ", list(recommendation.actions)) if recommendation.actions else "no rule triggered"
+    )
+    return md(label, " — ", why)
 
 
 def _condition_line(result: RuleResult) -> Mrkdwn:
@@ -63,14 +80,22 @@ def _readings_text(readings: Mapping[str, tuple[float, datetime]]) -> Mrkdwn:
     )
 
 
-def decision_buttons(card: PublishCard, revision: int) -> ActionsBlock:
+def decision_buttons(
+    card: PublishCard, revision: int, recommended: Choice | None = None
+) -> ActionsBlock:
     """The value carries the revision the message shows: a click on an out-of-date message
-    is told what was decided since, instead of overwriting it."""
+    is told what was decided since, instead of overwriting it. Only the `recommended` choice
+    is primary: without one, none is (never a green Repeat the rules argue against)."""
     return ActionsBlock(
         block_id=f"publish-{card.id}-decision",
         elements=[
-            ButtonElement(text=label, action_id=action, value=f"{card.id}:{revision}", style=style)
-            for label, action, style in CHOICES
+            ButtonElement(
+                text=label,
+                action_id=action,
+                value=f"{card.id}:{revision}",
+                style=_style(choice, recommended),
+            )
+            for label, action, choice in CHOICES
         ],
     )
 
@@ -86,7 +111,7 @@ def decision_prompt(
     previous: PreviousCycle | None = None,
 ) -> Message:
     missing = sorted({m for r in results for m in r.missing})
-    triggered = [r.rule.action for r in results if r.triggered]
+    recommendation = recommended([r.rule.action for r in results if r.triggered])
     found = [
         md(bold("Decision time for ", card.name), " (", card.surface, ")"),
         md(
@@ -104,7 +129,7 @@ def decision_prompt(
     found += [
         bold("Rules:"),
         *(_condition_line(r) for r in results),
-        md(bold("Triggered:"), " ", join("; ", triggered) if triggered else "nothing triggered"),
+        md(bold("Recommended:"), " ", recommendation_text(recommendation)),
     ]
     if missing:
         found.append(
@@ -151,13 +176,10 @@ def decision_prompt(
                 )
             )
         )
-    blocks.append(decision_buttons(card, revision))
+    blocks.append(decision_buttons(card, revision, recommendation.choice))
     if decision is None:
         text = md(
-            "Decision time for ",
-            card.name,
-            ": ",
-            md("triggered ", join("; ", triggered)) if triggered else "nothing triggered",
+            "Decision time for ", card.name, ": recommended ", recommendation_text(recommendation)
         )
     else:
         text = md(card.name, ": ", decision.summary, ", decided by ", mention(decision.by))

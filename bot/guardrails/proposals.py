@@ -8,7 +8,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.guardrails import messages as views
 from bot.guardrails.failures import CUSTOM_PREFIX, label_of
-from bot.guardrails.rules import Guardrail, propose_again
+from bot.guardrails.rules import Guardrail, propose_again, proposed_guardrail
 from bot.kernel.mrkdwn import stored
 from bot.outbox import intents, messages
 from store import guardrails, outbox
@@ -82,10 +82,10 @@ def propose_again_if_due(
     clock: Clock,
     row: ChannelGuardrail,
     latest: FailureOccurrence,
-    guardrail: Guardrail,
 ) -> str | None:
-    """A dismissed class comes back after REPROPOSE_AFTER new occurrences; an enabled or
-    pending one never twice."""
+    """A dismissed class comes back after REPROPOSE_AFTER new occurrences, with a guardrail
+    that would have prevented one of the two it names; an enabled or pending one never
+    twice."""
     if row.state != GuardrailState.DISMISSED or row.decided_at is None:
         return None
     since = as_utc(row.decided_at)
@@ -95,6 +95,9 @@ def propose_again_if_due(
         if as_utc(o.at) >= since and o.id not in (row.first_occurrence_id, row.second_occurrence_id)
     ]
     if not propose_again(len(fresh)):
+        return None
+    guardrail = proposed_guardrail(row.class_id, [fresh[-2].prevention, latest.prevention])
+    if guardrail is None:
         return None
     assert fresh[0].id is not None and latest.id is not None
     row.state, row.guardrail = GuardrailState.PROPOSED, guardrail.value

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.guardrails.failures import Occurrence, second_occurrence
 from bot.guardrails.proposals import post_proposal, propose_again_if_due
-from bot.guardrails.rules import Guardrail, proposed_guardrail
+from bot.guardrails.rules import Guardrail, prevention_value, proposed_guardrail
 from bot.kernel.mrkdwn import Mrkdwn, clip
 from bot.observability.metrics import Metrics
 from store import guardrails, outbox
@@ -34,8 +34,11 @@ class Failure:
     at: datetime
     source_key: str | None = None
     people: tuple[str, ...] = ()  # who was involved: they may decide the guardrail
-    prevention: Guardrail | None = None  # what would have prevented it, when Baton knows
+    # What would have prevented it, when Baton knows (empty: nothing would have).
+    prevention: tuple[Guardrail, ...] | None = None
     words: str | None = None  # how people named it (`because …`), as typed
+    owner_id: str | None = None  # who owned the failed thing when it failed
+    act_by: datetime | None = None  # its act-by then (a missed act-by)
 
 
 def _permalink(session: Session, key: str | None) -> str | None:
@@ -70,19 +73,20 @@ class FailureRecorder:
                 link=_permalink(session, failure.source_key),
                 at=failure.at,
                 people=[p for p in dict.fromkeys(failure.people) if p],
-                prevention=failure.prevention.value if failure.prevention else None,
+                prevention=(
+                    None if failure.prevention is None else prevention_value(failure.prevention)
+                ),
                 words=" ".join(failure.words.split()) if failure.words else None,
+                owner_id=failure.owner_id,
+                act_by=failure.act_by,
             ),
         )
         if stored is None:
             return None
         self.metrics.failure_recorded(failure.class_id)
-        guardrail = proposed_guardrail(stored.class_id, stored.prevention)
-        if guardrail is None:
-            return None
         existing = guardrails.guardrail_for(session, failure.channel_id, failure.class_id)
         if existing is not None:
-            return propose_again_if_due(session, self.clock, existing, stored, guardrail)
+            return propose_again_if_due(session, self.clock, existing, stored)
         history = guardrails.occurrences(
             session, failure.channel_id, failure.class_id, since=failure.at - self.window
         )
@@ -96,6 +100,10 @@ class FailureRecorder:
             return None
         first = by_ref[earlier.ref]
         assert first.id is not None and stored.id is not None
+        # Only a guardrail that would have prevented one of them, or none at all.
+        guardrail = proposed_guardrail(stored.class_id, [first.prevention, stored.prevention])
+        if guardrail is None:
+            return None
         proposal = ChannelGuardrail(
             channel_id=failure.channel_id,
             class_id=failure.class_id,

@@ -7,9 +7,13 @@ listener can refuse at the field without knowing which guardrail spoke.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.kernel.working_hours import WorkingHours
 
 DRAFT_MAX_AGE = timedelta(days=7)
 MAX_LABELS = 20
@@ -38,7 +42,7 @@ class Guardrail(StrEnum):
 
 # Duplicated windows are always refused and the next action is always mandatory, so those
 # classes are recorded but propose nothing. A custom class proposes a checklist confirmation;
-# a missed act-by proposes what would have prevented it (see `proposed_guardrail`).
+# a missed act-by Baton saw proposes what would have prevented it (see `prevented_by`).
 GUARDRAIL_FOR: dict[str, Guardrail] = {
     "missing_link": Guardrail.DONE_NEEDS_LINK,
     "unclear_owner": Guardrail.BACKUP_REQUIRED,
@@ -76,24 +80,61 @@ def describe(guardrail: Guardrail, class_label: str) -> str:
     return DESCRIPTION[guardrail]
 
 
-def proposed_guardrail(class_id: str, prevention: str | None) -> Guardrail | None:
-    """The guardrail a repeated class proposes: what would have prevented the occurrence when
-    Baton knows it (a missed act-by: a backup owner, or an act-by within working hours), the
-    class's own, a checklist for the teams' own classes, or None (always refused already)."""
+# Stored as an occurrence's prevention when Baton checked and none of its guardrails would
+# have prevented it (None: Baton does not know, so the class's own guardrail is assumed).
+NOTHING_PREVENTS = "none"
+
+
+def prevention_value(guardrails: Sequence[Guardrail]) -> str:
+    """How an occurrence stores what would have prevented it: `act_by_in_hours,…` or "none"."""
+    return ",".join(g.value for g in guardrails) or NOTHING_PREVENTS
+
+
+def prevented_by(class_id: str, prevention: str | None) -> tuple[Guardrail, ...]:
+    """The guardrails that would have prevented one occurrence: its stored prevention when
+    Baton knows it, else the class's own guardrail (a checklist for the teams' own classes;
+    none for classes that are always refused already)."""
+    if prevention == NOTHING_PREVENTS:
+        return ()
     if prevention is not None:
-        return Guardrail(prevention)
+        return tuple(Guardrail(value) for value in prevention.split(","))
     if class_id in GUARDRAIL_FOR:
-        return GUARDRAIL_FOR[class_id]
+        return (GUARDRAIL_FOR[class_id],)
     if class_id.startswith("custom:"):
-        return Guardrail.CHECKLIST
-    return None
+        return (Guardrail.CHECKLIST,)
+    return ()
 
 
-def missed_act_by_prevention(*, had_backup: bool) -> Guardrail:
-    """Every handoff has an act-by (a default one at least), so "set an act-by" would have
-    changed nothing: a backup owner would have been escalated to; with one, the act-by fell
-    where nobody was working."""
-    return Guardrail.ACT_BY_IN_HOURS if had_backup else Guardrail.BACKUP_REQUIRED
+def proposed_guardrail(class_id: str, preventions: Sequence[str | None]) -> Guardrail | None:
+    """The guardrail a repeated class proposes, given each occurrence's stored prevention
+    (oldest first): the one that would have prevented the most of them, the latest
+    occurrence's first on a tie. None when none would have prevented any of them: then
+    nothing is proposed, rather than a guardrail that would have changed nothing."""
+    counts: Counter[Guardrail] = Counter()
+    for prevention in reversed(preventions):
+        counts.update(dict.fromkeys(prevented_by(class_id, prevention), 1))
+    # Counter keeps first-seen order (the latest occurrence's first) and max keeps the first.
+    return max(counts, key=lambda g: counts[g], default=None)
+
+
+def act_by_in_hours(act_by: datetime, hours: WorkingHours, zone: ZoneInfo) -> bool:
+    """Whether the owner was at work when the act-by came. One at the very end of a working
+    day (where a default act-by lands) is: they had the day to act."""
+    return hours.is_open(act_by, zone) or hours.is_open(act_by - timedelta(seconds=1), zone)
+
+
+def missed_act_by_prevention(*, had_backup: bool, act_by_in_hours: bool) -> tuple[Guardrail, ...]:
+    """What would have prevented a missed act-by, the likelier first. Every handoff has an
+    act-by (a default one at least), so "set an act-by" never would have. An act-by out of
+    the owner's working hours would have been refused under "act-by within working hours";
+    a handoff without a backup owner would have had someone to step in. With a backup and
+    an act-by in hours, none of them would have."""
+    found = []
+    if not act_by_in_hours:
+        found.append(Guardrail.ACT_BY_IN_HOURS)
+    if not had_backup:
+        found.append(Guardrail.BACKUP_REQUIRED)
+    return tuple(found)
 
 
 def may_decide_guardrail(

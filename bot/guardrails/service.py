@@ -11,6 +11,7 @@ from bot.guardrails.deciding import GuardrailDecisions
 from bot.guardrails.enforced import EnforcedGuardrails
 from bot.guardrails.missed_act_bys import MissedActBys
 from bot.guardrails.recording import FailureRecorder
+from bot.kernel.working_hours import WorkingHours
 from bot.observability.metrics import Metrics
 from store.db import Database
 
@@ -19,12 +20,20 @@ class GuardrailService:
     """Delegates only: it holds no state and no logic of its own."""
 
     def __init__(
-        self, db: Database, clock: Clock, *, window: timedelta, metrics: Metrics | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        window: timedelta,
+        metrics: Metrics | None = None,
+        working_hours: WorkingHours = WorkingHours.ALWAYS,
     ) -> None:
         self.recorder = FailureRecorder(db, clock, window=window, metrics=metrics or Metrics())
         self.enforced = EnforcedGuardrails(db, clock, window=window)
         self.decisions = GuardrailDecisions(db, clock, enforced=self.enforced)
-        self.missed_act_bys = MissedActBys(db, clock, self.recorder, window=window)
+        self.missed_act_bys = MissedActBys(
+            db, clock, self.recorder, window=window, working_hours=working_hours
+        )
         self.note = self.recorder.note
         self.record = self.recorder.record
         self.decide = self.decisions.decide

@@ -214,7 +214,12 @@ class HandoffOutbox:
                 # Never in the thread before the DM has actually gone: it waits with it.
                 messages.new(
                     intents.EscalationThread(
-                        handoff_id=hid, revision=revision, asked=plan.escalate_to, planned_at=dm_at
+                        handoff_id=hid,
+                        revision=revision,
+                        asked=plan.escalate_to,
+                        planned_at=dm_at,
+                        owner=the_card.next_owner_id,
+                        act_by=the_card.act_by,
                     ),
                     target=handoff.channel_id,
                     due_at=dm_at,

@@ -87,6 +87,9 @@ class EscalationThread(Payload):
     revision: int = 0
     asked: str
     planned_at: datetime
+    # Whose act-by passed, and when: the miss it reports, as it was (None: an older row).
+    owner: str | None = None
+    act_by: datetime | None = None
 
 
 class HandoffNotice(Payload):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
+from bot.decisions.choices import recommended
 from bot.decisions.cycles import ActionResult
 from bot.kernel.mrkdwn import Mrkdwn, bold, join, lines, md, mention
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
@@ -25,6 +26,26 @@ def _trend(ratio: float | None) -> str:
     return f"{arrow} {change:+.0f}% vs previous weeks"
 
 
+def _recommended_line(triggered: dict[str, int]) -> Mrkdwn:
+    """“Recommended: Revise — shorter opener ×2; also triggered: repeat on X ×1”: the same
+    recommendation as each decision prompt, over the surface's week."""
+    recommendation = recommended(sorted(triggered))
+    if not recommendation.actions:
+        return md("• Recommended: Repeat — no rule triggered")
+    said = md(
+        "• Recommended: ",
+        recommendation.choice.value.title(),
+        " — ",
+        join(", ", [md(a, f" ×{triggered[a]}") for a in recommendation.actions]),
+    )
+    others = [a for a in sorted(triggered) if a not in recommendation.actions]
+    if others:
+        said = md(
+            said, "; also triggered: ", join(", ", [md(a, f" ×{triggered[a]}") for a in others])
+        )
+    return said
+
+
 def _surface_text(week: SurfaceWeek) -> Mrkdwn:
     found = [md(bold(week.surface), f": {week.publishes} publish(es)")]
     for seen in week.observations:
@@ -34,9 +55,7 @@ def _surface_text(week: SurfaceWeek) -> Mrkdwn:
                 seen.candidate,
             )
         )
-    if week.triggered:
-        fired = join(", ", [md(a, f" ×{n}") for a, n in sorted(week.triggered.items())])
-        found.append(md("• Rules triggered: ", fired))
+    found.append(_recommended_line(week.triggered))
     decided = join(
         "; ",
         [md(what, ", decided by ", mention(by)) if by else md(what) for what, by in week.decided],

@@ -2,41 +2,96 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.guardrails.rules import (
     DESCRIPTION,
     GUARDRAIL_FOR,
+    NOTHING_PREVENTS,
     Guardrail,
+    act_by_in_hours,
     check_handoff,
     check_publish,
     describe,
     may_decide_guardrail,
     missed_act_by_prevention,
     parse_tracking_labels,
+    prevention_value,
     propose_again,
     proposed_guardrail,
 )
+from bot.kernel.working_hours import WorkingHours
 
 ALL = set(Guardrail)
 
 
 def test_every_guardrail_is_proposed_by_a_failure_and_described() -> None:
-    fitted = {missed_act_by_prevention(had_backup=b) for b in (True, False)}
-    proposed = set(GUARDRAIL_FOR.values()) | fitted | {proposed_guardrail("custom:x", None)}
+    fitted = {
+        g
+        for backup in (True, False)
+        for in_hours in (True, False)
+        for g in missed_act_by_prevention(had_backup=backup, act_by_in_hours=in_hours)
+    }
+    proposed = set(GUARDRAIL_FOR.values()) | fitted | {proposed_guardrail("custom:x", [None])}
     assert proposed == ALL and set(DESCRIPTION) == ALL
     assert "duplicated_publish_window" not in GUARDRAIL_FOR
-    assert proposed_guardrail("duplicated_publish_window", None) is None
+    assert proposed_guardrail("duplicated_publish_window", [None, None]) is None
 
 
-def test_a_missed_act_by_never_proposes_the_act_by_it_had() -> None:
-    assert missed_act_by_prevention(had_backup=False) is Guardrail.BACKUP_REQUIRED
-    assert missed_act_by_prevention(had_backup=True) is Guardrail.ACT_BY_IN_HOURS
-    assert proposed_guardrail("missed_act_by", "backup_required") is Guardrail.BACKUP_REQUIRED
-    assert proposed_guardrail("custom:vendor-outage", None) is Guardrail.CHECKLIST
+def test_a_missed_act_by_names_only_what_would_have_prevented_it() -> None:
+    def prevention(*, backup: bool, in_hours: bool) -> tuple[Guardrail, ...]:
+        return missed_act_by_prevention(had_backup=backup, act_by_in_hours=in_hours)
+
+    # Never "set an act-by": every handoff had one.
+    assert prevention(backup=False, in_hours=True) == (Guardrail.BACKUP_REQUIRED,)
+    assert prevention(backup=True, in_hours=False) == (Guardrail.ACT_BY_IN_HOURS,)
+    assert prevention(backup=False, in_hours=False) == (
+        Guardrail.ACT_BY_IN_HOURS,
+        Guardrail.BACKUP_REQUIRED,
+    )
+    assert prevention(backup=True, in_hours=True) == ()
+    assert prevention_value(()) == NOTHING_PREVENTS
+    assert prevention_value(prevention(backup=False, in_hours=False)) == (
+        "act_by_in_hours,backup_required"
+    )
+    assert proposed_guardrail("custom:vendor-outage", [None, None]) is Guardrail.CHECKLIST
     assert describe(Guardrail.CHECKLIST, "vendor outage") == (
         "Every handoff confirms “I checked: vendor outage” before it is sent."
     )
+
+
+def test_a_proposal_offers_only_a_guardrail_that_would_have_prevented_one_of_its_failures() -> None:
+    in_hours_with_backup = prevention_value(())
+    # Both act-bys were in working hours and had a backup: nothing to offer, not "in hours".
+    assert proposed_guardrail("missed_act_by", [in_hours_with_backup] * 2) is None
+    # One of them fell at night: "in hours" would have prevented that one.
+    assert (
+        proposed_guardrail("missed_act_by", ["act_by_in_hours", in_hours_with_backup])
+        is Guardrail.ACT_BY_IN_HOURS
+    )
+    # The guardrail that would have prevented both wins; on a tie, the latest's.
+    assert (
+        proposed_guardrail("missed_act_by", ["act_by_in_hours,backup_required", "backup_required"])
+        is Guardrail.BACKUP_REQUIRED
+    )
+    assert (
+        proposed_guardrail("missed_act_by", ["backup_required", "act_by_in_hours"])
+        is Guardrail.ACT_BY_IN_HOURS
+    )
+    # Unknown (a blocker named "overdue"): the class's own guardrail.
+    assert proposed_guardrail("missed_act_by", [None, None]) is Guardrail.ACT_BY_REQUIRED
+
+
+def test_an_act_by_at_the_end_of_the_working_day_is_in_it() -> None:
+    hours = WorkingHours.parse("09:00-18:00 Mon-Fri")
+    new_york = ZoneInfo("America/New_York")
+    wednesday = datetime(2026, 11, 25, tzinfo=UTC)
+    assert act_by_in_hours(wednesday.replace(hour=18), hours, new_york)  # 13:00 there
+    assert act_by_in_hours(wednesday.replace(hour=23), hours, new_york)  # 18:00 there
+    assert not act_by_in_hours(wednesday.replace(hour=23, minute=1), hours, new_york)
+    assert not act_by_in_hours(wednesday.replace(hour=9), hours, new_york)  # 04:00 there
+    assert act_by_in_hours(wednesday.replace(hour=3), WorkingHours.ALWAYS, new_york)
 
 
 def test_who_decides_a_guardrail_and_when_a_dismissed_one_returns() -> None:

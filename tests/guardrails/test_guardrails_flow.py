@@ -228,10 +228,12 @@ def test_missing_link_guardrail_wants_a_durable_location_on_each_done_bullet(
 
 
 def test_missed_act_bys_propose_what_would_have_prevented_them(baton: RunningBaton) -> None:
-    for item in ("launch copy", "newsletter"):
+    for item in ("launch copy", "newsletter"):  # no backup owner: nobody to step in
         view = open_handoff(baton, item)
-        form = {**GOOD_FORM, "Work item": item}
-        assert "errors" not in baton.slack.submit(view, form, user="U0CAI").text
+        form = {k: v for k, v in GOOD_FORM.items() if k != "Backup owner"}
+        assert (
+            "errors" not in baton.slack.submit(view, {**form, "Work item": item}, user="U0CAI").text
+        )
     baton.clock.advance(timedelta(hours=1, minutes=1))
     baton.sweep()  # the nudges
     assert proposals(baton) == []
@@ -239,13 +241,15 @@ def test_missed_act_bys_propose_what_would_have_prevented_them(baton: RunningBat
     baton.sweep()  # the escalations
     [proposal] = proposals(baton)
     text = rendered(baton, proposal)
-    assert "Missed act-by happened twice" in text and "not acknowledged" in text
-    # Both had an act-by and a backup owner: never "set an act-by".
-    assert "act-by falls within the next owner's working hours" in text
-    assert "sets its act-by" not in text
+    assert "Missed act-by happened twice in this channel" in text
+    assert "@ana missed the act-by of launch copy, handed off by @cai" in text
+    # Both had an act-by, in working hours (always, here): a backup owner is what was missing.
+    assert "Every handoff names a backup owner" in text
+    assert "sets its act-by" not in text and "working hours" not in text
     baton.slack.click(proposal, "Enable", user="U0CAI", channel="C0LAUNCH")
     eventually(lambda: "Enabled by" in rendered(baton, proposals(baton)[0]))
-    assert "errors" not in submit_handoff(baton).text  # everyone works always here
+    assert "errors" in submit_handoff(baton, **{"Backup owner": None}).text
+    assert "errors" not in submit_handoff(baton).text
 
 
 def test_a_handed_on_or_done_handoff_records_no_missed_act_by(baton: RunningBaton) -> None:
