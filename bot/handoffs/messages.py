@@ -22,6 +22,7 @@ from bot.kernel.mrkdwn import (
     md,
     mention,
     pending_link,
+    sentence,
 )
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
 
@@ -204,10 +205,10 @@ def channel_post(card: HandoffCard) -> Message:
         blocks.append(buttons(card, [*names, Button.WITHDRAW]))
     text = md(
         "Handoff: ",
-        card.work_item,
-        ". Status: ",
-        card.status,
-        ". Next owner ",
+        sentence(card.work_item),
+        " Status: ",
+        sentence(card.status),
+        " Next owner ",
         mention(card.next_owner_id),
         ": ",
         card.next_action,
