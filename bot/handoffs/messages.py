@@ -22,9 +22,9 @@ from bot.kernel.mrkdwn import (
     md,
     mention,
     pending_link,
-    sentence,
 )
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
+from bot.kernel.words import sentence
 
 HEADER_LIMIT = 150
 TOOK_OVER = "took over from"

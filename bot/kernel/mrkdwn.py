@@ -56,13 +56,6 @@ def lines(parts: Iterable[str]) -> Mrkdwn:
     return join("\n", parts)
 
 
-def sentence(text: str) -> str:
-    """`text` as a sentence: a full stop added unless it already ends in one (or in ! ? …),
-    so "ready for approval." stays one sentence, not "ready for approval.."."""
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
-
-
 def mention(user_id: str) -> Mrkdwn:
     """A live mention of a Slack user id; anything that is not an id is shown as text."""
     return Mrkdwn(f"<@{user_id}>") if _USER_ID.match(user_id) else md(f"@{user_id}")

@@ -15,6 +15,7 @@ from statistics import median
 
 from bot.decisions.cycles import ActionResult
 from bot.decisions.rules import Condition
+from bot.kernel.words import counted
 
 NO_RULE = "no rule covers this: add one to the next decision table"
 
@@ -112,9 +113,9 @@ def candidate_for(metric: str, surface: str, outcomes: Sequence[PublishOutcome])
             f"(rule of “{first_of[(text, action)]}”)"
         )
     _, rule = watching[0]
+    publishes = counted(total, f"{surface} publish", f"{surface} publishes")
     return (
-        f"no rule on it fired in {total} {surface} publishes: keep going "
-        f"(watched by “{rule.text} → {rule.action}”)"
+        f"no rule on it fired in {publishes}: keep going (watched by “{rule.text} → {rule.action}”)"
     )
 
 

@@ -3,7 +3,7 @@ full stop gets no second one ("ready for approval.." was what Slack showed)."""
 
 from __future__ import annotations
 
-from bot.kernel.mrkdwn import sentence
+from bot.kernel.words import counted, sentence
 from tests.conftest import RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, open_modal, wait_for
 
@@ -23,3 +23,9 @@ def test_a_sentence_ends_in_one_mark() -> None:
     assert sentence("ready for approval") == "ready for approval."
     assert sentence("ready for approval. ") == "ready for approval."
     assert sentence("shipped!") == "shipped!" and sentence("waiting…") == "waiting…"
+
+
+def test_a_count_names_one_or_many() -> None:
+    assert counted(1, "publish", "publishes") == "1 publish"
+    assert counted(2, "publish", "publishes") == "2 publishes"
+    assert counted(0, "nudge") == "0 nudges" and counted(1, "nudge") == "1 nudge"
