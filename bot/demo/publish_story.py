@@ -14,6 +14,7 @@ from bot.slack_standin import payloads
 
 STRATEGY = "C0STRATEGY"
 CHART_PREFIX = "baton-demo-kpis-"
+HASHTAGS = "#spring #launch #marketing #linkedin #acme"
 RULES = "engagement_rate < 0.02 -> shorter opener\nreach < 500 -> change posting time"
 
 
@@ -49,6 +50,16 @@ def play_publish(story: Story) -> None:
     slack = story.slack
     slack.add_channel(STRATEGY, "strategy")
     # Thursday 09:00 UTC, where the handoff story ended: the window opens at 12:00 in Berlin.
+    story.scene("ana checks the LinkedIn copy with /draft: six hashtags")
+    story.command("U0ANA", "/draft", "LinkedIn")
+    view = payloads.last_opened_view(slack)
+    story.show("ana sees a modal", slack.render(view["blocks"], ""))
+    draft = {"Name": "spring launch", "Copy": f"Spring is here. {HASHTAGS} #growth"}
+    errors = story.submit("U0ANA", draft).get("errors", {})
+    story.show("the modal stays open", "\n".join(f"✗ {text}" for text in errors.values()))
+    story.submit("U0ANA", {**draft, "Copy": f"Spring is here. {HASHTAGS}"})
+    story.show_new()
+
     story.scene("ana records “spring launch” with /publish, cai to approve")
     _publish(story, "spring launch", "2026-11-26 12:00-14:00", Approvers=["U0CAI"])
     story.show_new()
