@@ -13,6 +13,8 @@ from typing import Any
 MIN_WEEKS_FOR_TREND = 2
 MAX_METRICS = 4
 MAX_THRESHOLDS = 3  # per metric: more lines than this hide the data
+MAX_LABEL = 48  # characters: a threshold's label stays inside a half-width panel
+MAX_NAME = 24  # characters of a fired publish's name beside its ring
 NO_KPIS = "No KPI readings in these weeks."
 NO_HANDOFFS = "No handoff acknowledged or done in these weeks."
 CYCLE_SERIES = (
@@ -46,8 +48,10 @@ class Threshold:
 
     @property
     def label(self) -> str:
-        more = " (with other conditions)" if self.compound else ""
-        return f"{self.metric} {self.op} {self.value:g}{more} → {self.action}"
+        """ "reach < 500 → change posting time", clipped to fit inside a panel."""
+        more = " and …" if self.compound else ""
+        said = f"{self.metric} {self.op} {self.value:g}{more} → {self.action}"
+        return said if len(said) <= MAX_LABEL else said[: MAX_LABEL - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from matplotlib.transforms import blended_transform_factory
 from bot.decisions.kpis import METRICS
 from bot.reports.chart_plan import (
     CYCLE_SERIES,
+    MAX_NAME,
     MIN_WEEKS_FOR_TREND,
     NO_HANDOFFS,
     NO_KPIS,
@@ -175,9 +176,10 @@ def _panel(axes: Axes, panel: Panel, weeks: Sequence[str], colors: Mapping[str, 
             va="bottom",
             ha="left",
             zorder=4,
+            clip_on=True,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
         )
-    for n, mark in enumerate(panel.marks):
+    for mark in panel.marks:
         axes.scatter(
             [mark.week],
             [mark.value],
@@ -187,24 +189,37 @@ def _panel(axes: Axes, panel: Panel, weeks: Sequence[str], colors: Mapping[str, 
             edgecolors=FIRED,
             linewidths=2,
             zorder=3,
-        )
-        right_half = mark.week > (len(weeks) - 1) / 2  # its name to the left, inside the axes
-        axes.annotate(
-            mark.publish[:24],
-            (mark.week, mark.value),
-            textcoords="offset points",
-            xytext=(-9 if right_half else 9, -14 if n % 2 == 0 else 8),
-            fontsize=7,
-            color=FIRED,
-            ha="right" if right_half else "left",
+            clip_on=False,  # a reading of 0 sits on the axis: its ring stays whole
         )
     _week_axis(axes, weeks)
     drawn = [v for values in panel.series.values() for v in values if v is not None]
     _from_zero(axes, drawn + [t.value for t in panel.thresholds] + [m.value for m in panel.marks])
+    _name_marks(axes, panel, len(weeks))
     metric = METRICS.get(panel.metric)
     axes.set_title(panel.metric, fontsize=11)
     axes.set_xlabel(WEEK_AXIS, fontsize=8)
     axes.set_ylabel(metric.description if metric else panel.metric, fontsize=8)
+
+
+def _name_marks(axes: Axes, panel: Panel, weeks: int) -> None:
+    """Each ring's publish, beside it: to the right (left in the last week), above or below
+    in turn so neighbours do not collide, and above when the ring sits near the floor."""
+    top = axes.get_ylim()[1]
+    for n, mark in enumerate(panel.marks):
+        last = mark.week == weeks - 1
+        below = n % 2 == 1 and mark.value > 0.15 * top
+        name = mark.publish if len(mark.publish) <= MAX_NAME else mark.publish[: MAX_NAME - 1] + "…"
+        axes.annotate(
+            name,
+            (mark.week, mark.value),
+            textcoords="offset points",
+            xytext=(-9 if last else 9, -16 if below else 8),
+            fontsize=7,
+            color=FIRED,
+            ha="right" if last else "left",
+            zorder=5,  # over a threshold's label: the name is what the ring is about
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+        )
 
 
 def _kpi_figure(figure: Figure, plan: KpiPlan) -> None:
