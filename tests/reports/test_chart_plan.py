@@ -11,7 +11,14 @@ import pytest
 from PIL import Image
 
 from bot.decisions.rules import evaluate, parse_rule, render_rule
-from bot.reports.chart_plan import NO_HANDOFFS, NO_KPIS, cycle_plan, kpi_plan
+from bot.reports.chart_plan import (
+    MAX_LABEL,
+    NO_HANDOFFS,
+    NO_KPIS,
+    Threshold,
+    cycle_plan,
+    kpi_plan,
+)
 from bot.reports.charts import SIZE, cycle_spec, describe, kpi_spec_of, render, span
 from bot.reports.cycle_time import WeekPoint
 from bot.reports.digest import PublishOutcome, RuleOutcome
@@ -91,7 +98,7 @@ def test_each_rules_threshold_is_drawn_on_its_metric_with_its_action() -> None:
     [reach] = by_metric["reach"].thresholds
     assert (reach.value, reach.label) == (
         500.0,
-        "reach < 500 (with other conditions) → change posting time",
+        "reach < 500 and … → change posting time",
     )
 
 
@@ -154,3 +161,9 @@ def test_the_cycle_time_chart_starts_at_its_data_and_lists_only_series_with_poin
 def test_a_cycle_time_chart_without_handoffs_says_so() -> None:
     plan = cycle_plan(cycle_spec(cycle_points(0)))
     assert (plan.weeks, plan.series, plan.note) == ([], [], NO_HANDOFFS)
+
+
+def test_a_long_threshold_label_is_clipped_to_fit_its_panel() -> None:
+    long = Threshold("reach", ">=", 1000, "repeat next week on X with the same copy and time")
+    assert long.label.startswith("reach >= 1000 → repeat next week") and long.label.endswith("…")
+    assert len(long.label) == MAX_LABEL
