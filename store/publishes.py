@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from store.guardrails import MANUAL_SOURCES
 from store.models import KpiReading, Publish
 from store.types import as_utc
 from store.work_items import name_key
@@ -174,4 +175,19 @@ def count_readings(session: Session, publish_id: int) -> int:
         session.exec(
             select(func.count()).select_from(KpiReading).where(KpiReading.publish_id == publish_id)
         ).one()
+    )
+
+
+def metrics_logged_by_hand(session: Session, channel_id: str, *, since: datetime) -> set[str]:
+    """Metrics people typed with /kpi for this channel's publishes lately (a team that logs
+    by hand is instrumented too)."""
+    return set(
+        session.exec(
+            select(KpiReading.metric)
+            .join(Publish, col(Publish.id) == col(KpiReading.publish_id))
+            .where(Publish.channel_id == channel_id)
+            .where(col(KpiReading.source).in_(MANUAL_SOURCES))
+            .where(col(KpiReading.created_at) >= since)
+            .distinct()
+        ).all()
     )

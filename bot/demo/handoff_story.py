@@ -49,15 +49,17 @@ def play(story: Story, wait: Callable[[datetime], None]) -> None:
     story.submit("U0ANA", form)
     story.show_new()
 
-    act_by = story.clock.now() + story.services.settings.act_within
+    card = story.services.handoffs.card_of(1)
+    assert card is not None
+    act_by = card.act_by  # the next owner's working hours decide it, not the wall clock
     wait(act_by)
     story.scene("act-by: ben was heads-down and has not acknowledged")
     story.show_new()
 
     wait(act_by + story.services.settings.escalate_after)
-    story.scene("still nothing two hours later: the thread hears of it, cai's DM waits")
+    story.scene("still nothing two hours later: time to escalate to cai, the backup owner")
     story.show_new()
-    print("   (20:00 in London is outside cai's working hours: the DM waits for 09:00)")
+    print("   (20:00 in London is outside cai's working hours: the escalation waits for 09:00)")
 
     wait(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     story.scene("the next morning in London")
@@ -97,7 +99,7 @@ def play_takeover(story: Story, wait: Callable[[datetime], None]) -> None:
     story.show_new()
     card = story.services.handoffs.card_of(2)
     assert card is not None
-    print("   (09:00 UTC is 04:00 for ben in New York: his four working hours end 13:00 his time)")
+    print("   (04:00 in New York now: ben's act-by is four of his working hours away, 13:00)")
     wait(card.act_by)
     story.scene("act-by: ben has not answered")
     story.show_new()

@@ -4,16 +4,17 @@ and the weekly digest with its chart saved to a file."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.demo.story import Story
 from bot.slack_standin import payloads
 
 STRATEGY = "C0STRATEGY"
-CHART_FILE = Path(tempfile.gettempdir()) / "baton-demo-digest-kpis.png"
+CHART_PREFIX = "baton-demo-kpis-"
+HASHTAGS = "#spring #launch #marketing #linkedin #acme"
 RULES = "engagement_rate < 0.02 -> shorter opener\nreach < 500 -> change posting time"
 
 
@@ -48,7 +49,17 @@ def _latest_thread_message(story: Story) -> dict[str, Any]:
 def play_publish(story: Story) -> None:
     slack = story.slack
     slack.add_channel(STRATEGY, "strategy")
-    _wait(story, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    # Thursday 09:00 UTC, where the handoff story ended: the window opens at 12:00 in Berlin.
+    story.scene("ana checks the LinkedIn copy with /draft: six hashtags")
+    story.command("U0ANA", "/draft", "LinkedIn")
+    view = payloads.last_opened_view(slack)
+    story.show("ana sees a modal", slack.render(view["blocks"], ""))
+    draft = {"Name": "spring launch", "Copy": f"Spring is here. {HASHTAGS} #growth"}
+    errors = story.submit("U0ANA", draft).get("errors", {})
+    story.show("the modal stays open", "\n".join(f"✗ {text}" for text in errors.values()))
+    story.submit("U0ANA", {**draft, "Copy": f"Spring is here. {HASHTAGS}"})
+    story.show_new()
+
     story.scene("ana records “spring launch” with /publish, cai to approve")
     _publish(story, "spring launch", "2026-11-26 12:00-14:00", Approvers=["U0CAI"])
     story.show_new()
@@ -78,25 +89,41 @@ def play_publish(story: Story) -> None:
     story.scene("the next cycle: “spring launch 2” follows the first (pre-selected by its name)")
     _publish(story, "spring launch 2", "2026-12-03 12:00-14:00")
     story.show_new()
+
+    _wait(story, datetime(2026, 11, 30, 9, 5, tzinfo=UTC))
+    story.scene("Monday: the weekly digest in #strategy, its charts in its thread")
+    _show_strategy(story)
     _wait(story, datetime(2026, 12, 3, 13, 0, tzinfo=UTC))
+    story.scene("Thursday: “spring launch 2” went out; ana logs its readings")
     story.command("U0ANA", "/kpi", '"spring launch 2" reach=910 engagement_rate=0.019')
+    story.show_new()
     _wait(story, datetime(2026, 12, 4, 11, 0, tzinfo=UTC))
     story.scene("its prompt compares the KPIs with the cycle before")
     story.show_new()
 
     _wait(story, datetime(2026, 12, 7, 9, 5, tzinfo=UTC))
-    story.scene("Monday: the weekly digest in #strategy, its charts in the thread")
-    for message in slack.messages(STRATEGY):
+    story.scene("the next Monday: the digest sees what “shorter opener” did")
+    _show_strategy(story)
+    kpis = [f for f in slack.uploaded_files() if f["name"] == "kpi_medians.png"]
+    if kpis:
+        # A new temporary file each run: never the current directory, never another run's.
+        handle, name = tempfile.mkstemp(prefix=CHART_PREFIX, suffix=".png")
+        with os.fdopen(handle, "wb") as chart:
+            chart.write(kpis[-1]["data"])
+        print(f"   (the KPI chart, as uploaded, is saved to {name}: open it to see it)")
+    story.scene("end of the publish story: each cycle judged against the last")
+
+
+def _show_strategy(story: Story) -> None:
+    """What #strategy got since the last look: the digest, and its charts by title."""
+    for message in story.slack.messages(STRATEGY)[story.seen(STRATEGY) :]:
         if message.get("files"):
             names = ", ".join(f["title"] for f in message["files"])
             story.show("#strategy (in thread)", f"[chart] {names}")
         else:
-            story.show("#strategy", slack.render(message.get("blocks") or [], message["text"]))
-    kpis = [f for f in slack.uploaded_files() if f["name"] == "kpi_medians.png"]
-    if kpis:
-        CHART_FILE.write_bytes(kpis[-1]["data"])
-        print(f"   (the KPI chart, as uploaded, is saved to {CHART_FILE})")
-    story.scene("end of the publish story: each cycle judged against the last")
+            text = story.slack.render(message.get("blocks") or [], message["text"])
+            story.show("#strategy", text)
+    story.mark_seen(STRATEGY, len(story.slack.messages(STRATEGY)))
 
 
 def _render_latest(story: Story) -> str:

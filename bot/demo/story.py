@@ -43,7 +43,7 @@ class Story:
     # -- narration ----------------------------------------------------------------------
 
     def scene(self, title: str) -> None:
-        stamp = self.clock.now().strftime("%a %H:%M UTC")
+        stamp = self.clock.now().strftime("%a %d %b %H:%M UTC")  # the story spans two weeks
         print(f"\n── {stamp} · {title}")
 
     def show(self, who: str, text: str) -> None:
@@ -71,6 +71,13 @@ class Story:
                     + self.slack.render(message.get("blocks") or [], message.get("text", "")),
                 )
             self._seen[who] = len(messages)
+
+    def seen(self, conversation: str) -> int:
+        """How many of a conversation's messages were shown already."""
+        return self._seen.get(conversation, 0)
+
+    def mark_seen(self, conversation: str, count: int) -> None:
+        self._seen[conversation] = count
 
     # -- Slack's side -------------------------------------------------------------------
 

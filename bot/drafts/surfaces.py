@@ -122,22 +122,25 @@ def check_copy(
     length = copy_length(surface, copy)
     copy_problems = []
     if surface.max_chars and length > surface.max_chars:
+        over = length - surface.max_chars
         copy_problems.append(
-            f"{length} characters, {length - surface.max_chars} over "
-            f"{surface.name}'s {surface.max_chars}."
+            f"{length} characters: {over} over the {surface.name} limit of "
+            f"{surface.max_chars}; cut {over}."
         )
     hashtags = len(_HASHTAG.findall(copy))
     if surface.max_hashtags is not None and hashtags > surface.max_hashtags:
+        over = hashtags - surface.max_hashtags
         copy_problems.append(
-            f"{_count(hashtags, 'hashtag')}, {hashtags - surface.max_hashtags} over "
-            f"{surface.name}'s {surface.max_hashtags}."
+            f"{_count(hashtags, 'hashtag')}: {over} over the {surface.name} limit of "
+            f"{surface.max_hashtags}; remove {over}."
         )
     if copy_problems:
         problems["Copy"] = " ".join(copy_problems)
     if surface.subject_max and subject and len(subject) > surface.subject_max:
+        over = len(subject) - surface.subject_max
         problems["Subject"] = (
-            f"{len(subject)} characters, {len(subject) - surface.subject_max} over "
-            f"{surface.name}'s {surface.subject_max}-character subject limit."
+            f"{len(subject)} characters: {over} over the {surface.name} subject limit of "
+            f"{surface.subject_max}; cut {over}."
         )
     if surface.link_required and not (link or "").strip():
         problems["Link"] = f"{surface.name} drafts need a link (where the copy will live)."

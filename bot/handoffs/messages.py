@@ -24,6 +24,7 @@ from bot.kernel.mrkdwn import (
     pending_link,
 )
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
+from bot.kernel.words import sentence
 
 HEADER_LIMIT = 150
 TOOK_OVER = "took over from"
@@ -204,10 +205,10 @@ def channel_post(card: HandoffCard) -> Message:
         blocks.append(buttons(card, [*names, Button.WITHDRAW]))
     text = md(
         "Handoff: ",
-        card.work_item,
-        ". Status: ",
-        card.status,
-        ". Next owner ",
+        sentence(card.work_item),
+        " Status: ",
+        sentence(card.status),
+        " Next owner ",
         mention(card.next_owner_id),
         ": ",
         card.next_action,

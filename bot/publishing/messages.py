@@ -195,8 +195,9 @@ def approval_request_dm(
             link(card.link, "open it"),
             ".",
         ),
-        md("Owner: ", mention(card.owner_id), "."),
     ]
+    if card.owner_id != card.created_by:  # the asker is the owner most often: say it once
+        found.append(md("Owner: ", mention(card.owner_id), "."))
     if mine is not None and mine.state is not ApprovalState.PENDING and mine.at is not None:
         found.append(md("You: ", APPROVAL_MARK[mine.state], " ", local_time(mine.at), "."))
     blocks: list[Block] = [section(lines(found))]

@@ -41,6 +41,9 @@ def parts_of(
             automatic_metrics=guardrails.automatic_metrics(
                 session, publish.channel_id, since=now - kpi_lookback
             ),
+            logged_metrics=publishes.metrics_logged_by_hand(
+                session, publish.channel_id, since=now - kpi_lookback
+            ),
             rules=len(card.rules),
         )
     )

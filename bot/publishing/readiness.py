@@ -43,6 +43,7 @@ class PublishFacts:
     rule_metrics: Collection[str]
     automatic_metrics: Collection[str]  # metrics POST /kpi delivered in the channel lately
     rules: int
+    logged_metrics: Collection[str] = ()  # metrics people logged with /kpi in the channel lately
 
 
 def _days(age: timedelta) -> str:
@@ -86,23 +87,7 @@ def readiness(facts: PublishFacts) -> tuple[PartState, ...]:
         )
     else:
         approvals = PartState(Part.APPROVALS, True, "all approved", owner)
-    expected = sorted(set(facts.rule_metrics) & set(facts.automatic_metrics))
-    if not facts.tracking_labels:
-        instrumentation = PartState(Part.INSTRUMENTATION, False, "no tracking labels", owner)
-    elif not expected:
-        instrumentation = PartState(
-            Part.INSTRUMENTATION,
-            False,
-            "tracking labels set; no metric of the rules arrives through POST /kpi yet",
-            owner,
-        )
-    else:
-        instrumentation = PartState(
-            Part.INSTRUMENTATION,
-            True,
-            f"tracking labels set; {', '.join(expected)} expected from POST /kpi",
-            owner,
-        )
+    instrumentation = _instrumentation(facts)
     table = PartState(
         Part.DECISION_TABLE,
         facts.rules > 0,
@@ -110,6 +95,28 @@ def readiness(facts: PublishFacts) -> tuple[PartState, ...]:
         owner,
     )
     return (source, formatting, approvals, instrumentation, table)
+
+
+def _instrumentation(facts: PublishFacts) -> PartState:
+    """Will the rules' metrics arrive: from a tool (POST /kpi) or typed with /kpi."""
+    owner = (facts.owner_id,)
+    expected = sorted(set(facts.rule_metrics) & set(facts.automatic_metrics))
+    by_hand = sorted(set(facts.rule_metrics) & set(facts.logged_metrics))
+    if not facts.tracking_labels:
+        return PartState(Part.INSTRUMENTATION, False, "no tracking labels", owner)
+    if expected:
+        said = f"tracking labels set; {', '.join(expected)} expected from POST /kpi"
+        return PartState(Part.INSTRUMENTATION, True, said, owner)
+    if by_hand:
+        said = f"tracking labels set; {', '.join(by_hand)} logged with /kpi here lately"
+        return PartState(Part.INSTRUMENTATION, True, said, owner)
+    metrics = sorted(facts.rule_metrics) or ["reach"]
+    example = " ".join(f"{m}=…" for m in metrics)
+    said = (
+        f"tracking labels set; no tool sends {', '.join(metrics)} through POST /kpi yet: "
+        f"log them with /kpi “{facts.name}” {example}"
+    )
+    return PartState(Part.INSTRUMENTATION, False, said, owner)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from datetime import datetime
 from statistics import median
 
 from bot.decisions.cycles import ActionResult
+from bot.decisions.rules import Condition
+from bot.kernel.words import counted
 
 NO_RULE = "no rule covers this: add one to the next decision table"
 
@@ -26,6 +28,7 @@ class RuleOutcome:
     text: str  # its conditions, e.g. "reach < 1000"
     action: str
     triggered: bool
+    conditions: tuple[Condition, ...] = ()  # for charts: each is a threshold line
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ class Digest:
         return bool(self.surfaces or self.actions)
 
 
-def _medians(outcomes: Sequence[PublishOutcome]) -> dict[str, float]:
+def medians_of(outcomes: Sequence[PublishOutcome]) -> dict[str, float]:
+    """Per metric, the median of the publishes' latest readings."""
     values: dict[str, list[float]] = {}
     for outcome in outcomes:
         for metric, value in outcome.latest.items():
@@ -109,9 +113,9 @@ def candidate_for(metric: str, surface: str, outcomes: Sequence[PublishOutcome])
             f"(rule of “{first_of[(text, action)]}”)"
         )
     _, rule = watching[0]
+    publishes = counted(total, f"{surface} publish", f"{surface} publishes")
     return (
-        f"no rule on it fired in {total} {surface} publishes: keep going "
-        f"(watched by “{rule.text} → {rule.action}”)"
+        f"no rule on it fired in {publishes}: keep going (watched by “{rule.text} → {rule.action}”)"
     )
 
 
@@ -122,8 +126,8 @@ def summarise(
     weeks = []
     for surface in sorted({o.surface for o in this_week}, key=str.lower):
         current = [o for o in this_week if o.surface == surface]
-        baseline = _medians([o for o in previous if o.surface == surface])
-        medians = _medians(current)
+        baseline = medians_of([o for o in previous if o.surface == surface])
+        medians = medians_of(current)
         trend = {m: _ratio(v, baseline.get(m)) for m, v in medians.items()}
         triggered = Counter(a for o in current for a in dict.fromkeys(o.triggered_actions))
         decisions = Counter(o.decision for o in current if o.decision)

@@ -8,6 +8,7 @@ from slack_bolt import Respond
 
 from bot.container import Services
 from bot.kernel.mrkdwn import code, md
+from bot.reports import charts
 from bot.reports.digest_messages import digest_message
 from bot.slack.acked import acked_first
 from bot.slack.respond import ephemeral
@@ -34,9 +35,10 @@ def digest(services: Services, command: dict[str, Any], respond: Respond) -> Non
     end = services.clock.now()
     message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
     ephemeral(respond, message.text, message.blocks)
+    kpis = services.digests.kpi_chart(end)
     services.charts.to_dm(
         command["user_id"],
-        services.digests.kpi_chart(end),
-        title="KPI medians per surface, last 8 weeks",
+        kpis,
+        title=f"KPI medians per surface, {charts.span(kpis)}",
         request=command["trigger_id"],
     )

@@ -11,6 +11,7 @@ from bot.decisions.choices import recommended
 from bot.decisions.cycles import ActionResult
 from bot.kernel.mrkdwn import Mrkdwn, bold, join, lines, md, mention
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
+from bot.kernel.words import counted
 from bot.reports.cycle_time import Report
 from bot.reports.digest import Digest, SurfaceWeek
 from bot.reports.report_messages import report_sections
@@ -47,7 +48,7 @@ def _recommended_line(triggered: dict[str, int]) -> Mrkdwn:
 
 
 def _surface_text(week: SurfaceWeek) -> Mrkdwn:
-    found = [md(bold(week.surface), f": {week.publishes} publish(es)")]
+    found = [md(bold(week.surface), ": ", counted(week.publishes, "publish", "publishes"))]
     for seen in week.observations:
         found.append(
             md(
@@ -78,8 +79,18 @@ def action_line(result: ActionResult) -> Mrkdwn:
             "; no rule watched this action, so nothing to compare",
         )
     if result.before is None or result.after is None:
+        missing = [
+            name
+            for name, value in ((result.publish, result.before), (result.next_cycle, result.after))
+            if value is None
+        ]
         return md(
-            head, ": ", result.metric, " not logged in both cycles (next: ", result.next_cycle, ")"
+            head,
+            ": no ",
+            result.metric,
+            " logged for ",
+            join(" or ", missing),
+            " yet: nothing to compare",
         )
     verdict = {True: "improved", False: "did not improve", None: "unchanged"}[result.improved]
     return md(
@@ -119,5 +130,6 @@ def digest_message(
         )
     )
     total = sum(w.publishes for w in weeks_data)
-    text = md(f"{title}: {total} publish(es) on {len(weeks_data)} surface(s)")
+    on = counted(len(weeks_data), "surface")
+    text = md(f"{title}: {counted(total, 'publish', 'publishes')} on {on}")
     return Message(text=text, blocks=blocks_of(*blocks))

@@ -130,6 +130,7 @@ class DigestService:
                                 text=render_rule(r.rule).partition(" -> ")[0],
                                 action=r.rule.action,
                                 triggered=r.triggered,
+                                conditions=r.rule.conditions,
                             )
                             for r in results
                         ),
@@ -191,8 +192,8 @@ class DigestService:
                 )
                 # In the digest's thread, once it is posted: the text stands without them.
                 for name, spec, title in (
-                    ("kpis", kpis, "KPI medians per surface, last 8 weeks"),
-                    ("cycle-time", cycles, "Time to acknowledge and to done, last 8 weeks"),
+                    ("kpis", kpis, "KPI medians per surface"),
+                    ("cycle-time", cycles, "Time to acknowledge and to done"),
                 ):
                     enqueue_chart(
                         session,
@@ -202,21 +203,14 @@ class DigestService:
                         target=target,
                         parent=intent,
                         spec=spec,
-                        title=title,
+                        title=f"{title}, {charts.span(spec)}",
                         now=now,
                     )
         return added
 
     def kpi_chart(self, end: datetime, channels: Collection[str] | None = None) -> charts.Spec:
-        """KPI medians per surface for each of the CHART_WEEKS weeks before `end`."""
+        """KPI medians per surface and the rules' thresholds, for each of the CHART_WEEKS
+        weeks before `end` (the chart starts at the first with data)."""
         weeks = [end - timedelta(weeks=n) for n in range(CHART_WEEKS, 0, -1)]
-        per_week = [self.digest(start + timedelta(weeks=1), 1, channels) for start in weeks]
-        medians: dict[str, dict[str, list[float | None]]] = {}
-        for n, digest in enumerate(per_week):
-            for surface in digest.surfaces:
-                for metric, value in surface.medians.items():
-                    series = medians.setdefault(surface.surface, {}).setdefault(
-                        metric, [None] * CHART_WEEKS
-                    )
-                    series[n] = value
-        return charts.kpi_spec(weeks, medians)
+        outcomes = [self._outcomes(w, w + timedelta(weeks=1), channels) for w in weeks]
+        return charts.kpi_spec_of(weeks, outcomes)

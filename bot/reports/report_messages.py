@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, lines, md, mention
 from bot.kernel.text import Message, blocks_of, context, section
+from bot.kernel.words import counted
 from bot.reports.cycle_time import HandoffStats, Outlier, PublishStats, Report
 
 MAX_LINES = 30
@@ -24,11 +25,17 @@ def _who(key: str, *, person: bool) -> Mrkdwn:
 
 def handoff_line(s: HandoffStats, *, person: bool) -> Mrkdwn:
     parts = [
-        f"{s.handoffs} handoff{'s' if s.handoffs != 1 else ''}",
+        counted(s.handoffs, "handoff"),
         f"acknowledge p50 {hours(s.ack_p50)}, p90 {hours(s.ack_p90)}",
         f"done p50 {hours(s.done_p50)}, p90 {hours(s.done_p90)}",
         f"{s.acked_late} acknowledged after act-by",
-        f"{s.nudges} nudges, {s.escalations} escalations, {s.takeovers} takeovers",
+        ", ".join(
+            [
+                counted(s.nudges, "nudge"),
+                counted(s.escalations, "escalation"),
+                counted(s.takeovers, "takeover"),
+            ]
+        ),
     ]
     if not person:
         parts.append(f"{s.refused} refused at the field")
@@ -39,7 +46,7 @@ def publish_line(s: PublishStats, *, person: bool) -> Mrkdwn:
     return md(
         "• ",
         _who(s.key, person=person),
-        f": {s.publishes} publish(es); record → approved "
+        f": {counted(s.publishes, 'publish', 'publishes')}; record → approved "
         f"p50 {hours(s.approval_p50)}, p90 {hours(s.approval_p90)}; {s.on_time} on time, "
         f"{s.late} late",
     )
@@ -98,7 +105,7 @@ def report_sections(report: Report) -> list[Block]:
 def report_message(
     report: Report, *, weeks: int, scope: Mrkdwn, chart_note: str | None = None
 ) -> Message:
-    title = md("Cycle-time report: ", scope, f", {weeks} week(s)")
+    title = md("Cycle-time report: ", scope, ", ", counted(weeks, "week"))
     # A section, not a header: a header is plain_text, where `<#C…>` shows as typed.
     blocks: list[Block] = [section(bold(title)), *report_sections(report)]
     blocks.append(
@@ -113,7 +120,12 @@ def report_message(
     handoffs = sum(s.handoffs for s in report.by_channel)
     publishes = sum(s.publishes for s in report.publishes_by_channel)
     outliers = len(report.outliers)
-    text = md(title, f": {handoffs} handoff(s), {publishes} publish(es), {outliers} outlier(s)")
+    counts = [
+        counted(handoffs, "handoff"),
+        counted(publishes, "publish", "publishes"),
+        counted(outliers, "outlier"),
+    ]
+    text = md(title, ": ", ", ".join(counts))
     if chart_note:
         text = md(text, ". ", chart_note)
     return Message(text=text, blocks=blocks_of(*blocks))

@@ -23,7 +23,7 @@ def test_the_shipped_file_declares_the_publish_surfaces() -> None:
 
 def test_copy_over_the_limit_states_the_excess() -> None:
     problems = check_copy(SHIPPED["X"], copy="a" * 320, subject=None, link=None)
-    assert problems == {"Copy": "320 characters, 40 over X's 280."}
+    assert problems == {"Copy": "320 characters: 40 over the X limit of 280; cut 40."}
     assert check_copy(SHIPPED["X"], copy="a" * 280, subject=None, link=None) == {}
 
 
@@ -39,10 +39,11 @@ def test_characters_are_code_points_not_bytes() -> None:
 
 def test_hashtags_subject_and_link() -> None:
     tags = check_copy(SHIPPED["Threads"], copy="#a #b #c", subject=None, link=None)
-    assert tags == {"Copy": "3 hashtags, 2 over Threads's 1."}
+    assert tags == {"Copy": "3 hashtags: 2 over the Threads limit of 1; remove 2."}
     newsletter = check_copy(SHIPPED["Newsletter"], copy="Hi", subject="s" * 72, link=None)
     assert (
-        newsletter["Subject"] == "72 characters, 12 over Newsletter's 60-character subject limit."
+        newsletter["Subject"]
+        == "72 characters: 12 over the Newsletter subject limit of 60; cut 12."
     )
     assert "need a link" in newsletter["Link"]
 
@@ -93,14 +94,15 @@ def test_the_template_text_states_each_limit() -> None:
 def test_the_hashtag_excess_is_stated_in_the_agreed_form() -> None:
     copy = "Spring is here #a #b #c #d #e, not #1a#b or a#c"
     assert check_copy(SHIPPED["X"], copy=copy, subject=None, link=None) == {
-        "Copy": "6 hashtags, 3 over X's 3."
+        "Copy": "6 hashtags: 3 over the X limit of 3; remove 3."
     }
 
 
 def test_too_long_and_too_many_tags_are_both_said() -> None:
     copy = "#a #b #c #d " + "x" * 300
     assert check_copy(SHIPPED["X"], copy=copy, subject=None, link=None) == {
-        "Copy": "312 characters, 32 over X's 280. 4 hashtags, 1 over X's 3."
+        "Copy": "312 characters: 32 over the X limit of 280; cut 32. "
+        "4 hashtags: 1 over the X limit of 3; remove 1."
     }
 
 
@@ -108,7 +110,7 @@ def test_only_x_shortens_links() -> None:
     link = "https://example.com/" + "p" * 481  # 501 characters as typed
     assert check_copy(SHIPPED["X"], copy=link, subject=None, link=None) == {}
     assert check_copy(SHIPPED["Threads"], copy=link, subject=None, link=None) == {
-        "Copy": "501 characters, 1 over Threads's 500."
+        "Copy": "501 characters: 1 over the Threads limit of 500; cut 1."
     }
 
 
@@ -119,7 +121,8 @@ def test_the_copy_limit_counts_code_points(copy: str, limit: int) -> None:
         assert problems == {}
     else:
         assert problems == {
-            "Copy": f"{len(copy)} characters, {len(copy) - limit} over Plain's {limit}."
+            "Copy": f"{len(copy)} characters: {len(copy) - limit} over the Plain limit of "
+            f"{limit}; cut {len(copy) - limit}."
         }
 
 

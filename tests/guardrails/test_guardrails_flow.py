@@ -397,7 +397,8 @@ def test_draft_template_states_the_surface_constraints(baton: RunningBaton) -> N
 def test_draft_copy_over_the_limit_is_refused_with_the_excess(baton: RunningBaton) -> None:
     too_long = {"Name": "teaser", "Surface": "X", "Copy": "a" * 320}
     assert (
-        errors_of(submit_draft(baton, "X", too_long))["copy"] == "320 characters, 40 over X's 280."
+        errors_of(submit_draft(baton, "X", too_long))["copy"]
+        == "320 characters: 40 over the X limit of 280; cut 40."
     )
     subject = {
         "Name": "issue 12",

@@ -43,7 +43,17 @@ def test_the_modal_offers_approvers_and_each_approver_is_asked_by_dm(asked: Runn
         [request] = rendered_dms(baton, user)
         assert "asks you to approve spring launch" in request
         assert "[ Approve ]" in request and "[ Request changes ]" in request
+        assert "Owner:" not in request  # ana asks for her own publish: said once
     assert baton.standin.dms("U0BEN") == []
+
+
+def test_the_request_names_the_owner_when_someone_else_asks(baton: RunningBaton) -> None:
+    assert (
+        publish(baton, Owner="U0BEN", Approvers=["U0CAI"], **{"Backup owner": "U0ANA"}).text == ""
+    )
+    wait_for(lambda: baton.standin.dms("U0CAI"))
+    [request] = rendered_dms(baton, "U0CAI")
+    assert "@ana asks you to approve spring launch" in request and "Owner: @ben." in request
 
 
 def test_a_bot_cannot_approve(baton: RunningBaton) -> None:

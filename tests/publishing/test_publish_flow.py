@@ -378,7 +378,7 @@ def test_the_weekly_digest_goes_to_the_strategy_channel_once(published: RunningB
     digests = posts_in(baton, "C0STRATEGY")
     assert len(digests) == 1
     text = baton.standin.render(digests[0]["blocks"], digests[0]["text"])
-    assert "LinkedIn: 1 publish(es)" in text
+    assert "LinkedIn: 1 publish" in text
     assert "rewrite the hook ×1" in text
     assert "Revise: shorter opener, decided by @ana" in text
     # Every observation carries a candidate action, or says no rule covers it.
@@ -388,9 +388,9 @@ def test_the_weekly_digest_goes_to_the_strategy_channel_once(published: RunningB
     ) in text
     assert "reach median 1500 (no baseline) → no rule on it fired" in text
     assert "Cycle time (can the next person move immediately?)" in text
-    assert "Publishes by owner\n• @ana: 1 publish(es)" in text
+    assert "Publishes by owner\n• @ana: 1 publish" in text
     on_demand = command(baton, "/digest", "2", user="U0CAI")
-    assert "LinkedIn: 1 publish(es)" in on_demand
+    assert "LinkedIn: 1 publish" in on_demand
 
 
 def test_publish_offers_the_surfaces_of_surfaces_yml(

@@ -14,6 +14,7 @@ from tests.publishing.test_publish_flow import (
     baton,
     command,
     ingest,
+    log_in_window,
     publish,
     reading,
 )
@@ -48,8 +49,9 @@ def test_blocked_names_the_missing_part_and_who_supplies_it(baton: RunningBaton)
     said = command(baton, "/blocked", "")
     assert (
         "spring launch (LinkedIn, opens in 1h) is blocked by Approvals (0 of 1 approved), "
-        "owner @cai; Instrumentation (tracking labels set; no metric of the rules arrives "
-        "through POST /kpi yet), owner @ana" in said
+        "owner @cai; Instrumentation (tracking labels set; no tool sends click_through_rate, "
+        "engagement_rate, reach through POST /kpi yet: log them with /kpi “spring launch” "
+        "click_through_rate=… engagement_rate=… reach=…), owner @ana" in said
     ), said
     assert "Formatting" not in said and "autumn" not in said
     baton.slack.click(dm(baton, "U0CAI"), "Approve", user="U0CAI", channel="DU0CAI")
@@ -68,3 +70,29 @@ def test_a_draft_checked_after_the_publish_updates_its_post(baton: RunningBaton)
     assert "errors" not in submit_draft(baton, "LinkedIn", draft).text
     wait_for(lambda: baton.standin.calls_to("chat.update"))
     assert "✓ Formatting: /draft for LinkedIn checked today — @ana" in post_of(baton)
+
+
+def test_a_team_that_logs_with_kpi_is_told_how_then_counted_as_instrumented(
+    baton: RunningBaton,
+) -> None:
+    labels = {"Tracking labels": "utm_source=linkedin utm_campaign=spring"}
+    assert publish(baton, **labels).text == ""
+    wait_for(lambda: baton.standin.messages("C0LAUNCH"))
+    assert (
+        "✗ Instrumentation: tracking labels set; no tool sends click_through_rate, "
+        "engagement_rate, reach through POST /kpi yet: log them with /kpi “spring launch” "
+        "click_through_rate=… engagement_rate=… reach=… — @ana" in post_of(baton)
+    )
+    assert "Logged for spring launch" in log_in_window(baton, "reach=900 engagement_rate=0.01")
+    next_one = {"Name": "spring launch 2", "Posting window": "2026-11-27 12:00-14:00"}
+    assert publish(baton, **labels, **next_one).text == ""
+    wait_for(lambda: baton.standin.messages("C0LAUNCH"), count=2)
+    [second] = [
+        baton.standin.render(m["blocks"], m["text"])
+        for m in baton.standin.messages("C0LAUNCH")
+        if "spring launch 2" in m["text"]
+    ]
+    assert (
+        "✓ Instrumentation: tracking labels set; engagement_rate, reach logged with /kpi here "
+        "lately — @ana" in second
+    ), second

@@ -98,6 +98,12 @@ def test_the_digest_and_report_charts_arrive_after_the_text(baton: RunningBaton)
         assert image(chart["data"]).size == SIZE
     [kpis] = [f for f in thread if f["name"] == "kpi_medians.png"]
     assert "LinkedIn reach: " in str(kpis["alt_txt"]) and "11-23 1500" in str(kpis["alt_txt"])
+    # One week of data: the chart starts there and says a trend needs two; the rule that
+    # fired is marked on its publish.
+    assert str(kpis["alt_txt"]).startswith("KPI medians by week. LinkedIn engagement_rate: 11-23")
+    assert kpis["title"] == "KPI medians per surface, week of 11-23 only (a trend needs two weeks)"
+    fired = "rule fired on spring launch: engagement_rate 0.012 → rewrite the hook"
+    assert fired in str(kpis["alt_txt"])
     text = baton.standin.render(digest["blocks"])
     assert "reach median 1500" in text  # the same number, in words
 
@@ -109,7 +115,7 @@ def test_the_digest_and_report_charts_arrive_after_the_text(baton: RunningBaton)
     [mine] = [f for f in baton.standin.uploaded_files() if f["channel"] == "DU0CAI"]
     assert image(mine["data"]).size == SIZE and mine["thread_ts"] is None
     on_demand = command(baton, "/digest", "2", user="U0DEE")
-    assert "LinkedIn: 1 publish(es)" in on_demand  # the text is whole without the chart
+    assert "LinkedIn: 1 publish" in on_demand  # the text is whole without the chart
     wait_for(lambda: [f for f in baton.standin.uploaded_files() if f["channel"] == "DU0DEE"])
     [kpi_chart] = [f for f in baton.standin.uploaded_files() if f["channel"] == "DU0DEE"]
     assert kpi_chart["name"] == "kpi_medians.png" and image(kpi_chart["data"]).size == SIZE

@@ -95,9 +95,9 @@ def test_the_header_names_the_channel_and_the_person_as_slack_shows_them(
     baton: RunningBaton,
 ) -> None:
     here = command(baton, "/report", "", user="U0CAI")
-    assert here.splitlines()[0] == "Cycle-time report: #launch, 4 week(s)", here
+    assert here.splitlines()[0] == "Cycle-time report: #launch, 4 weeks", here
     person = command(baton, "/report", "2 <@U0BEN|ben>", user="U0CAI")
-    assert person.splitlines()[0] == "Cycle-time report: @ben, 2 week(s)", person
+    assert person.splitlines()[0] == "Cycle-time report: @ben, 2 weeks", person
 
 
 def test_digits_that_are_not_ascii_get_the_usage(baton: RunningBaton) -> None:

@@ -92,9 +92,9 @@ def test_each_digest_goes_to_its_strategy_channel_and_never_empty(baton: Running
     advance_to(baton, MONDAY)
     to_product = [baton.standin.render(m["blocks"]) for m in posts_in(baton, "C0PRODUCT")]
     to_default = [baton.standin.render(m["blocks"]) for m in posts_in(baton, "C0STRATEGY")]
-    assert len(to_product) == 1 and "LinkedIn: 1 publish(es)" in to_product[0]
+    assert len(to_product) == 1 and "LinkedIn: 1 publish" in to_product[0]
     assert "X:" not in to_product[0]
-    assert len(to_default) == 1 and "X: 1 publish(es)" in to_default[0]
+    assert len(to_default) == 1 and "X: 1 publish" in to_default[0]
     assert "LinkedIn" not in to_default[0]
     advance_to(baton, MONDAY + timedelta(weeks=1))  # nothing published that week
     assert len(posts_in(baton, "C0PRODUCT")) == 1

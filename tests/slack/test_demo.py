@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from bot.demo.handoff_story import run_demo
-from bot.demo.publish_story import CHART_FILE
+from bot.demo.publish_story import CHART_PREFIX
+
+SAVED = re.compile(r"saved to (\S+\.png)")
+HEADING = re.compile(r"^── (\w{3} \d{2} \w{3} \d{2}:\d{2}) UTC · (.*)$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def told() -> str:
     """One run of the demo (it is slow): what it printed."""
-    CHART_FILE.unlink(missing_ok=True)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert run_demo() == 0
@@ -37,7 +43,32 @@ def test_the_demo_tells_the_publish_story(told: str) -> None:
         "Decided: Revise: shorter opener, decided by @ana",
         "Since the last cycle (spring launch): engagement_rate 0.011 → 0.019",
         "“shorter opener” on spring launch: engagement_rate 0.011 → 0.019 in spring launch 2",
-        f"saved to {CHART_FILE}",
     ):
         assert line in told, line
-    assert CHART_FILE.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_chart_goes_to_a_new_temporary_file_and_the_demo_says_where(told: str) -> None:
+    [saved] = SAVED.findall(told)
+    chart = Path(saved)
+    assert chart.parent == Path(tempfile.gettempdir()) and chart.name.startswith(CHART_PREFIX)
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    chart.unlink()
+
+
+def test_each_heading_names_the_day_and_time_it_happens(told: str) -> None:
+    headings = HEADING.findall(told)
+    stamps = [datetime.strptime(f"2026 {stamp}", "%Y %a %d %b %H:%M") for stamp, _ in headings]
+    assert stamps == sorted(stamps)  # the clock only moves forward
+    said = {title: stamp for (_, title), stamp in zip(headings, stamps, strict=True)}
+    for title, stamp in said.items():
+        if "Monday" in title:
+            assert stamp.strftime("%A") == "Monday", title
+        if "Thursday" in title:
+            assert stamp.strftime("%A") == "Thursday", title
+        if "next morning in London" in title:
+            assert stamp.hour == 9, title  # 09:00 in London in November is 09:00 UTC
+    digests = [t for t in said if "digest" in t]
+    assert [said[t].strftime("%d %b") for t in digests] == ["30 Nov", "07 Dec"]
+    # The story waits for the escalation after act-by: the heading says it has not come yet.
+    [escalating] = [t for t in said if "two hours later" in t]
+    assert said[escalating].strftime("%a %H:%M") == "Tue 20:00"
