@@ -283,7 +283,7 @@ def nudge_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
 def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool = True) -> Message:
     """To whoever must step in: the backup owner (or the author), or the owner of the root
     blocker the handoff waits on. `active`: the escalation still stands (buttons shown)."""
-    late = format_duration(late_by - card.act_by)
+    late = format_duration(late_by - card.act_by) if late_by > card.act_by else None
     what = "has not acknowledged" if card.unacknowledged else "has not marked done"
     if active:
         opening = md(mention(card.next_owner_id), f" {what} ", bold(card.work_item))
@@ -292,9 +292,9 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool
     head = md(
         ":rotating_light: ",
         opening,
-        f", {late} past its act-by (",
+        f", {late} past its act-by (" if late else ", act-by ",
         local_time(card.act_by),
-        ") ",
+        ") " if late else " ",
         where(card),
         "\n",
         bold("Next action:"),
@@ -325,13 +325,17 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool
         blocks.append(state)
     if active and contact and card.live:
         blocks.append(buttons(card, [Button.TAKE_OVER, Button.REACH_THEM]))
-    text = md(
-        "Escalation: ",
-        card.work_item,
-        f" is {late} late; ",
-        mention(card.next_owner_id),
-        f" {what}",
-    )
+    if active:
+        text = md(
+            "Escalation: ",
+            card.work_item,
+            f" is {late} late; " if late else " is due; ",
+            mention(card.next_owner_id),
+            f" {what}",
+        )
+    else:  # a notification for an edit should say what happened, not repeat the alarm
+        line = state_line(card)
+        text = md("You were asked to step in on ", card.work_item, md(": ", line) if line else "")
     return Message(text=text, blocks=blocks_of(*blocks))
 
 

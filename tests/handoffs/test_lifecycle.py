@@ -265,6 +265,9 @@ def test_take_over_makes_the_backup_the_next_owner_and_tells_ben_and_the_author(
     post_text = shown(baton, post(baton))
     assert "Next owner: @ben (took over from @ana)" in post_text
     assert "[ Take over ]" not in shown(baton, dms(baton, "U0BEN")[0])  # edited in place
+    # Its notification text says what happened, not a lateness that no longer holds.
+    edited = dms(baton, "U0BEN")[0]["text"]
+    assert edited.startswith("You were asked to step in on launch copy: ") and "late" not in edited
     ben_dm = shown(baton, dms(baton, "U0BEN")[-1])
     assert "You took over launch copy from @ana" in ben_dm and "[ Done ]" in ben_dm
     ana = shown(baton, dms(baton, "U0ANA")[-1])

@@ -144,14 +144,14 @@ def test_metrics_count_what_happened(baton_factory: Any) -> None:
             ("other", "rejected"): 1,  # an unsigned body is not read: it names nothing
             ("view", "ok"): 2,
             ("view", "refused"): 1,
-            ("action", "ok"): 1,
+            ("action", "ok"): 7,  # one click, and two people picked in each of three forms
             ("event", "ok"): 1,
         }
         for surface, count in (
             ("command", 4),
             ("other", 1),
             ("view", 3),
-            ("action", 1),
+            ("action", 7),
             ("event", 1),
         ):
             assert value(samples, "baton_ack_seconds_count", surface=surface) == count
