@@ -72,3 +72,40 @@ def approved_at(session: Session, publish_id: int) -> datetime | None:
     if not rows or any(r.state != ApprovalState.APPROVED or r.decided_at is None for r in rows):
         return None
     return max(as_utc(r.decided_at) for r in rows if r.decided_at is not None)
+
+
+def owed_by(session: Session, approver_id: str, *, now: datetime, limit: int = 50) -> list[Publish]:
+    """Publishes this approver has not answered yet, whose window has not closed; the
+    soonest window first."""
+    return list(
+        session.exec(
+            select(Publish)
+            .join(PublishApproval, col(PublishApproval.publish_id) == Publish.id)
+            .where(PublishApproval.approver_id == approver_id)
+            .where(PublishApproval.state == ApprovalState.PENDING)
+            .where(col(Publish.window_end) > now)
+            .order_by(col(Publish.window_start), col(Publish.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def missing_after_opening(
+    session: Session, *, opened_from: datetime, now: datetime, channel_id: str | None = None
+) -> list[tuple[Publish, list[str]]]:
+    """Publishes whose window opened in [opened_from, now) with approvers who have not
+    approved, and who they are."""
+    query = (
+        select(Publish, PublishApproval.approver_id)
+        .join(PublishApproval, col(PublishApproval.publish_id) == Publish.id)
+        .where(PublishApproval.state != ApprovalState.APPROVED)
+        .where(col(Publish.window_start) >= opened_from)
+        .where(col(Publish.window_start) < now)
+        .order_by(col(Publish.window_start), col(Publish.id), col(PublishApproval.id))
+    )
+    if channel_id:
+        query = query.where(Publish.channel_id == channel_id)
+    found: dict[int, tuple[Publish, list[str]]] = {}
+    for publish, approver in session.exec(query).all():
+        found.setdefault(publish.id or 0, (publish, []))[1].append(approver)
+    return list(found.values())

@@ -175,3 +175,17 @@ def count_readings(session: Session, publish_id: int) -> int:
             select(func.count()).select_from(KpiReading).where(KpiReading.publish_id == publish_id)
         ).one()
     )
+
+
+def decisions_owed_by(session: Session, owner_id: str, *, limit: int = 50) -> list[Publish]:
+    """Publishes whose decision prompt went out and that this owner has not decided yet."""
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.owner_id == owner_id)
+            .where(col(Publish.prompted_at).is_not(None))
+            .where(col(Publish.decision).is_(None))
+            .order_by(col(Publish.decision_due_at), col(Publish.id))
+            .limit(limit)
+        ).all()
+    )

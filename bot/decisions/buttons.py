@@ -15,6 +15,7 @@ from bot.decisions.service import AlreadyDecided, Decided, NotAllowed, ReviseOpt
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, local_time, md, mention
 from bot.slack.acked import acked_first
+from bot.slack.home_page import from_home, refresh_home
 from bot.slack.reply import tell_clicker
 
 CHOICE_OF = {
@@ -62,6 +63,8 @@ def decide(
 ) -> None:
     user_id = body["user"]["id"]
     tell = tell_clicker(client, body)
+    if from_home(body):  # App Home: the answer goes on the page
+        tell = lambda text: refresh_home(services, client, user_id, text)  # noqa: E731
     try:
         publish_id, seen = parse_value(action.get("value", ""))
         choice = CHOICE_OF[Action(action["action_id"])]
@@ -73,7 +76,9 @@ def decide(
         if not isinstance(options, ReviseOptions):
             tell(refusal_text(options))
             return
-        context = ReviseContext(publish_id, options.revision, body["channel"]["id"])
+        context = ReviseContext(
+            publish_id, options.revision, (body.get("channel") or {}).get("id", "")
+        )
         view = revise_modal(context=context, name=options.card.name, triggered=options.triggered)
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -83,3 +88,5 @@ def decide(
     result = services.decisions.decide(publish_id, by=user_id, choice=choice, seen_revision=seen)
     if not isinstance(result, Decided):
         tell(refusal_text(result))
+    elif from_home(body):
+        refresh_home(services, client, user_id)

@@ -45,6 +45,7 @@ def submit_revise(
         text = refusal_text(result)
 
         def tell() -> None:
-            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+            if context.channel_id:  # none when Revise was pressed on App Home
+                client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
 
         services.after_ack(tell)
