@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from store.models import Publish, PublishApproval
 from store.types import as_utc
 from store.vocabulary import Approval, ApprovalState
+
+STILL_OWED = timedelta(days=7)  # after the window closes, an approval is owed this long
 
 
 def add(session: Session, publish_id: int, approvers: Sequence[str]) -> None:
@@ -75,15 +77,16 @@ def approved_at(session: Session, publish_id: int) -> datetime | None:
 
 
 def owed_by(session: Session, approver_id: str, *, now: datetime, limit: int = 50) -> list[Publish]:
-    """Publishes this approver has not answered yet, whose window has not closed; the
-    soonest window first."""
+    """Publishes this approver has not answered yet, still undecided and whose window closed
+    less than a week ago (an answer may still count); the soonest window first."""
     return list(
         session.exec(
             select(Publish)
             .join(PublishApproval, col(PublishApproval.publish_id) == Publish.id)
             .where(PublishApproval.approver_id == approver_id)
             .where(PublishApproval.state == ApprovalState.PENDING)
-            .where(col(Publish.window_end) > now)
+            .where(col(Publish.decision).is_(None))
+            .where(col(Publish.window_end) > now - STILL_OWED)
             .order_by(col(Publish.window_start), col(Publish.id))
             .limit(limit)
         ).all()
