@@ -115,3 +115,19 @@ def test_the_chart_title_names_the_scope_as_slack_named_it(baton: RunningBaton) 
     assert title_after("") == "Time to acknowledge and to done, #launch"
     assert title_after("<@U0BEN|ben>") == "Time to acknowledge and to done, @ben"
     assert title_after("<#C0LAUNCH|launch>") == "Time to acknowledge and to done, #launch"
+
+
+def test_an_open_handoff_far_past_act_by_in_a_private_channel_stays_in_it(
+    baton: RunningBaton,
+) -> None:
+    baton.standin.add_channel(
+        SECRET, "secret", is_private=True, members={"U0ANA", "U0CAI"}, bot_member=True
+    )
+    hand_to_ana(baton, SECRET, "acquisition plan")
+    hand_to_ana(baton, "C0LAUNCH", "launch copy")
+    baton.clock.advance(timedelta(days=3))  # neither acknowledged: both far past act-by
+    outside = command(baton, "/report", "<@U0ANA|ana>", user="U0DEE")
+    assert "@ana owns “launch copy”, still open" in outside, outside
+    assert "acquisition plan" not in outside
+    inside = command(baton, "/report", "<@U0ANA|ana>", user="U0CAI")
+    assert "@ana owns “acquisition plan”" in inside and "@ana owns “launch copy”" in inside
