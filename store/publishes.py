@@ -189,3 +189,10 @@ def decisions_owed_by(session: Session, owner_id: str, *, limit: int = 50) -> li
             .limit(limit)
         ).all()
     )
+
+
+def channels_between(session: Session, start: datetime, end: datetime) -> set[str]:
+    """The channels of publishes whose window started, or that were decided, in [start, end)."""
+    started = (col(Publish.window_start) >= start) & (col(Publish.window_start) < end)
+    decided = (col(Publish.decided_at) >= start) & (col(Publish.decided_at) < end)
+    return set(session.exec(select(Publish.channel_id).where(started | decided).distinct()).all())
