@@ -67,9 +67,9 @@ def _owned(card: HandoffCard, now: datetime) -> list[Block]:
 def _escalated(card: HandoffCard, now: datetime) -> list[Block]:
     what = "has not acknowledged" if card.unacknowledged else "has not marked done"
     role = (
-        "you are the backup owner"
+        "You are the backup owner"
         if card.backup_owner_id and card.backup_owner_id != card.next_owner_id
-        else "you handed it off"
+        else "You handed it off"
     )
     rows = [
         md(
@@ -79,7 +79,7 @@ def _escalated(card: HandoffCard, now: datetime) -> list[Block]:
             channel_link(card.channel_id),
             ": ",
             mention(card.next_owner_id),
-            f" {what} it; {role}: take it over or reach them.",
+            f" {what} it. {role}: take it over or reach them.",
         ),
         md("Next action: ", card.next_action),
         _when("Act by", card.act_by, now),
@@ -119,7 +119,9 @@ def _approval(found: ApprovalWaiting, now: datetime) -> list[Block]:
             mention(card.created_by),
             ".",
         ),
-        _when("Window opens", card.window.start, now),
+        _when(
+            "Window opens" if card.window.start > now else "Window opened", card.window.start, now
+        ),
     ]
     return [section(join("\n", rows)), approval_buttons(card, f"publish-{card.id}-approval")]
 

@@ -4,6 +4,9 @@ approvals still missing once the window opened; over signed HTTP, and the pure r
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from bot.reports.waiting_outliers import (
     OpenHandoffRecord,
@@ -18,6 +21,13 @@ from tests.handoffs.test_lifecycle import made
 from tests.publishing.test_publish_flow import command, publish
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def baton(baton_factory: Any, database_url: str) -> RunningBaton:
+    """SQLite, and PostgreSQL when TEST_DATABASE_URL is set: the report's queries on both."""
+    running: RunningBaton = baton_factory(database_url)
+    return running
 
 
 def test_far_means_more_than_a_day_past_act_by() -> None:
