@@ -219,7 +219,11 @@ def blocker_dm(
         section(lines([opening, *bullets, closing])),
         blocker_buttons(root.id),
     ]
-    text = md(root.name, " is blocking: ", join("; ", [join(" → ", w.chain) for w in waits]))
+    text = md(
+        root.name,
+        " is blocking: ",
+        join("; ", [join(" → ", w.chain[:-1] or w.chain) for w in waits]),
+    )
     return Message(text=text, blocks=blocks_of(*blocks))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.graph.messages import report_text
+from bot.graph.messages import Wait, blocker_dm, blocker_last_word, report_text
 from bot.graph.rules import BlockerLine, ItemRef, ItemReport
 from tests.conftest import RunningBaton
 from tests.graph.test_blocked_flow import blocked
@@ -54,3 +54,16 @@ def test_the_words_for_ready_blocked_and_neither() -> None:
     assert report_text(nothing, now=NOW) == (
         "*launch* is not blocked: nothing hard it waits on is open."
     )
+
+
+def test_the_blocker_words_the_issue_quoted_read_right() -> None:
+    since = NOW - timedelta(days=2, hours=21)
+    nobody = Wait(["KPI capture", "instrumentation metadata"], None, "missing link")
+    dm = blocker_dm(METADATA, [nobody], since=since, now=NOW, channel_id="C0LAUNCH")
+    said = "\n".join(b["text"]["text"] for b in dm.blocks if b.get("type") == "section")
+    assert "• *KPI capture* (no owner named) · reason: missing link" in said
+    assert "nobody named waits" not in said and "because missing link" not in said
+    assert dm.text == "instrumentation metadata is blocking: KPI capture"
+    last = blocker_last_word(METADATA, [nobody], days=3, since=since, now=NOW).text
+    assert "*instrumentation metadata* has blocked *KPI capture* for 2d 21h." in last
+    assert "→" not in last  # not "KPI capture → instrumentation metadata for 2d 21h"
