@@ -15,8 +15,7 @@ from bot.decisions.service import AlreadyDecided, Decided, NotAllowed, ReviseOpt
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, local_time, md, mention
 from bot.slack.acked import acked_first
-from bot.slack.home_page import from_home, refresh_home
-from bot.slack.reply import tell_clicker
+from bot.slack.home_page import from_home, refresh_home, tell_clicker_here
 
 CHOICE_OF = {
     Action.DECIDE_REPEAT: Choice.REPEAT,
@@ -62,9 +61,7 @@ def decide(
     services: Services, body: dict[str, Any], action: dict[str, Any], client: WebClient
 ) -> None:
     user_id = body["user"]["id"]
-    tell = tell_clicker(client, body)
-    if from_home(body):  # App Home: the answer goes on the page
-        tell = lambda text: refresh_home(services, client, user_id, text)  # noqa: E731
+    tell = tell_clicker_here(services, body, client)
     try:
         publish_id, seen = parse_value(action.get("value", ""))
         choice = CHOICE_OF[Action(action["action_id"])]

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.container import Services
 from bot.kernel.mrkdwn import Mrkdwn
+from bot.slack.reply import tell_clicker
 from bot.slack.respond import ephemeral
 
 
@@ -34,3 +35,13 @@ def tell_here(
     if from_home(body):
         return lambda text: refresh_home(services, client, body["user"]["id"], text)
     return lambda text: ephemeral(respond, text)
+
+
+def tell_clicker_here(
+    services: Services, body: dict[str, Any], client: WebClient
+) -> Callable[[Mrkdwn], None]:
+    """An answer only the clicker sees: on their App Home, or ephemerally in the channel of
+    the click (for buttons answered without their response_url)."""
+    if from_home(body):
+        return lambda text: refresh_home(services, client, body["user"]["id"], text)
+    return tell_clicker(client, body)
