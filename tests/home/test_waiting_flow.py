@@ -121,3 +121,28 @@ def test_a_blocker_owner_resolves_from_home(baton: RunningBaton) -> None:
         assert item is not None and item.state == ItemState.DONE
     dee = page(baton, "U0DEE")
     assert "instrumentation metadata is done" in dee and "Nothing waits on you" in dee
+
+
+def test_the_buttons_that_open_a_form_work_from_home_too(baton: RunningBaton) -> None:
+    assert publish(baton, Approvers=["U0CAI"]).text == ""
+    wait_for(lambda: baton.standin.dms("U0CAI"))
+    home(baton, "U0CAI")
+    opened = len(baton.standin.calls_to("views.open"))
+    baton.slack.home_click("U0CAI", "Request changes", near="spring launch")
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    changes = {"What to change": "say 20% off, not 25%"}
+    assert baton.slack.submit(baton.slack.last_view(), changes, user="U0CAI").text == ""
+    assert "Nothing waits on you" in page(baton, "U0CAI")  # answered: off the page
+
+    advance_to(baton, DECISION_DUE)
+    home(baton, "U0ANA")
+    opened = len(baton.standin.calls_to("views.open"))
+    baton.slack.home_click("U0ANA", "Revise", near="spring launch")
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    revised = {"Another action": "shorter opener"}
+    assert baton.slack.submit(baton.slack.last_view(), revised, user="U0ANA").text == ""
+    with baton.services.db.read() as session:
+        decided = session.get(Publish, 1)
+        assert decided is not None
+        assert (decided.decision, decided.decision_action) == ("revise", "shorter opener")
+    assert "Decide on" not in page(baton, "U0ANA")
