@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from store.models import Publish, PublishApproval
 from store.types import as_utc
 from store.vocabulary import Approval, ApprovalState
+
+STILL_OWED = timedelta(days=7)  # after the window closes, an approval is owed this long
 
 
 def add(session: Session, publish_id: int, approvers: Sequence[str]) -> None:
@@ -72,3 +74,41 @@ def approved_at(session: Session, publish_id: int) -> datetime | None:
     if not rows or any(r.state != ApprovalState.APPROVED or r.decided_at is None for r in rows):
         return None
     return max(as_utc(r.decided_at) for r in rows if r.decided_at is not None)
+
+
+def owed_by(session: Session, approver_id: str, *, now: datetime, limit: int = 50) -> list[Publish]:
+    """Publishes this approver has not answered yet, still undecided and whose window closed
+    less than a week ago (an answer may still count); the soonest window first."""
+    return list(
+        session.exec(
+            select(Publish)
+            .join(PublishApproval, col(PublishApproval.publish_id) == Publish.id)
+            .where(PublishApproval.approver_id == approver_id)
+            .where(PublishApproval.state == ApprovalState.PENDING)
+            .where(col(Publish.decision).is_(None))
+            .where(col(Publish.window_end) > now - STILL_OWED)
+            .order_by(col(Publish.window_start), col(Publish.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def missing_after_opening(
+    session: Session, *, opened_from: datetime, now: datetime, channel_id: str | None = None
+) -> list[tuple[Publish, list[str]]]:
+    """Publishes whose window opened in [opened_from, now) with approvers who have not
+    approved, and who they are."""
+    query = (
+        select(Publish, PublishApproval.approver_id)
+        .join(PublishApproval, col(PublishApproval.publish_id) == Publish.id)
+        .where(PublishApproval.state != ApprovalState.APPROVED)
+        .where(col(Publish.window_start) >= opened_from)
+        .where(col(Publish.window_start) < now)
+        .order_by(col(Publish.window_start), col(Publish.id), col(PublishApproval.id))
+    )
+    if channel_id:
+        query = query.where(Publish.channel_id == channel_id)
+    found: dict[int, tuple[Publish, list[str]]] = {}
+    for publish, approver in session.exec(query).all():
+        found.setdefault(publish.id or 0, (publish, []))[1].append(approver)
+    return list(found.values())

@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from store.models import Handoff, HandoffStateChange, WorkItem
+from store.models import Handoff, HandoffStateChange, OutboxMessage, OutboxStatus, WorkItem
+from store.types import as_utc
 from store.vocabulary import LIVE, HandoffState
+
+ESCALATION_DM = "escalation_dm"  # the outbox kind (bot/outbox/payloads.py: Kind.ESCALATION_DM)
 
 
 def get_with_item(
@@ -75,8 +78,14 @@ def _page(
 def waiting_on(
     session: Session, user_id: str, *, limit: int = 20
 ) -> tuple[list[tuple[Handoff, WorkItem]], int]:
-    """Live handoffs whose next owner is this user, newest first, and how many in all."""
-    return _live_page(session, Handoff.next_owner_id == user_id, limit)
+    """Live handoffs whose next owner is this user, the earliest act-by first (the most
+    overdue), newest first among equals; and how many in all."""
+    return _live_page(
+        session,
+        Handoff.next_owner_id == user_id,
+        limit,
+        order=(col(Handoff.act_by), col(Handoff.created_at).desc(), col(Handoff.id).desc()),
+    )
 
 
 def handed_off_by(
@@ -87,7 +96,7 @@ def handed_off_by(
 
 
 def _live_page(
-    session: Session, whose: Any, limit: int
+    session: Session, whose: Any, limit: int, *, order: tuple[Any, ...] = ()
 ) -> tuple[list[tuple[Handoff, WorkItem]], int]:
     where = (whose, col(Handoff.state).in_(list(LIVE)))
     return _page(
@@ -95,7 +104,7 @@ def _live_page(
         select(Handoff, WorkItem)
         .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
         .where(*where)
-        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc()),
+        .order_by(*(order or (col(Handoff.created_at).desc(), col(Handoff.id).desc()))),
         select(func.count()).select_from(Handoff).where(*where),
         limit,
     )
@@ -119,3 +128,23 @@ def done_since(
         select(func.count()).select_from(Handoff).where(*where),
         limit,
     )
+
+
+def escalated_to(
+    session: Session, user_id: str, *, limit: int = 50
+) -> list[tuple[Handoff, WorkItem, datetime]]:
+    """Live handoffs whose escalation DM went to this user, with when it was planned to go
+    (the latest, per handoff); whether it still stands is the caller's rule to decide."""
+    rows = session.exec(
+        select(Handoff, WorkItem, func.max(OutboxMessage.due_at))
+        .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
+        .join(OutboxMessage, col(OutboxMessage.handoff_id) == Handoff.id)
+        .where(OutboxMessage.kind == ESCALATION_DM)
+        .where(OutboxMessage.target == user_id)
+        .where(OutboxMessage.status == OutboxStatus.SENT)
+        .where(col(Handoff.state).in_(list(LIVE)))
+        .group_by(col(Handoff.id), col(WorkItem.id))
+        .order_by(col(Handoff.act_by), col(Handoff.id))
+        .limit(limit)
+    ).all()
+    return [(h, w, as_utc(at)) for h, w, at in rows]

@@ -191,3 +191,24 @@ def metrics_logged_by_hand(session: Session, channel_id: str, *, since: datetime
             .distinct()
         ).all()
     )
+
+
+def decisions_owed_by(session: Session, owner_id: str, *, limit: int = 50) -> list[Publish]:
+    """Publishes whose decision prompt went out and that this owner has not decided yet."""
+    return list(
+        session.exec(
+            select(Publish)
+            .where(Publish.owner_id == owner_id)
+            .where(col(Publish.prompted_at).is_not(None))
+            .where(col(Publish.decision).is_(None))
+            .order_by(col(Publish.decision_due_at), col(Publish.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def channels_between(session: Session, start: datetime, end: datetime) -> set[str]:
+    """The channels of publishes whose window started, or that were decided, in [start, end)."""
+    started = (col(Publish.window_start) >= start) & (col(Publish.window_start) < end)
+    decided = (col(Publish.decided_at) >= start) & (col(Publish.decided_at) < end)
+    return set(session.exec(select(Publish.channel_id).where(started | decided).distinct()).all())

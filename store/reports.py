@@ -16,9 +16,17 @@ from store.models import (
     OutboxStatus,
     Publish,
     PublishApproval,
+    WorkItem,
 )
 from store.types import as_utc
-from store.vocabulary import HandoffRecord, HandoffState, PublishRecord
+from store.vocabulary import (
+    LIVE,
+    HandoffRecord,
+    HandoffState,
+    OpenHandoffRecord,
+    PublishRecord,
+    UnapprovedRecord,
+)
 
 NUDGE = "nudge"
 ESCALATION = "escalate-dm"
@@ -137,3 +145,56 @@ def refused_by_channel(
         query = query.where(FailureOccurrence.channel_id == channel_id)
     attempts = {(channel, ref.rsplit(":", 1)[0]) for channel, ref in session.exec(query).all()}
     return dict(Counter(channel for channel, _ in attempts))
+
+
+def open_past_act_by(
+    session: Session,
+    *,
+    before: datetime,
+    channel_id: str | None = None,
+    person: str | None = None,
+    limit: int = 200,
+) -> list[OpenHandoffRecord]:
+    """Live handoffs whose act-by is before `before`, the most overdue first."""
+    query = (
+        select(Handoff, WorkItem.name)
+        .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
+        .where(col(Handoff.state).in_(list(LIVE)))
+        .where(col(Handoff.act_by) < before)
+    )
+    if channel_id:
+        query = query.where(Handoff.channel_id == channel_id)
+    if person:
+        query = query.where(Handoff.next_owner_id == person)
+    rows = session.exec(query.order_by(col(Handoff.act_by), col(Handoff.id)).limit(limit)).all()
+    return [
+        OpenHandoffRecord(h.channel_id, name, h.next_owner_id, as_utc(h.act_by)) for h, name in rows
+    ]
+
+
+def unapproved_after_opening(
+    session: Session,
+    start: datetime,
+    now: datetime,
+    *,
+    channel_id: str | None = None,
+    person: str | None = None,
+) -> list[UnapprovedRecord]:
+    """Publishes whose window opened in [start, now) without every approval; with `person`,
+    those that person had not approved."""
+    found = []
+    for publish, missing in approvals.missing_after_opening(
+        session, opened_from=start, now=now, channel_id=channel_id
+    ):
+        if person and person not in missing:
+            continue
+        found.append(
+            UnapprovedRecord(
+                publish.channel_id,
+                publish.name,
+                publish.owner_id,
+                as_utc(publish.window_start),
+                tuple([person] if person else missing),
+            )
+        )
+    return found

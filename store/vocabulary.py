@@ -97,3 +97,24 @@ class PublishRecord:
     window_start: datetime
     approvers: int
     approved_at: datetime | None  # when the last approver approved
+
+
+@dataclass(frozen=True)
+class OpenHandoffRecord:
+    """A live handoff past its act-by, as the report's outliers read it."""
+
+    channel_id: str
+    work_item: str
+    next_owner_id: str
+    act_by: datetime
+
+
+@dataclass(frozen=True)
+class UnapprovedRecord:
+    """A publish whose window opened while approvers had not approved, and who they are."""
+
+    channel_id: str
+    name: str
+    owner_id: str
+    window_start: datetime
+    missing: tuple[str, ...]

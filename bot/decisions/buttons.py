@@ -15,7 +15,7 @@ from bot.decisions.service import AlreadyDecided, Decided, NotAllowed, ReviseOpt
 from bot.ids import Action
 from bot.kernel.mrkdwn import Mrkdwn, bold, local_time, md, mention
 from bot.slack.acked import acked_first
-from bot.slack.reply import tell_clicker
+from bot.slack.home_page import from_home, refresh_home, tell_clicker_here
 
 CHOICE_OF = {
     Action.DECIDE_REPEAT: Choice.REPEAT,
@@ -61,7 +61,7 @@ def decide(
     services: Services, body: dict[str, Any], action: dict[str, Any], client: WebClient
 ) -> None:
     user_id = body["user"]["id"]
-    tell = tell_clicker(client, body)
+    tell = tell_clicker_here(services, body, client)
     try:
         publish_id, seen = parse_value(action.get("value", ""))
         choice = CHOICE_OF[Action(action["action_id"])]
@@ -73,7 +73,9 @@ def decide(
         if not isinstance(options, ReviseOptions):
             tell(refusal_text(options))
             return
-        context = ReviseContext(publish_id, options.revision, body["channel"]["id"])
+        context = ReviseContext(
+            publish_id, options.revision, (body.get("channel") or {}).get("id", "")
+        )
         view = revise_modal(context=context, name=options.card.name, triggered=options.triggered)
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -83,3 +85,5 @@ def decide(
     result = services.decisions.decide(publish_id, by=user_id, choice=choice, seen_revision=seen)
     if not isinstance(result, Decided):
         tell(refusal_text(result))
+    elif from_home(body):
+        refresh_home(services, client, user_id)

@@ -14,6 +14,7 @@ from bot.decisions.modal import ReviseContext
 from bot.decisions.service import Decided
 from bot.ids import ReviseBlock
 from bot.slack.form_state import value_of
+from bot.slack.home_page import refresh_home
 
 
 def submit_revise(
@@ -45,6 +46,11 @@ def submit_revise(
         text = refusal_text(result)
 
         def tell() -> None:
-            client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+            if context.channel_id:
+                client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+            else:  # Revise was pressed on App Home: the answer goes on the page
+                refresh_home(services, client, user_id, text)
 
         services.after_ack(tell)
+    elif not context.channel_id:
+        services.after_ack(lambda: refresh_home(services, client, user_id))

@@ -106,6 +106,7 @@ def play_takeover(story: Story, wait: Callable[[datetime], None]) -> None:
     wait(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     story.scene("the next morning in London: cai's DM, and with it the thread")
     story.show_new()
+    story.show("cai's App Home: the escalation waits there too", story.open_home("U0CAI"))
 
     story.scene("cai takes it over from the escalation DM")
     story.click("U0CAI", slack.dms("U0CAI")[-1], "Take over")

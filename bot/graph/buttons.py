@@ -6,19 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Respond
+from slack_sdk import WebClient
 
 from bot.container import Services
 from bot.graph import messages as views
 from bot.graph.resolving import DoneRefused
 from bot.kernel.mrkdwn import md
 from bot.slack.acked import acked_first
-from bot.slack.respond import ephemeral, replace
+from bot.slack.home_page import from_home, refresh_home, tell_here
+from bot.slack.respond import replace
 
 
 @acked_first
 def resolved(
-    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    services: Services,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
 ) -> None:
+    tell = tell_here(services, body, client, respond)
     try:
         item_id = int(action.get("value", ""))
     except ValueError:
@@ -27,25 +34,38 @@ def resolved(
         item_id, by=body["user"]["id"], is_admin=services.people.is_admin
     )
     if result is None:
-        ephemeral(respond, md("That item is gone."))
+        tell(md("That item is gone."))
     elif isinstance(result, DoneRefused):
-        ephemeral(respond, views.done_refused(result.item, result.rights))
+        tell(views.done_refused(result.item, result.rights))
     else:
-        told = views.done_confirmation(result.report, len(result.notify_keys))
-        replace(respond, md(":white_check_mark: ", told))
+        told = md(
+            ":white_check_mark: ", views.done_confirmation(result.report, len(result.notify_keys))
+        )
+        if from_home(body):
+            refresh_home(services, client, body["user"]["id"], told)
+        else:
+            replace(respond, told)
 
 
 @acked_first
 def snooze(
-    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    services: Services,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
 ) -> None:
+    tell = tell_here(services, body, client, respond)
     try:
         item_id = int(action.get("value", ""))
     except ValueError:
         return
     snoozed = services.graph.snooze_blocker(item_id, by=body["user"]["id"])
     if snoozed is None:
-        ephemeral(respond, md("That item is gone."))
+        tell(md("That item is gone."))
         return
     ref, until = snoozed
-    replace(respond, views.snoozed(ref, until))
+    if from_home(body):
+        refresh_home(services, client, body["user"]["id"], views.snoozed(ref, until))
+    else:
+        replace(respond, views.snoozed(ref, until))

@@ -29,24 +29,40 @@ def _chain(names: Sequence[str]) -> Mrkdwn:
     return join(" → ", [bold(n) for n in names])
 
 
+def _names(refs: Sequence[ItemRef]) -> Mrkdwn:
+    """`*a*`, `*a* and *b*`, `*a*, *b* and *c*`"""
+    names = [bold(r.name) for r in refs]
+    return md(join(", ", names[:-1]), " and ", names[-1]) if len(names) > 1 else names[0]
+
+
+def _ready(refs: Sequence[ItemRef]) -> Mrkdwn:
+    return md(_names(refs), " is ready" if len(refs) == 1 else " are ready")
+
+
 def report_text(report: ItemReport, *, now: datetime) -> Mrkdwn:
-    """`*KPI capture* is blocked by *instrumentation metadata* (owner @dee, hard, waiting 26h)`"""
+    """`*publish copy* is ready, but *KPI capture* is blocked by *instrumentation metadata*
+    (owner @dee, hard, waiting 26h)`: what is ready first, then each root blocker, naming
+    the item that waits on it directly (and the chain from the asked item when longer)."""
     name = bold(report.item.name)
     found: list[Mrkdwn] = []
     if report.item.done:
         found.append(md(name, " is done."))
     elif not report.blockers:
-        found.append(md(name, " is not blocked: nothing hard it waits on is open."))
+        why = _ready(report.ready) if report.ready else md("nothing hard it waits on is open")
+        found.append(md(name, " is not blocked: ", why, "."))
     else:
-        for blocker in report.blockers:
+        for number, blocker in enumerate(report.blockers):
+            waiting = bold(blocker.chain[-2]) if len(blocker.chain) > 1 else name
             line = md(
-                name,
+                waiting,
                 " is blocked by ",
                 bold(blocker.root.name),
                 " (",
                 _owner(blocker.root),
                 f", hard, waiting {format_duration(now - blocker.since)})",
             )
+            if number == 0 and report.ready:
+                line = md(_ready(report.ready), ", but ", line)
             if len(blocker.chain) > 2:
                 line = md(line, "\n      via ", _chain(blocker.chain))
             found.append(line)
@@ -143,10 +159,27 @@ class Wait:
     reason: str | None
 
 
+def _waiting(wait: Wait) -> Mrkdwn:
+    """The work that waits, without the blocker itself: `*launch* → *KPI capture*`."""
+    return _chain(wait.chain[:-1] or wait.chain)
+
+
 def _wait_line(wait: Wait) -> Mrkdwn:
-    who = md(mention(wait.owner_id), " waits") if wait.owner_id else md("nobody named waits")
-    because = md(", because ", wait.reason) if wait.reason else md("")
-    return md("• ", _chain(wait.chain), " (", who, because, ")")
+    """`• *KPI capture* (owner @ana) · reason: no UTM labels`"""
+    who = md("owner ", mention(wait.owner_id)) if wait.owner_id else md("no owner named")
+    reason = md(" · reason: ", wait.reason) if wait.reason else md("")
+    return md("• ", _waiting(wait), " (", who, ")", reason)
+
+
+def blocker_buttons(item_id: int) -> ActionsBlock:
+    """Resolved / Snooze 1 day, on the blocker DM and on its owner's App Home."""
+    return ActionsBlock(
+        block_id=f"blocker-{item_id}-actions",
+        elements=[
+            ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(item_id)),
+            ButtonElement(text="Snooze 1 day", action_id=Action.BLOCKER_SNOOZE, value=str(item_id)),
+        ],
+    )
 
 
 def blocker_dm(
@@ -184,16 +217,13 @@ def blocker_dm(
     bullets = [_wait_line(w) for w in waits] or [md("• ", bold(root.name))]
     blocks: list[Block] = [
         section(lines([opening, *bullets, closing])),
-        ActionsBlock(
-            elements=[
-                ButtonElement(text="Resolved", action_id=Action.RESOLVED, value=str(root.id)),
-                ButtonElement(
-                    text="Snooze 1 day", action_id=Action.BLOCKER_SNOOZE, value=str(root.id)
-                ),
-            ]
-        ),
+        blocker_buttons(root.id),
     ]
-    text = md(root.name, " is blocking: ", join("; ", [join(" → ", w.chain) for w in waits]))
+    text = md(
+        root.name,
+        " is blocking: ",
+        join("; ", [join(" → ", w.chain[:-1] or w.chain) for w in waits]),
+    )
     return Message(text=text, blocks=blocks_of(*blocks))
 
 
@@ -202,7 +232,7 @@ def blocker_last_word(
 ) -> Message:
     """After the reminder limit: said once in the channel, then Baton stops reminding."""
     owner = mention(root.owner_id) if root.owner_id else md("its declarer")
-    waiting = join("; ", [_chain(w.chain) for w in waits]) if waits else bold(root.name)
+    waiting = join("; ", [_waiting(w) for w in waits]) if waits else md("other work")
     text = md(
         ":warning: ",
         bold(root.name),

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
-from bot.graph.rules import BlockerLine, Edge, EdgeKind, ItemRef, ItemReport, root_blockers
+from bot.graph.rules import (
+    BlockerLine,
+    Blocking,
+    Edge,
+    EdgeKind,
+    ItemRef,
+    ItemReport,
+    root_blockers,
+)
 from store import graph, work_items
 from store.db import Database
 from store.models import Dependency, ItemState, WorkItem
+from store.types import as_utc
 
 LIST_PAGE = 15
 
@@ -56,7 +67,9 @@ def reports_of(
             )
         for row in direct.get(item.id, []):
             dependency = named[row.dependency_id]
-            if row.kind == EdgeKind.SOFT and dependency.state == ItemState.OPEN:
+            if dependency.state == ItemState.DONE:
+                report.ready.append(ref_of(dependency))
+            elif row.kind == EdgeKind.SOFT:
                 report.soft.append((ref_of(dependency), row.reason))
         reports.append(report)
     return reports
@@ -91,6 +104,18 @@ def chains_up(session: Session, root_id: int, limit: int = 10) -> list[list[str]
     return [[named[i].name for i in chain] for chain in chains]
 
 
+def blocking_since(session: Session, item_id: int) -> datetime | None:
+    """When the oldest hard edge from an open item onto this one was declared."""
+    hard = [e for e in graph.dependents(session, item_id) if e.kind == EdgeKind.HARD]
+    open_ids = {
+        i
+        for i, w in graph.items(session, [e.item_id for e in hard]).items()
+        if w.state == ItemState.OPEN
+    }
+    found = [as_utc(e.created_at) for e in hard if e.item_id in open_ids]
+    return min(found) if found else None
+
+
 class GraphReader:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -113,11 +138,10 @@ class GraphReader:
             direct = graph.direct_dependencies_of(session, ids)
             return reports_of(session, items, hard, direct), total
 
-    def home_for(
-        self, user_id: str
-    ) -> tuple[list[tuple[ItemRef, list[list[str]]]], list[ItemReport]]:
-        """What the user's items block (with chains), and what the user's items wait on."""
-        blocking: list[tuple[ItemRef, list[list[str]]]] = []
+    def home_for(self, user_id: str) -> tuple[list[Blocking], list[ItemReport]]:
+        """What the user's items block (with chains, and since when), and what the user's
+        items wait on."""
+        blocking: list[Blocking] = []
         waiting: list[ItemReport] = []
         with self.db.read() as session:
             for item in graph.owned_open_items(session, user_id):
@@ -127,6 +151,7 @@ class GraphReader:
                     waiting.append(report)
                 else:
                     chains = chains_up(session, item.id)
-                    if chains:
-                        blocking.append((ref_of(item), chains))
+                    since = blocking_since(session, item.id)
+                    if chains and since is not None:
+                        blocking.append(Blocking(ref_of(item), item.channel_id, chains, since))
         return blocking, waiting

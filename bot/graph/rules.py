@@ -99,8 +99,21 @@ class BlockerLine:
 
 @dataclass
 class ItemReport:
-    """What `/blocked <item>` answers: root blockers, and soft dependencies apart."""
+    """What `/blocked <item>` answers: what it waits on that is ready (done), its root
+    blockers, and soft dependencies apart."""
 
     item: ItemRef
     blockers: list[BlockerLine] = field(default_factory=list)
     soft: list[tuple[ItemRef, str | None]] = field(default_factory=list)
+    ready: list[ItemRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """An item of someone's that blocks other work: the chains that wait on it (names, from
+    the waiting item down to it) and since when (its oldest hard edge from an open item)."""
+
+    item: ItemRef
+    channel_id: str
+    chains: list[list[str]]
+    since: datetime

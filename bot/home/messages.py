@@ -1,5 +1,5 @@
-"""App Home: waiting on you (with the DM's buttons), handed off by you, done lately, what your
-items block, and what you wait on."""
+"""App Home: waiting on you (bot/home/waiting_messages.py), handed off by you, done lately,
+what your items block, and what you wait on."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.graph.messages import report_text
-from bot.handoffs.messages import HandoffCard, blocked_line, buttons, owner_buttons, owner_label
+from bot.handoffs.messages import owner_label
 from bot.home.desk import Desk, Section
+from bot.home.waiting_messages import state_words, waiting_blocks
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import SECTION_TEXT_LIMIT, Mrkdwn, bold, clip, join, local_time, md, mention
-from bot.kernel.mrkdwn import channel as channel_link
 from bot.kernel.text import context, section
 
 MAX_PER_SECTION = 20
-STATE_WORDS = {
-    "open": "open, not acknowledged",
-    "acknowledged": "acknowledged",
-    "reassigned": "reassigned, not acknowledged",
-    "taken_over": "taken over",
-}
 
 
 def _more(part: Section) -> list[Block]:
@@ -46,39 +40,11 @@ def _lines_in_sections(rows: list[Mrkdwn]) -> list[Block]:
     return blocks
 
 
-def _state_words(card: HandoffCard) -> str:
-    return STATE_WORDS.get(card.state, card.state)
-
-
-def _waiting_card(card: HandoffCard) -> list[Block]:
-    rows = [
-        md(
-            bold(card.work_item),
-            " from ",
-            mention(card.author_id),
-            " in ",
-            channel_link(card.channel_id),
-            ": ",
-            card.next_action,
-        ),
-        md("Act by ", local_time(card.act_by), " · ", _state_words(card)),
-    ]
-    if blocked := blocked_line(card):
-        rows.append(blocked)
-    return [section(join("\n", rows)), buttons(card, owner_buttons(card))]
-
-
 def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dict[str, Any]:
     blocks: list[Block] = []
     if notice:
         blocks.append(section(notice))
-    blocks.append(HeaderBlock(text=f"Waiting on you ({desk.waiting_on_you.total})"))
-    if desk.waiting_on_you.cards:
-        for card in desk.waiting_on_you.cards[:MAX_PER_SECTION]:
-            blocks += _waiting_card(card)
-        blocks += _more(desk.waiting_on_you)
-    else:
-        blocks.append(context(md("Nothing waits on you.")))
+    blocks += waiting_blocks(desk.waiting_on_you, now)
 
     blocks += [DividerBlock(), HeaderBlock(text=f"Handed off by you ({desk.handed_off.total})")]
     rows = [
@@ -86,7 +52,7 @@ def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dic
             bold(c.work_item),
             " → ",
             owner_label(c),
-            f" · {_state_words(c)} · {format_duration(now - c.created_at)} old · act by ",
+            f" · {state_words(c)} · {format_duration(now - c.created_at)} old · act by ",
             local_time(c.act_by),
         )
         for c in desk.handed_off.cards[:MAX_PER_SECTION]
@@ -117,7 +83,7 @@ def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dic
             " blocks: ",
             join("; ", [join(" → ", [bold(n) for n in chain]) for chain in chains]),
         )
-        for ref, chains in desk.blocking[:MAX_PER_SECTION]
+        for ref, chains in ((b.item, b.chains) for b in desk.blocking[:MAX_PER_SECTION])
     ]
     blocks += _lines_in_sections(rows) or [context(md("You block nobody."))]
     if len(desk.blocking) > MAX_PER_SECTION:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Respond
@@ -14,7 +13,7 @@ from bot.kernel.mrkdwn import Mrkdwn, bold, join, md, mention
 from bot.publishing.approval_modal import ChangesContext, request_changes_modal
 from bot.publishing.approvals import Answered, NotApprover
 from bot.slack.acked import acked_first
-from bot.slack.respond import ephemeral
+from bot.slack.home_page import from_home, refresh_home, tell_here
 
 
 def not_approver_text(result: NotApprover | None) -> Mrkdwn:
@@ -30,21 +29,15 @@ def not_approver_text(result: NotApprover | None) -> Mrkdwn:
     )
 
 
-def tell_in_place(respond: Respond) -> Callable[[Mrkdwn], None]:
-    """An ephemeral answer where the button was pressed: a DM has no channel Baton may post
-    an ephemeral into for someone else, but the click's response_url works anywhere."""
-
-    def tell(text: Mrkdwn) -> None:
-        ephemeral(respond, text)
-
-    return tell
-
-
 @acked_first
 def approve(
-    services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    services: Services,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
 ) -> None:
-    tell = tell_in_place(respond)
+    tell = tell_here(services, body, client, respond)
     try:
         publish_id = int(action.get("value", ""))
     except ValueError:
@@ -54,6 +47,8 @@ def approve(
     if isinstance(result, Answered):
         if not result.changed:
             tell(md("You had approved ", bold(result.card.name), " already."))
+        elif from_home(body):
+            refresh_home(services, client, body["user"]["id"])
     else:
         tell(not_approver_text(result))
 
@@ -66,7 +61,7 @@ def request_changes(
     client: WebClient,
     respond: Respond,
 ) -> None:
-    tell = tell_in_place(respond)
+    tell = tell_here(services, body, client, respond)
     try:
         publish_id = int(action.get("value", ""))
     except ValueError:

@@ -163,7 +163,7 @@ def cycle_line(previous: PreviousCycle, current: Mapping[str, float]) -> Mrkdwn:
     return md(bold("Since the last cycle"), " (", previous.name, "): ", shown, after)
 
 
-def _approval_buttons(card: PublishCard, block_id: str) -> ActionsBlock:
+def approval_buttons(card: PublishCard, block_id: str) -> ActionsBlock:
     return ActionsBlock(
         block_id=block_id,
         elements=[
@@ -202,7 +202,7 @@ def approval_request_dm(
         found.append(md("You: ", APPROVAL_MARK[mine.state], " ", local_time(mine.at), "."))
     blocks: list[Block] = [section(lines(found))]
     if mine is None or mine.state is not ApprovalState.APPROVED:
-        blocks.append(_approval_buttons(card, f"publish-{card.id}-approval"))
+        blocks.append(approval_buttons(card, f"publish-{card.id}-approval"))
     text = md("Approve ", card.name, "? Asked by ", mention(card.created_by))
     return Message(text=text, blocks=blocks_of(*blocks))
 
@@ -230,7 +230,7 @@ def approval_chase_dm(card: PublishCard) -> Message:
     )
     blocks: list[Block] = [
         section(text),
-        _approval_buttons(card, f"publish-{card.id}-approval-chase"),
+        approval_buttons(card, f"publish-{card.id}-approval-chase"),
     ]
     return Message(text=text, blocks=blocks_of(*blocks))
 

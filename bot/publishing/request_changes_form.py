@@ -14,6 +14,7 @@ from bot.publishing.approval_modal import ChangesContext
 from bot.publishing.approval_rules import MAX_CHANGES, check_changes
 from bot.publishing.approvals import Answered
 from bot.slack.form_state import value_of
+from bot.slack.home_page import refresh_home
 
 
 def submit_changes(
@@ -37,11 +38,15 @@ def submit_changes(
     result = services.approvals.answer(context.publish_id, by=user_id, approve=False, note=what)
     ack()
     if isinstance(result, Answered):
+        if not context.channel_id:  # pressed on App Home: the page shows it answered
+            services.after_ack(lambda: refresh_home(services, client, user_id))
         return
     text = not_approver_text(result)
 
     def tell() -> None:
         if context.channel_id:
             client.chat_postEphemeral(channel=context.channel_id, user=user_id, text=text)
+        else:
+            refresh_home(services, client, user_id, text)
 
     services.after_ack(tell)

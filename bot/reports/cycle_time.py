@@ -172,7 +172,7 @@ class Report:
     weekly: list[WeekPoint] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.by_channel or self.publishes_by_channel)
+        return bool(self.by_channel or self.publishes_by_channel or self.outliers)
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,9 @@ def report(
     start: datetime,
     end: datetime,
     now: datetime,
+    waiting: Sequence[Outlier] = (),
 ) -> Report:
+    """`waiting`: outliers still waiting now (bot/reports/waiting_outliers.py), listed first."""
     by_channel = [
         handoff_stats(channel, rows, now=now, refused=refused_by_channel.get(channel, 0))
         for channel, rows in _grouped(handoffs, lambda r: r.channel_id).items()
@@ -241,6 +243,6 @@ def report(
         by_owner=by_owner,
         publishes_by_channel=publishes_by_channel,
         publishes_by_owner=publishes_by_owner,
-        outliers=outliers(by_channel, by_owner, publishes_by_owner),
+        outliers=[*waiting, *outliers(by_channel, by_owner, publishes_by_owner)],
         weekly=weekly(handoffs, start, weeks),
     )

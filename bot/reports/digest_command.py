@@ -11,6 +11,7 @@ from bot.kernel.mrkdwn import code, md
 from bot.reports import charts
 from bot.reports.digest_messages import digest_message
 from bot.slack.acked import acked_first
+from bot.slack.channel_access import ChannelAccess
 from bot.slack.respond import ephemeral
 
 MAX_WEEKS = 12
@@ -33,9 +34,16 @@ def digest(services: Services, command: dict[str, Any], respond: Respond) -> Non
         return
     weeks = int(text) if text else 1
     end = services.clock.now()
-    message = digest_message(services.digests.digest(end, weeks), end=end, weeks=weeks)
+    # Only the channels the asker can read: a private channel's publishes stay in it.
+    readable = ChannelAccess(services.client).readable_by(
+        command["user_id"],
+        sorted(services.digests.channels_shown(end, weeks)),
+        known=[command.get("channel_id", "")],
+    )
+    found = services.digests.digest(end, weeks, channels=readable)
+    message = digest_message(found, end=end, weeks=weeks)
     ephemeral(respond, message.text, message.blocks)
-    kpis = services.digests.kpi_chart(end)
+    kpis = services.digests.kpi_chart(end, channels=readable)
     services.charts.to_dm(
         command["user_id"],
         kpis,

@@ -208,6 +208,13 @@ class DigestService:
                     )
         return added
 
+    def channels_shown(self, end: datetime, weeks: int = 1) -> set[str]:
+        """Every channel a digest of `weeks` before `end` (and its KPI chart) may draw on:
+        whose readers decide who may see it."""
+        back = max(weeks, CHART_WEEKS) + DIGEST_BASELINE_WEEKS
+        with self.db.read() as session:
+            return publishes.channels_between(session, end - timedelta(weeks=back), end)
+
     def kpi_chart(self, end: datetime, channels: Collection[str] | None = None) -> charts.Spec:
         """KPI medians per surface and the rules' thresholds, for each of the CHART_WEEKS
         weeks before `end` (the chart starts at the first with data)."""

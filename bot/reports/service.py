@@ -7,6 +7,11 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.reports.cycle_time import Report, report
+from bot.reports.waiting_outliers import (
+    FAR_PAST_ACT_BY,
+    approval_outliers,
+    open_handoff_outliers,
+)
 from store import reports
 from store.db import Database
 
@@ -44,13 +49,24 @@ class ReportService:
                 if person
                 else reports.refused_by_channel(session, start, end, channel_id=channel_id)
             )
+            # What still waits now: open far past act-by, approvals missing once it opened.
+            late = reports.open_past_act_by(
+                session, before=now - FAR_PAST_ACT_BY, channel_id=channel_id, person=person
+            )
+            unapproved = reports.unapproved_after_opening(
+                session, start, min(end, now), channel_id=channel_id, person=person
+            )
         if may_see is not None:
             found = {h.channel_id for h in handoffs} | {p.channel_id for p in publishes}
-            found |= set(refused)
+            found |= set(refused) | {r.channel_id for r in late}
+            found |= {r.channel_id for r in unapproved}
             seen = set(may_see(found))
             channels = seen if channels is None else seen & set(channels)
         if channels is not None:
             handoffs = [h for h in handoffs if h.channel_id in channels]
             publishes = [p for p in publishes if p.channel_id in channels]
             refused = {c: n for c, n in refused.items() if c in channels}
-        return report(handoffs, publishes, refused, start=start, end=end, now=now)
+            late = [r for r in late if r.channel_id in channels]
+            unapproved = [r for r in unapproved if r.channel_id in channels]
+        waiting = open_handoff_outliers(late, now) + approval_outliers(unapproved, now)
+        return report(handoffs, publishes, refused, start=start, end=end, now=now, waiting=waiting)

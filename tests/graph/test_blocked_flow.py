@@ -146,7 +146,8 @@ def test_a_blocker_that_got_blocked_escalates_to_the_new_root(kpi_blocked: Runni
     texts = dm_texts(baton, "U0BEN")
     assert len(texts) == 1
     assert "tracking plan is blocking" in texts[0]
-    assert "KPI capture → instrumentation metadata → tracking plan" in texts[0]
+    # what waits on the blocker, without repeating the blocker itself
+    assert "• KPI capture → instrumentation metadata (owner @ana)" in texts[0]
 
 
 def test_an_ownerless_blocker_asks_the_declarer_to_name_one(baton: RunningBaton) -> None:
@@ -191,7 +192,10 @@ def test_app_home_shows_what_waits_on_the_viewer_and_what_they_block(
     assert "KPI capture is blocked by instrumentation metadata" in ana  # what ana waits on
     dee = baton.standin.render(baton.standin.home("U0DEE")["blocks"])  # type: ignore[index]
     assert "instrumentation metadata blocks" in dee and "KPI capture" in dee
-    assert "Nothing waits on you" in dee
+    # dee owes the blocker: it waits on her, with the blocker DM's buttons
+    assert "Waiting on you (1)" in dee
+    assert "Your instrumentation metadata in #launch blocks KPI capture" in dee
+    assert "[ Resolved ]  [ Snooze 1 day ]" in dee
 
 
 def test_a_long_channel_list_shows_the_first_page_of_all(baton: RunningBaton) -> None:

@@ -36,7 +36,7 @@ def test_the_blocker_dm_names_what_waits_who_waits_and_why(baton_factory: Any) -
     baton.clock.advance(timedelta(hours=2, minutes=1))
     baton.sweep()
     [text] = blocker_dms(baton)
-    assert "KPI capture → instrumentation metadata (@ana waits, because no UTM labels)" in text
+    assert "• KPI capture (owner @ana) · reason: no UTM labels" in text
     assert "in #launch" in text and '/blocked "instrumentation metadata" done` in #launch' in text
     assert "[ Resolved ]  [ Snooze 1 day ]" in text
 
@@ -55,7 +55,8 @@ def test_reminders_stop_after_the_limit_with_one_last_message_in_the_channel(
     assert len(blocker_dms(baton)) == 3  # three working days of DMs, no more
     last = channel_texts(baton)[before:]
     assert len(last) == 1
-    assert "instrumentation metadata has blocked KPI capture" in last[0]
+    # the blocker is named once: not "has blocked KPI capture → instrumentation metadata"
+    assert "instrumentation metadata has blocked KPI capture for 3d 2h." in last[0]
     assert "@dee had a reminder on 3 working days; Baton stops reminding now" in last[0]
 
 

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from store.models import OutboxMessage
 from tests.conftest import RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, wait_for
-from tests.publishing.test_publish_flow import command
+from tests.publishing.test_publish_flow import FORM, command
 
 SECRET = "C0SECRET"
 
@@ -115,3 +115,38 @@ def test_the_chart_title_names_the_scope_as_slack_named_it(baton: RunningBaton) 
     assert title_after("") == "Time to acknowledge and to done, #launch"
     assert title_after("<@U0BEN|ben>") == "Time to acknowledge and to done, @ben"
     assert title_after("<#C0LAUNCH|launch>") == "Time to acknowledge and to done, #launch"
+
+
+def test_an_open_handoff_far_past_act_by_in_a_private_channel_stays_in_it(
+    baton: RunningBaton,
+) -> None:
+    baton.standin.add_channel(
+        SECRET, "secret", is_private=True, members={"U0ANA", "U0CAI"}, bot_member=True
+    )
+    hand_to_ana(baton, SECRET, "acquisition plan")
+    hand_to_ana(baton, "C0LAUNCH", "launch copy")
+    baton.clock.advance(timedelta(days=3))  # neither acknowledged: both far past act-by
+    outside = command(baton, "/report", "<@U0ANA|ana>", user="U0DEE")
+    assert "@ana owns “launch copy”, still open" in outside, outside
+    assert "acquisition plan" not in outside
+    inside = command(baton, "/report", "<@U0ANA|ana>", user="U0CAI")
+    assert "@ana owns “acquisition plan”" in inside and "@ana owns “launch copy”" in inside
+
+
+def test_digest_on_demand_leaves_out_publishes_of_private_channels_the_asker_is_not_in(
+    baton: RunningBaton,
+) -> None:
+    baton.standin.add_channel(
+        SECRET, "secret", is_private=True, members={"U0ANA", "U0CAI"}, bot_member=True
+    )
+    opened = len(baton.standin.calls_to("views.open"))
+    assert baton.slack.command("/publish", "acquisition", user="U0ANA", channel=SECRET).ok
+    wait_for(lambda: baton.standin.calls_to("views.open"), count=opened + 1)
+    form = {**FORM, "Name": "acquisition"}
+    assert baton.slack.submit(baton.slack.last_view(), form, user="U0ANA").text == ""
+    baton.clock.advance(timedelta(hours=2))  # its window opened
+    outside = command(baton, "/digest", "", user="U0DEE")
+    assert "Nothing was published in this period." in outside, outside
+    assert "acquisition" not in outside
+    inside = command(baton, "/digest", "", user="U0CAI")
+    assert "LinkedIn: 1 publish(es)" in inside, inside

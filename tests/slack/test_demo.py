@@ -35,6 +35,10 @@ def test_the_demo_tells_the_takeover_story_and_shows_each_app_home(told: str) ->
     for name in ("ana", "ben", "cai"):
         assert f"{name}'s App Home" in told
     assert "Done in the last 7 days (2)" in told  # ana's: both her handoffs are done
+    # before he answers, cai's escalation waits on his App Home with its buttons
+    home = told.split("cai's App Home: the escalation waits there too")[1].split("──")[0]
+    assert "Waiting on you (1)" in home and "[ Take over ]  [ Reach them ]" in home
+    assert ":warning: 15h overdue" in home
 
 
 def test_the_demo_tells_the_publish_story(told: str) -> None:
