@@ -11,6 +11,8 @@ from bot.graph.reading import GraphReader
 from bot.handoffs.outbox import blockers_of, card
 from bot.home import messages as views
 from bot.home.desk import Desk, Section
+from bot.home.hours_service import OwnHoursService
+from bot.home.hours_views import hours_section
 from bot.kernel.mrkdwn import Mrkdwn
 from store import handoffs
 from store.db import Database
@@ -20,10 +22,17 @@ DONE_WITHIN = timedelta(days=7)
 
 
 class HomeService:
-    def __init__(self, db: Database, clock: Clock, graph: GraphReader) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        graph: GraphReader,
+        hours: OwnHoursService | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.graph = graph
+        self.hours = hours
 
     def desk(self, user_id: str) -> Desk:
         now = self.clock.now()
@@ -43,4 +52,7 @@ class HomeService:
         return Desk(waiting_on_you, handed_off, done, blocking, waiting)
 
     def view_for(self, user_id: str, *, notice: Mrkdwn | None = None) -> dict[str, Any]:
-        return views.home_view(self.desk(user_id), now=self.clock.now(), notice=notice)
+        own_hours = hours_section(self.hours.shown(user_id)) if self.hours else []
+        return views.home_view(
+            self.desk(user_id), now=self.clock.now(), notice=notice, after=own_hours
+        )
