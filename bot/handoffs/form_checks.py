@@ -62,7 +62,7 @@ def check_contract(
         people,
         now=services.clock.now(),
         act_within=services.settings.act_within,
-        hours=services.settings.working_hours,
+        hours=services.own_hours.hours_of(form.next_owner_id),
         author_id=body["user"]["id"],
     )
     errors = dict(result.errors) if isinstance(result, Refusal) else {}

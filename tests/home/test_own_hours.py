@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from sqlmodel import select
+
 from bot.kernel.working_hours import WorkingHours
 from store import person_hours
+from store.models import Handoff
+from store.types import as_utc
 from tests.conftest import RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, open_modal, wait_for
 
@@ -116,23 +121,34 @@ def hand_off(baton: RunningBaton, author: str, **changes: Any) -> None:
     wait_for(lambda: baton.standin.dms(form["Next owner"]))
 
 
-def test_a_nudge_due_before_her_start_waits_for_her_own_hours(baton_factory: Any) -> None:
+@pytest.mark.parametrize("hours_set", ["before the handoff", "after the handoff"])
+def test_a_nudge_due_before_her_start_waits_for_her_own_hours(
+    baton_factory: Any, hours_set: str
+) -> None:
     # Ana (Berlin) works Tue-Sat 12:00-20:00. Her act-by, Tue 11:30 Berlin, is inside the
-    # team's hours but not hers: the nudge comes at her noon (11:00 UTC), not at 10:30 UTC.
+    # team's hours but not hers: the nudge comes at her noon (11:00 UTC), not at 10:30 UTC,
+    # also when she sets her hours after the nudge was planned.
     baton: RunningBaton = baton_factory(escalate_after="PT8H", working_hours=TEAM_HOURS)
-    set_hours(baton, "U0ANA", TUE_TO_SAT, "12:00", "20:00")
     act_by = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
+    if hours_set == "before the handoff":
+        set_hours(baton, "U0ANA", TUE_TO_SAT, "12:00", "20:00")
     hand_off(baton, "U0CAI", **{"Act by": int(act_by.timestamp())})
+    if hours_set == "after the handoff":
+        set_hours(baton, "U0ANA", TUE_TO_SAT, "12:00", "20:00")
     noon_berlin = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
     walk_until(baton, noon_berlin, lambda: len(baton.standin.dms("U0ANA")) == 1)
     ana = baton.standin.dms("U0ANA")
     assert len(ana) == 2 and "waiting on you" in ana[-1]["text"]
 
 
-def test_an_escalation_due_at_night_reaches_her_on_her_saturday(baton_factory: Any) -> None:
+def test_an_escalation_due_at_night_reaches_her_on_her_saturday(
+    baton_factory: Any, database_url: str
+) -> None:
     # Cai (New York) is the backup and works Tue-Sat 12:00-20:00. The escalation is due Fri
     # 21:30 New York: the team default would hold it to Monday 09:00; hers is Saturday noon.
-    baton: RunningBaton = baton_factory(escalate_after="PT10H", working_hours=TEAM_HOURS)
+    baton: RunningBaton = baton_factory(
+        database_url, escalate_after="PT10H", working_hours=TEAM_HOURS
+    )
     set_hours(baton, "U0CAI", TUE_TO_SAT, "12:00", "20:00")
     act_by = datetime(2026, 11, 27, 16, 30, tzinfo=UTC)  # Fri 17:30 Berlin, ana's hours
     hand_off(baton, "U0BEN", **{"Backup owner": "U0CAI", "Act by": int(act_by.timestamp())})
@@ -142,3 +158,13 @@ def test_an_escalation_due_at_night_reaches_her_on_her_saturday(baton_factory: A
     walk_until(baton, saturday_noon, lambda: baton.standin.dms("U0CAI") == [])
     cai = baton.standin.dms("U0CAI")
     assert len(cai) == 1 and "Escalation" in cai[0]["text"]
+
+
+def test_the_default_act_by_counts_her_own_working_time(baton_factory: Any) -> None:
+    # Tue 11:00 Berlin, four hours of her time (she starts at noon): 16:00 Berlin, 15:00 UTC.
+    baton: RunningBaton = baton_factory(act_within="PT4H", working_hours=TEAM_HOURS)
+    set_hours(baton, "U0ANA", TUE_TO_SAT, "12:00", "20:00")
+    hand_off(baton, "U0CAI")
+    with baton.services.db.read() as session:
+        handoff = session.exec(select(Handoff)).one()
+    assert as_utc(handoff.act_by) == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
