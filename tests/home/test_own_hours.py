@@ -15,6 +15,7 @@ from store.models import Handoff
 from store.types import as_utc
 from tests.conftest import RunningBaton
 from tests.handoffs.test_handoff_flow import GOOD_FORM, open_modal, wait_for
+from tests.publishing.test_publish_flow import publish
 
 TEAM_HOURS = "09:00-18:00 Mon-Fri"
 TUE_TO_SAT = ["1", "2", "3", "4", "5"]
@@ -168,3 +169,23 @@ def test_the_default_act_by_counts_her_own_working_time(baton_factory: Any) -> N
     with baton.services.db.read() as session:
         handoff = session.exec(select(Handoff)).one()
     assert as_utc(handoff.act_by) == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+def test_the_approval_chase_waits_for_the_approvers_own_hours(baton_factory: Any) -> None:
+    # The window opens Thu 11:00 UTC, so the chase is due at 09:00 UTC: 04:00 for cai in New
+    # York, who works Tue-Sat 12:00-20:00. dee (Kolkata, team hours) gets it at once.
+    baton: RunningBaton = baton_factory(working_hours=TEAM_HOURS)
+    set_hours(baton, "U0CAI", TUE_TO_SAT, "12:00", "20:00")
+    answer = publish(
+        baton, Approvers=["U0CAI", "U0DEE"], **{"Posting window": "2026-11-26 12:00-14:00"}
+    )
+    assert answer.text == ""
+    wait_for(lambda: baton.standin.dms("U0CAI"))
+    baton.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    advance(baton, timedelta(minutes=1))
+    assert len(baton.standin.dms("U0DEE")) == 2  # the request, then the chase
+    noon_new_york = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+    walk_until(baton, noon_new_york, lambda: len(baton.standin.dms("U0CAI")) == 1)
+    chased = baton.standin.dms("U0CAI")
+    assert len(chased) == 2
+    assert "still waits for your approval" in baton.standin.render(chased[1]["blocks"])
