@@ -15,11 +15,13 @@ from bot.kernel.mrkdwn import Mrkdwn, bold, md
 from bot.kernel.reader_hours import HoursRefused, check_own_hours
 from bot.slack.acked import acked_first
 
-REFUSED_AT = {
-    HoursRefused.NO_DAY: HoursBlock.DAYS,
-    HoursRefused.NO_TIME: HoursBlock.END,
-    HoursRefused.END_NOT_AFTER_START: HoursBlock.END,
-}
+
+def _refused_at(refused: HoursRefused, start_given: bool) -> HoursBlock:
+    if refused is HoursRefused.NO_DAY:
+        return HoursBlock.DAYS
+    if refused is HoursRefused.NO_TIME and not start_given:
+        return HoursBlock.START
+    return HoursBlock.END
 
 
 def _publish_home(services: Services, client: WebClient, user_id: str, notice: Mrkdwn) -> None:
@@ -38,8 +40,8 @@ def submit_hours(
     days, start, end = read_hours_form(view)
     checked = check_own_hours(days, start, end)
     if isinstance(checked, HoursRefused):
-        block = HoursBlock.START if checked is HoursRefused.NO_TIME and start is None else None
-        ack(response_action="errors", errors={block or REFUSED_AT[checked]: str(checked)})
+        block = _refused_at(checked, start is not None)
+        ack(response_action="errors", errors={block: str(checked)})
         return
     user_id = body["user"]["id"]
     shown = services.own_hours.save(user_id, checked)

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.kernel.working_hours import WorkingHours
+from bot.slack_standin import payloads
 from store import person_hours
 from store.models import Handoff
 from store.types import as_utc
@@ -189,3 +190,19 @@ def test_the_approval_chase_waits_for_the_approvers_own_hours(baton_factory: Any
     chased = baton.standin.dms("U0CAI")
     assert len(chased) == 2
     assert "still waits for your approval" in baton.standin.render(chased[1]["blocks"])
+
+
+def test_a_form_without_a_time_is_refused_at_the_empty_field(
+    baton_factory: Any,
+) -> None:
+    # Slack lets nobody submit an empty required timepicker; Baton refuses one all the same.
+    baton: RunningBaton = baton_factory(working_hours=TEAM_HOURS)
+    view = open_hours_modal(baton, "U0ANA")
+    submitted = payloads.submission(baton.standin, view, {"Days": TUE_TO_SAT}, user="U0ANA")
+    for block, emptied in (("start", "start"), ("end", "end")):
+        state = submitted["view"]["state"]["values"]
+        cleared = {**state, emptied: {"value": {"type": "timepicker", "selected_time": None}}}
+        payload = {**submitted, "view": {**submitted["view"], "state": {"values": cleared}}}
+        body = baton.slack.post_payload(payload).json()
+        assert body["errors"] == {block: "Pick a start and an end time."}
+    assert "(team default)" in home(baton, "U0ANA")
