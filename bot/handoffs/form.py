@@ -56,8 +56,7 @@ def submit_handoff(
         _record_refusal(services, result, channel, body, view)
     enabled = services.guardrails.enabled(channel)
     if enabled:
-        next_owner_id = form.next_owner_id
-        next_owner = people.get(next_owner_id or "")
+        next_owner = people.get(form.next_owner_id or "")
         zone = zone_or_utc(next_owner.tz if next_owner else None)
         guarded = check_handoff(
             enabled,
@@ -66,7 +65,7 @@ def submit_handoff(
             act_by_given=form.act_by is not None,
             durable_names=services.drafts.names(channel),
             act_by_in_hours=form.act_by is None
-            or deliver_at(form.act_by, services.own_hours.hours_of(next_owner_id), zone)
+            or deliver_at(form.act_by, services.own_hours.hours_of(form.next_owner_id), zone)
             == form.act_by,
             checklist=services.guardrails.checklist(channel),
             confirmed=confirmed_items(view),
