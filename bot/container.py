@@ -21,6 +21,7 @@ from bot.guardrails.service import GuardrailService
 from bot.handoffs import render as handoff_render
 from bot.handoffs.outbox import EscalationPolicy
 from bot.handoffs.service import HandoffService
+from bot.home.hours_service import OwnHoursService
 from bot.home.service import HomeService
 from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
@@ -58,6 +59,7 @@ class Services:
     guardrails: GuardrailService
     drafts: DraftService
     home: HomeService
+    own_hours: OwnHoursService
     deliverer: Deliverer
     after_ack: AfterAck
     metrics: Metrics = field(default_factory=Metrics)
@@ -93,7 +95,7 @@ class Services:
             ("blocker escalations", lambda: self.graph.enqueue_blocker_escalations(tz_of)),
             ("decision prompts", lambda: self.decisions.plan(tz_of)),
             ("digests", self.digests.plan),
-            ("approval chases", self.approvals.plan),
+            ("approval chases", lambda: self.approvals.plan(tz_of)),
             ("missed act-bys", self.guardrails.plan),
         )
         failed: list[tuple[str, Exception]] = []
@@ -183,6 +185,7 @@ def build_services(
     )
     reports = ReportService(db, clock)
     handoffs = HandoffService(db, clock, policy)
+    own_hours = OwnHoursService(db, clock, team=settings.working_hours)
     graph = GraphService(
         db,
         clock,
@@ -207,7 +210,9 @@ def build_services(
             failures=guardrails.recorder,
             kpi_lookback=settings.guardrail_window,
         ),
-        approvals=ApprovalService(db, clock, kpi_lookback=settings.guardrail_window),
+        approvals=ApprovalService(
+            db, clock, kpi_lookback=settings.guardrail_window, hours=settings.working_hours
+        ),
         reports=reports,
         charts=ChartService(db, clock),
         channel_settings=ChannelSettingsService(
@@ -233,7 +238,8 @@ def build_services(
         drafts=DraftService(
             db, clock, surfaces=load_surfaces(), kpi_lookback=settings.guardrail_window
         ),
-        home=HomeService(db, clock, graph.reading),
+        home=HomeService(db, clock, graph.reading, own_hours),
+        own_hours=own_hours,
         deliverer=Deliverer(
             db,
             delivery_client(client, metrics),

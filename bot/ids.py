@@ -19,6 +19,7 @@ class Callback(StrEnum):
     REVISE_MODAL = "revise_modal"
     REQUEST_CHANGES_MODAL = "request_changes_modal"
     SETTINGS_MODAL = "settings_modal"
+    HOURS_MODAL = "hours_modal"
 
 
 # In an outbox message, `<baton-link|label>` becomes a link to the message named by its
@@ -46,6 +47,8 @@ class Action(StrEnum):
     GUARDRAIL_DISABLE = "guardrail_disable"
     APPROVE = "publish_approve"
     REQUEST_CHANGES = "publish_request_changes"
+    SET_HOURS = "hours_set"
+    TEAM_HOURS = "hours_team_default"
 
 
 class HandoffBlock(StrEnum):
@@ -129,6 +132,12 @@ class SettingsBlock(StrEnum):
     OWNERS = "owners"
     STRATEGY_CHANNEL = "strategy_channel"
     DECISION_DELAY = "decision_delay"
+
+
+class HoursBlock(StrEnum):
+    DAYS = "days"
+    START = "start"
+    END = "end"
 
 
 class DraftBlock(StrEnum):

@@ -22,6 +22,7 @@ from bot.handoffs import command as handoffs_command
 from bot.handoffs import form as handoffs_form
 from bot.handoffs import lifecycle_forms as handoffs_lifecycle_forms
 from bot.home import event as home_event
+from bot.home import hours_handlers as home_hours
 from bot.ids import Action, Callback
 from bot.people import picks as people_picks
 from bot.publishing import approval_buttons as publishing_approval_buttons
@@ -60,6 +61,9 @@ def register_listeners(app: App) -> None:
     app.action(Action.VALUE)(people_picks.learn_picked)
     # home
     app.event("app_home_opened")(home_event.publish_home)
+    app.action(Action.SET_HOURS)(home_hours.open_hours_modal)
+    app.action(Action.TEAM_HOURS)(home_hours.use_team_hours)
+    app.view(Callback.HOURS_MODAL)(home_hours.submit_hours)
     # publishing
     app.command("/publish")(publishing_command.open_publish_modal)
     app.view(Callback.PUBLISH_MODAL)(publishing_form.submit_publish)

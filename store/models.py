@@ -375,3 +375,16 @@ class ModalSubmission(SQLModel, table=True):
     # (a crash in between leaves it here for the planner to finish).
     payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     done_at: datetime | None = utc_column()
+
+
+class PersonHours(SQLModel, table=True):
+    """A person's own working hours, set in App Home: their messages wait for them instead of
+    the team's (BATON_WORKING_HOURS). Wall-clock times in the person's Slack time zone."""
+
+    __tablename__ = "person_hours"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    days: str = Field(max_length=40)  # the days a window is open: "mon,tue,wed,thu,fri"
+    start_time: str = Field(max_length=5)  # "09:00"
+    end_time: str = Field(max_length=5)  # "18:00", after start_time
+    updated_at: datetime = utc_column(nullable=False)

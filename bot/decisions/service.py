@@ -18,8 +18,9 @@ from bot.guardrails.recording import Failure, FailureRecorder
 from bot.kernel.channel_roles import MIN_DELAY
 from bot.kernel.mrkdwn import md
 from bot.kernel.text import Message
-from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
+from bot.people.hours import hours_for
 from bot.publishing.cards import card_of, decision_of, decision_to_json, earlier_decisions, post_key
 from bot.publishing.messages import PublishCard
 from bot.publishing.posts import previous_cycle
@@ -114,7 +115,7 @@ class DecisionService:
             with self.db.read() as session:
                 card, results, prompt = self._prompt(session, publish, now)
             missing = sorted({m for r in results for m in r.missing})
-            zone = zone_or_utc(tz_of(card.owner_id)) if missing else None
+            owner_zone = tz_of(card.owner_id) if missing else None
             with self.db.write() as session:
                 fresh = session.get(Publish, publish.id)
                 if fresh is None or fresh.prompted_at is not None:
@@ -152,8 +153,9 @@ class DecisionService:
                             people=(publish.owner_id, publish.backup_owner_id),
                         ),
                     )
-                if missing and zone is not None:
+                if missing:
                     dm = views.missing_kpis_dm(card, missing)
+                    owner = hours_for(session, card.owner_id, owner_zone, self.hours)
                     added += outbox.enqueue(
                         session,
                         messages.new(
@@ -161,7 +163,7 @@ class DecisionService:
                             target=card.owner_id,
                             text=dm.text,
                             blocks=dm.blocks,
-                            due_at=deliver_at(now, self.hours, zone),
+                            due_at=owner.plan(now),
                         ),
                         now=now,
                     )
@@ -184,7 +186,7 @@ class DecisionService:
                 continue
             card = card_of(publish)
             recipient = card.backup_owner_id if to_backup else card.owner_id
-            zone = zone_or_utc(tz_of(recipient))
+            zone = tz_of(recipient)
             message = views.decision_reminder_dm(card, to_backup=to_backup, since=prompted_at)
             with self.db.write() as session:
                 fresh = session.get(Publish, publish.id)
@@ -196,6 +198,7 @@ class DecisionService:
                     continue
                 fresh.reminders_sent += 1
                 session.add(fresh)
+                reader = hours_for(session, recipient, zone, self.hours)
                 added += outbox.enqueue(
                     session,
                     messages.new(
@@ -203,7 +206,7 @@ class DecisionService:
                         target=recipient,
                         text=message.text,
                         blocks=message.blocks,
-                        due_at=deliver_at(now, self.hours, zone),
+                        due_at=reader.plan(now),
                         # linked: the buttons are there
                         after=intents.DecisionPrompt(publish_id=publish.id),
                     ),

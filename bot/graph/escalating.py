@@ -13,8 +13,9 @@ from bot.graph import messages as views
 from bot.graph.reading import chain_ids_up, ref_of
 from bot.graph.rules import EdgeKind, ItemRef, root_blockers
 from bot.handoffs.lifecycle import BlockerStep, blocker_step
-from bot.kernel.working_hours import WorkingHours, deliver_at, zone_or_utc
+from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
+from bot.people.hours import hours_for
 from store import graph, outbox
 from store.db import Database
 from store.models import ItemState, WorkItem
@@ -116,18 +117,18 @@ class BlockerEscalations:
                 if recipient is not None:
                     plans.append((ref_of(root), recipient, since, waits_on(session, root_id)))
         # Time zones may need users.info: never while holding the database.
-        zones = {recipient: zone_or_utc(tz_of(recipient)) for _, recipient, _, _ in plans}
+        zones = {recipient: tz_of(recipient) for _, recipient, _, _ in plans}
         added = 0
         with self.db.write() as session:
             for root_ref, recipient, since, waits in plans:
                 current = session.get(WorkItem, root_ref.id)
                 if current is None or current.state != ItemState.OPEN:
                     continue  # resolved meanwhile
-                zone = zones[recipient]
-                due = deliver_at(now, self.hours, zone)
+                reader = hours_for(session, recipient, zones[recipient], self.hours)
+                due = reader.plan(now)
                 prefix = intents.blocker_prefix(root_ref.id)
                 intent: intents.Payload = intents.BlockerDm(
-                    item_id=root_ref.id, to=recipient, day=due.astimezone(zone).date()
+                    item_id=root_ref.id, to=recipient, day=due.astimezone(reader.zone).date()
                 )
                 if outbox.find(session, intents.key_of(intent)) is not None:
                     continue  # today's is planned already

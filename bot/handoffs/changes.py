@@ -10,12 +10,11 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.handoffs.lifecycle import Button, HandoffState, Urgency, snooze_limit
-from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox, zone_known
+from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox
 from bot.handoffs.outcome import Change, Outcome
 from bot.handoffs.presses import refusal
 from bot.handoffs.transitions import Transitions
 from bot.kernel.mrkdwn import local_time, md, mention
-from bot.kernel.working_hours import zone_or_utc
 from bot.people.person import Person
 from store import handoffs, submissions
 from store.db import Database
@@ -115,9 +114,9 @@ class FormChanges:
             handoff = session.get(Handoff, handoff_id)
             if handoff is None:
                 return None
-            zone = zone_or_utc(zone_known(session, handoff.next_owner_id, None))
+            owner = self.messages.hours_of(session, handoff.next_owner_id)
         now = self.clock.now()
-        return now, snooze_limit(now, self.policy.working_hours, zone)
+        return now, snooze_limit(now, owner.hours, owner.zone)
 
     def snooze(
         self, handoff_id: int, by: str, act_by: datetime, *, view_id: str | None = None
@@ -130,15 +129,15 @@ class FormChanges:
             handoff, item = found
             if refused := refusal(self.messages, session, handoff, item, Button.SNOOZE, by):
                 return refused
-            zone = zone_or_utc(zone_known(session, handoff.next_owner_id, None))
-            latest = snooze_limit(now, self.policy.working_hours, zone)
+            owner = self.messages.hours_of(session, handoff.next_owner_id)
+            latest = snooze_limit(now, owner.hours, owner.zone)
             if act_by <= now:
                 return Change(Outcome.INVALID, problem="That is in the past: pick a later time.")
             if act_by > latest:
                 return Change(
                     Outcome.INVALID,
                     problem="Snooze within your next 3 working days, until "
-                    f"{latest.astimezone(zone):%a %d %b %H:%M} your time at the latest.",
+                    f"{latest.astimezone(owner.zone):%a %d %b %H:%M} your time at the latest.",
                 )
             if not _first_submission(session, view_id, "snooze", now):
                 return Change(Outcome.REPEAT)

@@ -91,7 +91,7 @@ def check_contract(
         people,
         now=services.clock.now(),
         act_within=services.settings.act_within,
-        hours=services.settings.working_hours,
+        hours=services.own_hours.hours_of(form.next_owner_id),
         author_id=body["user"]["id"],
     )
     errors = dict(result.errors) if isinstance(result, Refusal) else {}
@@ -116,7 +116,8 @@ def check_guardrails(
         act_by_given=form.act_by is not None,
         durable_names=services.drafts.names(channel_id),
         act_by_in_hours=form.act_by is None
-        or deliver_at(form.act_by, services.settings.working_hours, zone) == form.act_by,
+        or deliver_at(form.act_by, services.own_hours.hours_of(form.next_owner_id), zone)
+        == form.act_by,
         checklist=services.guardrails.checklist(channel_id),
         confirmed=ticked(view, HandoffBlock.CHECKLIST),
     )

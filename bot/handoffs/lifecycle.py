@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.kernel.working_hours import WorkingHours, add_working_time, deliver_at, working_days_ahead
+from bot.kernel.reader_hours import ReaderHours
+from bot.kernel.working_hours import WorkingHours, add_working_time, working_days_ahead
 from store.vocabulary import LIVE, HandoffState, Urgency
 
 __all__ = ["LIVE", "HandoffState", "Urgency"]  # stored words, re-exported
@@ -174,16 +175,17 @@ def plan_reminders(
     act_by: datetime,
     urgency: str,
     escalate_after: timedelta,
-    hours: WorkingHours,
-    owner_zone: ZoneInfo,
+    owner: ReaderHours,
     escalate_to: str,
-    escalate_zone: ZoneInfo,
+    escalate: ReaderHours,
 ) -> Reminders:
-    nudge_at = deliver_at(act_by, hours, owner_zone)
+    """The nudge in the next owner's hours, the escalation in its recipient's (each person's
+    own hours when they set them, else the team's)."""
+    nudge_at = owner.plan(act_by)
     if urgency == Urgency.LOW:
         return Reminders(nudge_at, None, None, None)
     due = nudge_at + escalate_after
-    return Reminders(nudge_at, escalate_to, due, deliver_at(due, hours, escalate_zone))
+    return Reminders(nudge_at, escalate_to, due, escalate.plan(due))
 
 
 def escalation_recipient(people: HandoffPeople, root_blocker_owners: list[str]) -> str:

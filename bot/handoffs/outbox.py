@@ -20,9 +20,11 @@ from bot.handoffs.lifecycle import (
     plan_reminders,
 )
 from bot.kernel.mrkdwn import Mrkdwn
-from bot.kernel.working_hours import WorkingHours, zone_or_utc
+from bot.kernel.reader_hours import ReaderHours
+from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
 from bot.outbox.intents import Kind
+from bot.people.hours import hours_for
 from bot.people.person import Person
 from store import graph, handoffs, outbox
 from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
@@ -98,6 +100,13 @@ class HandoffOutbox:
     def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
         return current_card(session, handoff, item)
 
+    def hours_of(
+        self, session: Session, user_id: str, people: dict[str, Person] | None = None
+    ) -> ReaderHours:
+        """When `user_id` may be reached: their own hours, else the team's; in their zone."""
+        zone = zone_known(session, user_id, people)
+        return hours_for(session, user_id, zone, self.policy.working_hours)
+
     def update_all(
         self, session: Session, handoff: Handoff, the_card: views.HandoffCard, now: datetime
     ) -> list[str]:
@@ -161,15 +170,13 @@ class HandoffOutbox:
         hid, revision = handoff.id, handoff.revision
         owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
         escalate_to = escalation_recipient(people_of(handoff), owners)
-        hours = self.policy.working_hours
         plan = plan_reminders(
             act_by=the_card.act_by,
             urgency=the_card.urgency,
             escalate_after=self.policy.escalate_after,
-            hours=hours,
-            owner_zone=zone_or_utc(zone_known(session, handoff.next_owner_id, people)),
+            owner=self.hours_of(session, handoff.next_owner_id, people),
             escalate_to=escalate_to,
-            escalate_zone=zone_or_utc(zone_known(session, escalate_to, people)),
+            escalate=self.hours_of(session, escalate_to, people),
         )
         sent = [
             row

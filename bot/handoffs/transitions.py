@@ -9,8 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.handoffs.lifecycle import HandoffState, default_act_by, is_live
-from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox, zone_known
-from bot.kernel.working_hours import zone_or_utc
+from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox
 from bot.outbox import intents, messages
 from bot.people.person import Person
 from store import handoffs, outbox
@@ -84,11 +83,9 @@ class Transitions:
             handoff.acknowledged_by, handoff.acknowledged_at = to, now
         else:
             handoff.acknowledged_by, handoff.acknowledged_at = None, None
-        zone = zone_or_utc(zone_known(session, to, people))
         if as_utc(handoff.act_by) <= now:
-            handoff.act_by = default_act_by(
-                now, self.policy.act_within, self.policy.working_hours, zone
-            )
+            owner = self.messages.hours_of(session, to, people)
+            handoff.act_by = default_act_by(now, self.policy.act_within, owner.hours, owner.zone)
         item.owner_id = to
         session.add(item)
         keys = self.change(session, handoff, item, state, by=by, now=now, note=note, people=people)

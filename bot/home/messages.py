@@ -40,7 +40,11 @@ def _lines_in_sections(rows: list[Mrkdwn]) -> list[Block]:
     return blocks
 
 
-def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dict[str, Any]:
+def home_view(
+    desk: Desk, *, now: datetime, notice: Mrkdwn | None = None, after: list[Block] | None = None
+) -> dict[str, Any]:
+    """The desk, then `after` (e.g. the person's working hours), kept whole at the end."""
+    after = after or []
     blocks: list[Block] = []
     if notice:
         blocks.append(section(notice))
@@ -92,5 +96,5 @@ def home_view(desk: Desk, *, now: datetime, notice: Mrkdwn | None = None) -> dic
     blocks += [DividerBlock(), HeaderBlock(text="What you are waiting on")]
     rows = [report_text(report, now=now) for report in desk.waiting[:MAX_PER_SECTION]]
     blocks += _lines_in_sections(rows) or [context(md("None of your items is blocked."))]
-    view: dict[str, Any] = View(type="home", blocks=blocks[:100]).to_dict()
+    view: dict[str, Any] = View(type="home", blocks=blocks[: 100 - len(after)] + after).to_dict()
     return view

@@ -26,6 +26,8 @@ from bot.home.desk import (
     Waiting,
     WaitingSection,
 )
+from bot.home.hours_service import OwnHoursService
+from bot.home.hours_views import hours_section
 from bot.home.waiting import escalation_stands, in_order
 from bot.kernel.mrkdwn import Mrkdwn
 from bot.publishing.cards import card_of, decision_of, earlier_decisions
@@ -80,10 +82,17 @@ def owed_publishes(session: Session, user_id: str, now: datetime) -> list[Waitin
 
 
 class HomeService:
-    def __init__(self, db: Database, clock: Clock, graph: GraphReader) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        graph: GraphReader,
+        hours: OwnHoursService | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.graph = graph
+        self.hours = hours
 
     def desk(self, user_id: str) -> Desk:
         now = self.clock.now()
@@ -110,7 +119,10 @@ class HomeService:
         )
 
     def view_for(self, user_id: str, *, notice: Mrkdwn | None = None) -> dict[str, Any]:
-        return views.home_view(self.desk(user_id), now=self.clock.now(), notice=notice)
+        own_hours = hours_section(self.hours.shown(user_id)) if self.hours else []
+        return views.home_view(
+            self.desk(user_id), now=self.clock.now(), notice=notice, after=own_hours
+        )
 
 
 def _waiting_on_you(

@@ -3,14 +3,16 @@ and chase the ones still missing two hours before the window opens."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
+from bot.people.hours import hours_for
 from bot.publishing import messages as views
 from bot.publishing.approval_rules import CHASE_BEFORE, ApprovalState, may_approve, still_missing
 from bot.publishing.cards import card_of
@@ -60,10 +62,18 @@ def enqueue_requests(
 
 
 class ApprovalService:
-    def __init__(self, db: Database, clock: Clock, *, kpi_lookback: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        kpi_lookback: timedelta,
+        hours: WorkingHours = WorkingHours.ALWAYS,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.kpi_lookback = kpi_lookback
+        self.hours = hours  # the team default; each person's own hours win
 
     def approvers_of(self, publish_id: int, person: str) -> PublishCard | NotApprover | None:
         """The card when `person` may answer; who may, when they may not."""
@@ -125,9 +135,9 @@ class ApprovalService:
                 keys.append(changes.key)
         return Answered(card, state, keys, changed=True)
 
-    def plan(self) -> int:
+    def plan(self, tz_of: Callable[[str], str | None]) -> int:
         """Once per publish, from two hours before its window: one DM to each approver still
-        missing (only them) and one line to the owner."""
+        missing (only them) and one line to the owner, each in its reader's working hours."""
         now = self.clock.now()
         with self.db.read() as session:
             due = approvals.to_chase(session, opens_from=now, opens_until=now + CHASE_BEFORE)
@@ -135,6 +145,10 @@ class ApprovalService:
         for publish in due:
             assert publish.id is not None
             card = card_of(publish)
+            with self.db.read() as session:
+                waiting = still_missing(approvals.of_publish(session, publish.id))
+            # Time zones may need users.info: never while holding the database.
+            zones = {person: tz_of(person) for person in [*waiting, publish.owner_id]}
             with self.db.write() as session:
                 fresh = session.get(Publish, publish.id, with_for_update=True)
                 if fresh is None or fresh.approvals_chased_at is not None:
@@ -146,6 +160,7 @@ class ApprovalService:
                     continue
                 for approver in missing:
                     dm = views.approval_chase_dm(card)
+                    reader = hours_for(session, approver, zones.get(approver), self.hours)
                     added += outbox.enqueue(
                         session,
                         messages.new(
@@ -153,11 +168,12 @@ class ApprovalService:
                             target=approver,
                             text=dm.text,
                             blocks=dm.blocks,
-                            due_at=now,  # the window will not wait for working hours
+                            due_at=reader.plan(now),
                         ),
                         now=now,
                     )
                 line = views.approval_chase_owner_dm(card, missing)
+                owner = hours_for(session, publish.owner_id, zones[publish.owner_id], self.hours)
                 added += outbox.enqueue(
                     session,
                     messages.new(
@@ -165,7 +181,7 @@ class ApprovalService:
                         target=publish.owner_id,
                         text=line.text,
                         blocks=line.blocks,
-                        due_at=now,
+                        due_at=owner.plan(now),
                     ),
                     now=now,
                 )

@@ -6,6 +6,7 @@ failing test names the block at fault, as Slack's own response_metadata does.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MESSAGE_BLOCKS = 50
@@ -75,6 +76,9 @@ VIEW_TITLE = 24
 PRIVATE_METADATA = 3000
 CALLBACK_ID = 255
 MESSAGE_TEXT = 40000
+PLACEHOLDER = 150
+# A timepicker's initial_time: HH:mm, 24-hour, leading zeros (docs: time-picker-element).
+TIME_OF_DAY = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 
 
 def check_blocks(blocks: Any, *, limit: int) -> list[str]:
@@ -212,6 +216,8 @@ def _check_element(element: Any, at: str, action_ids: set[str]) -> list[str]:
         errors += _check_options(element, at)
     elif kind == "image":
         errors += _check_image(element, at)
+    elif kind == "timepicker":
+        errors += _check_timepicker(element, at)
     if kind == "button":
         errors += _check_text(element.get("text"), f"{at}/text", BUTTON_TEXT, plain_only=True)
         if len(str(element.get("value") or "")) > BUTTON_VALUE:
@@ -260,6 +266,32 @@ def _check_options(element: dict[str, Any], at: str) -> list[str]:
     if initial is not None and initial not in options:
         errors.append(
             f"[ERROR] must match one of the provided options [json-pointer:{at}/initial_option]"
+        )
+    # Checkboxes and multi-selects: initial_options, one or more, each exactly an option.
+    if "initial_options" in element:
+        chosen = element["initial_options"]
+        if not isinstance(chosen, list) or not chosen:
+            errors.append(
+                f"[ERROR] must provide at least 1 item [json-pointer:{at}/initial_options]"
+            )
+            chosen = []
+        for i, option in enumerate(chosen):
+            if option not in options:
+                errors.append(
+                    "[ERROR] must match one of the provided options "
+                    f"[json-pointer:{at}/initial_options/{i}]"
+                )
+    return errors
+
+
+def _check_timepicker(element: dict[str, Any], at: str) -> list[str]:
+    errors: list[str] = []
+    initial = element.get("initial_time")
+    if initial is not None and not (isinstance(initial, str) and TIME_OF_DAY.match(initial)):
+        errors.append(f"[ERROR] must be a time in HH:mm format [json-pointer:{at}/initial_time]")
+    if "placeholder" in element:
+        errors += _check_text(
+            element["placeholder"], f"{at}/placeholder", PLACEHOLDER, plain_only=True
         )
     return errors
 

@@ -11,6 +11,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.slack_standin.blocks import TIME_OF_DAY
 from bot.slack_standin.server import SlackStandIn
 
 TEAM = {"id": "T1", "domain": "acme"}
@@ -262,4 +263,9 @@ def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
         return {"type": kind, "selected_option": options.get(chosen) if chosen else None}
     if kind == "datetimepicker":
         return {"type": kind, "selected_date_time": value or element.get("initial_date_time")}
+    if kind == "timepicker":
+        chosen = value if value is not None else element.get("initial_time")
+        if chosen is not None and not TIME_OF_DAY.match(str(chosen)):
+            raise LookupError(f"a timepicker takes HH:mm, not {chosen!r}")
+        return {"type": kind, "selected_time": chosen}
     return {"type": kind, "value": value if value is not None else element.get("initial_value")}

@@ -18,7 +18,14 @@ from store.outbox.marking import (
     mark_sent,
     retry_later,
 )
-from store.outbox.queries import by_keys, count_with_prefix, find, next_due, of_handoff
+from store.outbox.queries import (
+    by_keys,
+    count_with_prefix,
+    find,
+    next_due,
+    of_handoff,
+    pending_dms_to,
+)
 from store.outbox.wakeup import NOTIFY_CHANNEL, on_committed, on_enqueued
 from store.outbox.writing import NewMessage, enqueue, enqueue_many
 
@@ -44,5 +51,6 @@ __all__ = [
     "of_handoff",
     "on_committed",
     "on_enqueued",
+    "pending_dms_to",
     "retry_later",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.db import Database
-from store.models import OutboxMessage, OutboxStatus
+from store.models import OutboxMessage, OutboxOp, OutboxStatus
 from store.types import as_utc
 
 
@@ -47,6 +47,21 @@ def by_keys(session: Session, keys: Sequence[str]) -> dict[str, OutboxMessage]:
         select(OutboxMessage).where(col(OutboxMessage.idempotency_key).in_(list(keys)))
     ).all()
     return {row.idempotency_key: row for row in rows}
+
+
+def pending_dms_to(session: Session, user_id: str, *, due_after: datetime) -> list[OutboxMessage]:
+    """Messages to this person (DMs) still planned for later than `due_after`."""
+    o = OutboxMessage
+    return list(
+        session.exec(
+            select(o)
+            .where(col(o.status) == OutboxStatus.PENDING)
+            .where(col(o.due_at) > due_after)
+            .where(col(o.target) == user_id)
+            .where(col(o.op) == OutboxOp.POST)
+            .order_by(col(o.id))
+        ).all()
+    )
 
 
 def next_due(db: Database) -> datetime | None:

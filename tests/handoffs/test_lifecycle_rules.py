@@ -25,6 +25,7 @@ from bot.handoffs.lifecycle import (
     snooze_limit,
     state_refusal,
 )
+from bot.kernel.reader_hours import ReaderHours
 from bot.kernel.working_hours import WorkingHours, add_working_time, working_days_ahead
 
 LONDON = ZoneInfo("Europe/London")
@@ -127,10 +128,9 @@ def test_reminders_wait_for_each_recipients_working_hours() -> None:
         act_by=act_by,
         urgency=Urgency.NORMAL,
         escalate_after=timedelta(hours=2),
-        hours=OFFICE,
-        owner_zone=LONDON,
+        owner=ReaderHours(OFFICE, LONDON),
         escalate_to="U0CAI",
-        escalate_zone=NEW_YORK,
+        escalate=ReaderHours(OFFICE, NEW_YORK),
     )
     assert plan.nudge_at == act_by
     assert plan.escalate_due == act_by + timedelta(hours=2)
@@ -139,10 +139,9 @@ def test_reminders_wait_for_each_recipients_working_hours() -> None:
         act_by=act_by,
         urgency=Urgency.LOW,
         escalate_after=timedelta(hours=2),
-        hours=OFFICE,
-        owner_zone=LONDON,
+        owner=ReaderHours(OFFICE, LONDON),
         escalate_to="U0CAI",
-        escalate_zone=NEW_YORK,
+        escalate=ReaderHours(OFFICE, NEW_YORK),
     )
     assert low.nudge_at == act_by and low.escalate_to is None and low.escalate_dm_at is None
 
@@ -155,3 +154,21 @@ def test_blocker_reminders_stop_after_the_limit_with_one_last_word() -> None:
         BlockerStep.LAST_WORD,
     ]
     assert blocker_step(3, 3, last_word_sent=True) is BlockerStep.STOP
+
+
+def test_reminders_wait_for_a_persons_own_hours() -> None:
+    # The next owner works Tue-Sat 12:00-20:00 London: an act-by at 11:00 is nudged at noon;
+    # the escalation, due 14:00 UTC (09:00 New York), waits for the backup's own 12:00.
+    act_by = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+    own = WorkingHours.parse("12:00-20:00 Tue-Sat")
+    plan = plan_reminders(
+        act_by=act_by,
+        urgency=Urgency.NORMAL,
+        escalate_after=timedelta(hours=2),
+        owner=ReaderHours(own, LONDON, own=True),
+        escalate_to="U0CAI",
+        escalate=ReaderHours(own, NEW_YORK, own=True),
+    )
+    assert plan.nudge_at == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert plan.escalate_due == datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+    assert plan.escalate_dm_at == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 12:00 New York

@@ -366,6 +366,31 @@ def test_a_select_without_options_is_refused(standin: SlackStandIn, client: WebC
     assert client.views_open(trigger_id=standin.issue_trigger_id(), view=view)["ok"]
 
 
+def test_checkboxes_and_timepickers_as_slack_takes_them(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    days = [option(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+    boxes = {"type": "checkboxes", "action_id": "v", "options": days}
+    # At most 10 options; initial_options one or more, each exactly one of the options.
+    too_many = {**boxes, "options": [option(str(n)) for n in range(11)]}
+    assert "no more than 10" in refused_view(standin, client, [input_block("b", too_many)])
+    stray = {**boxes, "initial_options": [option("Mon"), option("Someday")]}
+    assert "initial_options/1" in refused_view(standin, client, [input_block("b", stray)])
+    none = {**boxes, "initial_options": []}
+    assert "at least 1 item" in refused_view(standin, client, [input_block("b", none)])
+    # A timepicker's initial_time is HH:mm, 24-hour, with leading zeros.
+    for wrong in ("9:00", "24:00", "09:60", "9am"):
+        picker = {"type": "timepicker", "action_id": "v", "initial_time": wrong}
+        assert "initial_time" in refused_view(standin, client, [input_block("b", picker)])
+    fine = [
+        input_block("b", {**boxes, "initial_options": [days[0], days[4]]}),
+        input_block("c", {"type": "timepicker", "action_id": "v", "initial_time": "09:00"}),
+        input_block("d", {"type": "timepicker", "action_id": "v", "initial_time": "23:59"}),
+    ]
+    view = {**modal("Form", fine), "submit": {"type": "plain_text", "text": "Save"}}
+    assert client.views_open(trigger_id=standin.issue_trigger_id(), view=view)["ok"]
+
+
 def test_duplicate_action_ids_within_a_block_are_refused(
     standin: SlackStandIn, client: WebClient
 ) -> None:

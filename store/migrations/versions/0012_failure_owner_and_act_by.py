@@ -2,7 +2,7 @@
 failed (a missed act-by: the next owner and act-by then, not after a takeover)
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-04 23:00:00
 
 Rows recorded before keep both empty: what they were at the time is not known any more.
@@ -16,7 +16,7 @@ from alembic import op
 import store.types
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
