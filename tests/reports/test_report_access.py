@@ -149,4 +149,4 @@ def test_digest_on_demand_leaves_out_publishes_of_private_channels_the_asker_is_
     assert "Nothing was published in this period." in outside, outside
     assert "acquisition" not in outside
     inside = command(baton, "/digest", "", user="U0CAI")
-    assert "LinkedIn: 1 publish(es)" in inside, inside
+    assert "LinkedIn: 1 publish" in inside, inside
