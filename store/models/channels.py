@@ -22,6 +22,10 @@ class ChannelSettings(SQLModel, table=True):
     owners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     strategy_channel: str | None = Field(default=None, max_length=32)
     decision_delay_seconds: float | None = Field(default=None)
+    # How handoffs made here escalate (bot/policies/policy.py, as JSON); None: the default.
+    escalation_policy: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     updated_by: str = Field(max_length=32)
     updated_at: datetime = utc_column(nullable=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -66,6 +67,11 @@ class Handoff(SQLModel, table=True):
     state_changed_by: str | None = Field(default=None, max_length=32)
     # Bumped by every change: names the message updates and schedules it causes.
     revision: int = Field(default=0)
+    # The channel's escalation policy when the handoff was made (bot/policies/policy.py, as
+    # JSON), frozen: editing the channel's policy changes new handoffs only. None: the default.
+    escalation_policy: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
 
 
 class HandoffStateChange(SQLModel, table=True):
