@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -31,6 +32,24 @@ def save(session: Session, channel_id: str, roles: ChannelRoles, *, by: str, now
     row.decision_delay_seconds = (
         roles.decision_delay.total_seconds() if roles.decision_delay is not None else None
     )
+    row.updated_by, row.updated_at = by, now
+    session.add(row)
+
+
+def policy_of(session: Session, channel_id: str) -> dict[str, Any] | None:
+    """The channel's escalation policy as stored (JSON), None when it has none."""
+    row = session.get(ChannelSettings, channel_id)
+    return row.escalation_policy if row is not None else None
+
+
+def save_policy(
+    session: Session, channel_id: str, policy: dict[str, Any] | None, *, by: str, now: datetime
+) -> None:
+    """Set (or, with None, remove) the channel's escalation policy: new handoffs only."""
+    row = session.get(ChannelSettings, channel_id, with_for_update=True) or ChannelSettings(
+        channel_id=channel_id, updated_by=by, updated_at=now
+    )
+    row.escalation_policy = policy
     row.updated_by, row.updated_at = by, now
     session.add(row)
 

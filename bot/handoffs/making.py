@@ -17,7 +17,7 @@ from bot.handoffs.outcome import Created
 from bot.handoffs.transitions import Transitions
 from bot.outbox import intents, messages
 from bot.people.person import Person
-from store import handoffs, outbox, submissions, work_items
+from store import channel_settings, handoffs, outbox, submissions, work_items
 from store.db import Database
 from store.group_write import GroupWrite
 from store.models import Handoff, HandoffStateChange
@@ -152,6 +152,7 @@ class Making:
             state=HandoffState.OPEN,
             state_changed_at=now,
             state_changed_by=author_id,
+            escalation_policy=channel_settings.policy_of(session, channel_id),
         )
         session.add(handoff)
         session.flush()
