@@ -71,8 +71,8 @@ def rotation_blocks(pick: RotationPick | None, editor_zone: str) -> list[InputBl
             block_id=SettingsBlock.ROTATION,
             label="Backup rotation",
             optional=True,
-            hint="Pick people in turn order: the first is on from now. Each handoff's Backup "
-            "owner starts as whoever's turn it is. Empty: no rotation.",
+            hint="People in turn order; a new or changed rotation starts with the first, now. "
+            "A handoff's Backup owner starts as whoever's turn it is. Empty: no rotation.",
             element=UserMultiSelectElement(
                 action_id=Action.VALUE,
                 initial_users=list(pick.people) if pick else None,

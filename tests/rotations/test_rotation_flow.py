@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from store.models import Handoff
@@ -20,6 +21,13 @@ from tests.settings.test_channel_settings_flow import open_settings
 # Mon 30 Nov 09:00 in Berlin (winter time, UTC+1): the first changeover after START (Tue).
 BERLIN_MONDAY_NINE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 ROTATION = ["U0ANA", "U0BEN", "U0CAI"]
+
+
+@pytest.fixture
+def baton(baton_factory: Any, database_url: str) -> RunningBaton:
+    """On SQLite and on PostgreSQL (with TEST_DATABASE_URL)."""
+    running: RunningBaton = baton_factory(database_url)
+    return running
 
 
 def block(view: dict[str, Any], label: str) -> dict[str, Any]:
