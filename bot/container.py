@@ -252,6 +252,6 @@ def build_services(
             renderers=renderers(),
         ),
         after_ack=AfterAck(foreground=foreground),
-        rotations=Rotations(db, clock),
+        rotations=Rotations(db, clock, team_hours=settings.working_hours),
         metrics=metrics,
     )

@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.clock import Clock
+from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
+from bot.people.hours import hours_for
 from bot.rotations.messages import passed_over_dm
 from bot.rotations.turns import Changeover, Rotation, Turn, next_turn, turn_at
 from store import channel_settings, handoffs, outbox, rotations, users, work_items
@@ -75,9 +77,10 @@ def _can_take(session: Session, people: tuple[str, ...]) -> Callable[[str], bool
 
 
 class Rotations:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, team_hours: WorkingHours) -> None:
         self.db = db
         self.clock = clock
+        self.team_hours = team_hours  # the owners hear of it in their working hours
 
     def pick_of(self, channel_id: str) -> RotationPick | None:
         """The channel's rotation as last saved (for the settings form)."""
@@ -137,6 +140,7 @@ class Rotations:
                 if not rotations.mark_told(session, channel_id, person):
                     continue
                 message = passed_over_dm(channel_id, person, covering=turn.person)
+                zones = users.known_many(session, list(owners))
                 outbox.enqueue_many(
                     session,
                     [
@@ -147,9 +151,12 @@ class Rotations:
                             target=owner,
                             text=message.text,
                             blocks=message.blocks,
-                            due_at=now,
+                            due_at=hours_for(
+                                session, owner, known.tz if known else None, self.team_hours
+                            ).plan(now),
                         )
                         for owner in owners
+                        for known in (zones.get(owner),)
                     ],
                     now=now,
                 )

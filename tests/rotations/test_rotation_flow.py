@@ -139,3 +139,26 @@ def test_someone_who_left_is_passed_over_and_the_owners_told_once(baton: Running
             "@ben can no longer take a turn on #launch's backup rotation, so their turns pass "
             "to the next person (@ana now). Change the rotation in `/baton settings`."
         ]
+
+
+def test_the_owners_hear_of_it_in_their_own_working_hours(baton_factory: Any) -> None:
+    baton: RunningBaton = baton_factory(working_hours="09:00-17:00 Mon-Fri")
+    form = {"Channel owners": ["U0ANA", "U0DEE"], "Backup rotation": ["U0BEN", "U0ANA"]}
+    assert set_rotation(baton, form).text == ""
+    baton.standin.add_user("U0BEN", "ben", tz="Europe/London", deleted=True)
+    baton.clock.advance(timedelta(hours=13))  # Tue 23:00 UTC: night in Berlin and in Kolkata
+    command(baton, "/baton", "who", user="U0CAI")
+    baton.services.after_ack.background_pool.wait_idle()
+    assert "@ana now" in command(baton, "/baton", "who", user="U0CAI")
+
+    def told(owner: str) -> int:
+        return sum("can no longer take a turn" in m["text"] for m in baton.standin.dms(owner))
+
+    baton.sweep()
+    assert (told("U0ANA"), told("U0DEE")) == (0, 0)
+    baton.clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))  # 09:00 in Kolkata
+    baton.sweep()
+    assert (told("U0ANA"), told("U0DEE")) == (0, 1)
+    baton.clock.set(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))  # 09:00 in Berlin
+    baton.sweep()
+    assert (told("U0ANA"), told("U0DEE")) == (1, 1)
