@@ -33,6 +33,7 @@ from bot.publishing.service import PublishService
 from bot.reports.chart_service import ChartService
 from bot.reports.digests import DigestService
 from bot.reports.service import ReportService
+from bot.rotations.service import Rotations
 from bot.settings.service import ChannelSettingsService
 from store import outbox
 from store.db import Database
@@ -62,6 +63,7 @@ class Services:
     own_hours: OwnHoursService
     deliverer: Deliverer
     after_ack: AfterAck
+    rotations: Rotations
     metrics: Metrics = field(default_factory=Metrics)
     _planning_fault: FaultLog = field(init=False)
     _stop_sending: Callable[[], None] = field(init=False)
@@ -250,5 +252,6 @@ def build_services(
             renderers=renderers(),
         ),
         after_ack=AfterAck(foreground=foreground),
+        rotations=Rotations(db, clock, team_hours=settings.working_hours),
         metrics=metrics,
     )

@@ -132,6 +132,10 @@ class SettingsBlock(StrEnum):
     OWNERS = "owners"
     STRATEGY_CHANNEL = "strategy_channel"
     DECISION_DELAY = "decision_delay"
+    ROTATION = "rotation"
+    ROTATION_DAY = "rotation_day"
+    ROTATION_HOUR = "rotation_hour"
+    ROTATION_ZONE = "rotation_zone"
 
 
 class HoursBlock(StrEnum):

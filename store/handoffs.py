@@ -148,3 +148,15 @@ def escalated_to(
         .limit(limit)
     ).all()
     return [(h, w, as_utc(at)) for h, w, at in rows]
+
+
+def live_in_channel(
+    session: Session, channel_id: str, *, limit: int = 20
+) -> tuple[list[tuple[Handoff, WorkItem]], int]:
+    """A channel's live handoffs, the earliest act-by first (the most overdue), and how many."""
+    return _live_page(
+        session,
+        Handoff.channel_id == channel_id,
+        limit,
+        order=(col(Handoff.act_by), col(Handoff.id)),
+    )

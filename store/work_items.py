@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import exists, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from store.models import ItemState, WorkItem
+from store.models import Handoff, ItemState, WorkItem
+from store.vocabulary import LIVE
 
 
 def name_key(name: str) -> str:
@@ -44,3 +46,21 @@ def get_or_create(
     item = find(session, channel_id, name)
     assert item is not None
     return item
+
+
+def open_without_handoff(
+    session: Session, channel_id: str, *, limit: int = 20
+) -> tuple[list[WorkItem], int]:
+    """A channel's open items that no live handoff carries, oldest first, and how many."""
+    carried = exists().where(
+        col(Handoff.work_item_id) == WorkItem.id, col(Handoff.state).in_(list(LIVE))
+    )
+    where = (WorkItem.channel_id == channel_id, WorkItem.state == ItemState.OPEN, ~carried)
+    rows = session.exec(
+        select(WorkItem)
+        .where(*where)
+        .order_by(col(WorkItem.created_at), col(WorkItem.id))
+        .limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(WorkItem).where(*where)).one()
+    return list(rows), int(total)

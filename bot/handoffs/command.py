@@ -26,9 +26,9 @@ def open_handoff_modal(
     settings = services.settings
     known_tz = services.people.cached_tz(command["user_id"])
     zone = zone_or_utc(known_tz)
-    for_you = default_act_by(
-        services.clock.now(), settings.act_within, settings.working_hours, zone
-    )
+    now = services.clock.now()
+    for_you = default_act_by(now, settings.act_within, settings.working_hours, zone)
+    on_turn = services.rotations.on_turn(command["channel_id"], now)
     view = handoff_modal(
         context=ModalContext(channel_id=command["channel_id"]),
         work_item=plain_text_of(command.get("text") or "").strip(),
@@ -39,7 +39,10 @@ def open_handoff_modal(
             str(settings.working_hours),
         ),
         checklist=services.guardrails.checklist(command["channel_id"]),
+        backup=on_turn,
     )
     open_modal(client, respond, command, view)
+    if on_turn is not None:  # known by Submit, should they keep the default
+        services.after_ack(lambda: services.people.learn([on_turn]), background=True)
     if known_tz is None:  # learnt now, so the next hint is in their own time zone
         services.after_ack(lambda: services.people.refresh([command["user_id"]]), background=True)

@@ -88,9 +88,11 @@ def handoff_modal(
     work_item: str,
     hint: str,
     checklist: Sequence[str] = (),
+    backup: str | None = None,
 ) -> dict[str, object]:
     """The modal for one /handoff. Built from a template checked once by slack_sdk's models:
-    it is opened on the 3-second path, and only three values change per request."""
+    it is opened on the 3-second path, and only a few values change per request. `backup`:
+    the Backup owner it starts with (whoever's turn it is on the channel's rotation)."""
     view: dict[str, Any] = json.loads(_template())
     checklist = tuple(checklist)
     view["private_metadata"] = context.dump()
@@ -101,6 +103,8 @@ def handoff_modal(
                 del block["element"]["initial_value"]
         elif block["block_id"] == HandoffBlock.ACT_BY:
             block["hint"]["text"] = hint[:HINT_LIMIT]
+        elif block["block_id"] == HandoffBlock.BACKUP_OWNER and backup:
+            block["element"]["initial_user"] = backup
     if checklist:
         view["blocks"].append(checklist_block(checklist).to_dict())
     return view

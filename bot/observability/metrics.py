@@ -76,6 +76,7 @@ LABELS: dict[Kind, str] = {
     Kind.GUARDRAIL_PROPOSAL: "guardrail",
     Kind.GUARDRAIL_DECISION: "guardrail",
     Kind.FAILURE_NOTICE: "failure_notice",
+    Kind.ROTATION_PASSED_OVER: "rotation",
     Kind.PLAIN: "other",
 }
 

@@ -42,6 +42,7 @@ from bot.outbox.payloads import (
     Plain,
     PublishPost,
     PublishPostUpdate,
+    RotationPassedOver,
     UnblockedDm,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "Plain",
     "PublishPost",
     "PublishPostUpdate",
+    "RotationPassedOver",
     "UnblockedDm",
     "blocker_prefix",
     "key_of",
@@ -172,6 +174,8 @@ def _other_key(p: Payload) -> str:
             return _numbered(f"guardrail:{c}:{k}:decision", n)
         case FailureNotice(of=of):
             return f"{of}:failed"
+        case RotationPassedOver(channel_id=c, person=person, to=to):
+            return f"rotation:{c}:{person}:passed-over:{to}"
         case Plain(key=key):
             return key
     raise TypeError(p)

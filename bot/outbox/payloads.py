@@ -39,6 +39,7 @@ class Kind(StrEnum):
     GUARDRAIL_PROPOSAL = "guardrail_proposal"
     GUARDRAIL_DECISION = "guardrail_decision"
     FAILURE_NOTICE = "failure_notice"
+    ROTATION_PASSED_OVER = "rotation_passed_over"
     PLAIN = "plain"  # a message written with a key of its own (tests, benchmarks, old rows)
 
 
@@ -249,6 +250,16 @@ class FailureNotice(Payload):
     of: str  # that message's key
 
 
+class RotationPassedOver(Payload):
+    """Told once to each of a channel's owners: `person` can no longer take a turn on its
+    backup rotation, so their turns pass to the next person."""
+
+    kind = Kind.ROTATION_PASSED_OVER
+    channel_id: str
+    person: str
+    to: str
+
+
 class Plain(Payload):
     kind = Kind.PLAIN
     key: str
@@ -285,6 +296,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
         GuardrailProposal,
         GuardrailDecision,
         FailureNotice,
+        RotationPassedOver,
         Plain,
     )
 }

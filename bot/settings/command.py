@@ -1,4 +1,5 @@
-"""/baton settings: the channel's roles (owners, strategy channel, decision delay)."""
+"""/baton settings: the channel's roles (owners, strategy channel, decision delay) and its
+backup rotation; /baton who: who is on that rotation, and who owns what is open."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.container import Services
 from bot.kernel.channel_roles import may_change
 from bot.kernel.mrkdwn import code, join, md, mention
 from bot.settings.modal import SettingsContext, settings_modal
+from bot.settings.who import answer_who
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
 from bot.slack.respond import ephemeral
@@ -18,13 +20,19 @@ from bot.slack.respond import ephemeral
 USAGE = md(
     "Usage: ",
     code("/baton settings"),
-    " — this channel's owners, strategy channel and decision delay.",
+    " — this channel's owners, strategy channel, decision delay and backup rotation; ",
+    code("/baton who"),
+    " — who is on the rotation now and next, and who owns each open item here.",
 )
 
 
 @acked_first
 def baton(services: Services, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-    if (command.get("text") or "").strip().lower() != "settings":
+    asked = (command.get("text") or "").strip().lower()
+    if asked == "who":
+        answer_who(services, command, respond)
+        return
+    if asked != "settings":
         ephemeral(respond, USAGE)
         return
     channel, user = command["channel_id"], command["user_id"]
@@ -47,6 +55,9 @@ def baton(services: Services, command: dict[str, Any], client: WebClient, respon
         roles=roles,
         default_strategy=services.settings.strategy_channel,
         default_delay=services.settings.decision_delay,
+        rotation=services.rotations.pick_of(channel),
+        # The editor's zone: known already, else asked of Slack once (then cached).
+        editor_zone=services.people.cached_tz(user) or services.people.tz_of(user) or "UTC",
     )
     open_modal(client, respond, command, view)
     # Whoever the form starts with is known before Submit (picks are looked up as made).

@@ -11,9 +11,11 @@ from bot.container import Services
 from bot.ids import SettingsBlock
 from bot.kernel.channel_roles import ChannelRoles, check_owners, parse_delay
 from bot.kernel.durations import format_duration
-from bot.kernel.mrkdwn import channel, join, md, mention
+from bot.kernel.mrkdwn import Mrkdwn, channel, join, md, mention
 from bot.people.service import PeopleUnavailable
+from bot.rotations.service import RotationPick
 from bot.settings.modal import SettingsContext
+from bot.settings.rotation_fields import read_rotation, refusal, rotation_people
 from bot.settings.service import NotAnOwner
 from bot.slack.form_state import value_of
 
@@ -32,18 +34,8 @@ def submit_settings(
     owners = check_owners(value_of(view, SettingsBlock.OWNERS) or [])
     if isinstance(owners, str):
         errors[SettingsBlock.OWNERS] = owners
-    else:
-        try:
-            people = services.people.for_submission(list(owners))
-        except PeopleUnavailable as unknown:
-            people = None
-            missing = list(unknown.args)
-            services.after_ack(lambda: services.people.learn(missing))
-            errors[SettingsBlock.OWNERS] = "Slack did not answer who they are; try again."
-        for owner in owners if people is not None else ():
-            person = people.get(owner) if people else None
-            if person is None or person.is_bot or person.deleted:
-                errors[SettingsBlock.OWNERS] = "Owners are people: no bots or deactivated accounts."
+    in_turn = rotation_people(view)
+    errors |= _people_errors(services, owners if not isinstance(owners, str) else (), in_turn)
     delay = parse_delay(value_of(view, SettingsBlock.DECISION_DELAY))
     if isinstance(delay, str):
         errors[SettingsBlock.DECISION_DELAY] = delay
@@ -53,8 +45,9 @@ def submit_settings(
     strategy = value_of(view, SettingsBlock.STRATEGY_CHANNEL)
     user = body["user"]["id"]
     roles = ChannelRoles(owners, strategy, delay)
+    rotation = read_rotation(view, in_turn)
     saved = services.channel_settings.save(
-        context.channel_id, roles, by=user, is_admin=context.admin
+        context.channel_id, roles, by=user, is_admin=context.admin, rotation=rotation
     )
     if isinstance(saved, NotAnOwner):
         ack(
@@ -72,10 +65,48 @@ def submit_settings(
         join(", ", [mention(o) for o in saved.owners]) or md("none"),
         "; weekly digest to ",
         where,
-        f"; decision prompt {format_duration(effective.decision_delay)} after a window opens.",
+        f"; decision prompt {format_duration(effective.decision_delay)} after a window opens",
+        rotation_said(rotation),
+        ".",
     )
 
     def confirm() -> None:
         client.chat_postEphemeral(channel=context.channel_id, user=user, text=text)
 
     services.after_ack(confirm)
+
+
+def rotation_said(rotation: RotationPick | None) -> Mrkdwn:
+    if rotation is None:
+        return md("; no backup rotation")
+    people = join(" → ", [mention(p) for p in rotation.people])
+    return md("; backup rotation ", people, f", changing {rotation.changes}")
+
+
+def _people_errors(
+    services: Services, owners: tuple[str, ...], in_turn: list[str]
+) -> dict[str, str]:
+    """The owners and the rotation's people, known from memory (picks are looked up as made):
+    each field's error, if any."""
+    errors: dict[str, str] = {}
+    try:
+        people = services.people.for_submission([*owners, *in_turn])
+    except PeopleUnavailable as unknown:
+        missing = set(unknown.args)
+        services.after_ack(lambda: services.people.learn(list(missing)))
+        retry = "Slack did not answer who they are; try again."
+        if missing & set(owners):
+            errors[SettingsBlock.OWNERS] = retry
+        if missing & set(in_turn):
+            errors[SettingsBlock.ROTATION] = retry
+        elif len(in_turn) == 1:
+            errors[SettingsBlock.ROTATION] = refusal(in_turn, {}) or retry
+        return errors
+    for owner in owners:
+        person = people.get(owner)
+        if person is None or person.is_bot or person.deleted:
+            errors[SettingsBlock.OWNERS] = "Owners are people: no bots or deactivated accounts."
+    refused = refusal(in_turn, people)
+    if refused:
+        errors[SettingsBlock.ROTATION] = refused
+    return errors

@@ -1,4 +1,4 @@
-"""The /baton settings modal: the channel's roles."""
+"""The /baton settings modal: the channel's roles and its backup rotation."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from bot.kernel.channel_roles import MAX_OWNERS, ChannelRoles
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import channel, md
 from bot.kernel.text import section
+from bot.rotations.service import RotationPick
+from bot.settings.rotation_fields import rotation_blocks
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def settings_modal(
     roles: ChannelRoles,
     default_strategy: str | None,
     default_delay: timedelta,
+    rotation: RotationPick | None = None,
+    editor_zone: str = "UTC",
 ) -> dict[str, object]:
     default_where = f"<#{default_strategy}>" if default_strategy else "no channel (none is set)"
     blocks: list[InputBlock | SectionBlock] = [
@@ -94,6 +98,7 @@ def settings_modal(
                 placeholder="24h",
             ),
         ),
+        *rotation_blocks(rotation, editor_zone),
     ]
     view = View(
         type="modal",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.kernel.channel_roles import ChannelRoles, may_change
+from bot.rotations.service import RotationPick, write_rotation
 from store import channel_settings
 from store.db import Database
 
@@ -14,6 +15,13 @@ from store.db import Database
 @dataclass(frozen=True)
 class NotAnOwner:
     owners: tuple[str, ...]
+
+
+class Unchanged:
+    """The form did not touch the rotation (a save of the roles alone)."""
+
+
+UNCHANGED = Unchanged()
 
 
 @dataclass(frozen=True)
@@ -54,12 +62,21 @@ class ChannelSettingsService:
         )
 
     def save(
-        self, channel_id: str, roles: ChannelRoles, *, by: str, is_admin: bool
+        self,
+        channel_id: str,
+        roles: ChannelRoles,
+        *,
+        by: str,
+        is_admin: bool,
+        rotation: RotationPick | Unchanged | None = UNCHANGED,
     ) -> ChannelRoles | NotAnOwner:
+        """Save the roles (and the backup rotation; None removes it), if `by` may."""
         now = self.clock.now()
         with self.db.write() as session:
             current = channel_settings.roles_of(session, channel_id)
             if not may_change(by, current, is_admin=is_admin):
                 return NotAnOwner(current.owners)
             channel_settings.save(session, channel_id, roles, by=by, now=now)
+            if not isinstance(rotation, Unchanged):
+                write_rotation(session, channel_id, rotation, by=by, now=now)
         return roles

@@ -15,12 +15,14 @@ from store.models.channels import (
 from store.models.outbox import OutboxMessage, OutboxOp, OutboxStatus
 from store.models.people import PersonHours, SlackUser
 from store.models.publishing import KpiReading, Publish, PublishApproval
+from store.models.rotations import ChannelRotation
 from store.models.work import Dependency, Handoff, HandoffStateChange, ItemState, WorkItem
 from store.vocabulary import ApprovalState, Choice
 
 __all__ = [
     "ApprovalState",
     "ChannelGuardrail",
+    "ChannelRotation",
     "ChannelSettings",
     "Choice",
     "Dependency",
