@@ -109,18 +109,24 @@ def status_reason(text: str, emoji: str) -> Reason | None:
     return _EMOJI.get(emoji.strip(":").split("::")[0].lower())
 
 
-def describe(away: Away, zone: ZoneInfo) -> str:
-    """"is out of office until Mon 8 Dec", the end said in `zone`: a day when it ends at a
-    day's turn (Slack's "until the end of Sunday" is Monday), else a day and a time."""
+def describe(away: Away, zone: ZoneInfo, *, own: ZoneInfo | None = None) -> str:
+    """What to say after their name, e.g. "is out of office until Mon 8 Dec": a day when the
+    end falls at a day's turn in the person's `own` zone (Slack's "until the end of Sunday"
+    is their Monday), else a day and a time in the reader's `zone`."""
     if away.until is None:
         return str(away.reason)
+    for where in (own or zone, zone):
+        local = away.until.astimezone(where)
+        if (local.hour, local.minute) == (23, 59):
+            local = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0)
+        if (local.hour, local.minute) == (0, 0):
+            return f"{away.reason} until {_day(local)}"
     local = away.until.astimezone(zone)
-    if (local.hour, local.minute) == (23, 59):
-        local = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    day = f"{local:%a} {local.day} {local:%b}"
-    if (local.hour, local.minute) != (0, 0):
-        day += f" {local:%H:%M}"
-    return f"{away.reason} until {day}"
+    return f"{away.reason} until {_day(local)} {local:%H:%M}"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b}"
 
 
 def _timestamp(value: Any) -> datetime | None:

@@ -23,4 +23,5 @@ def learn_picked(ack: Ack, services: Services, action: dict[str, Any]) -> None:
     # Marked before the ack, so that a Submit right behind the pick waits for its lookup.
     expected = services.people.expect(picked_people(action))
     ack()
-    services.after_ack(lambda: services.people.look_up(expected))  # Submit may wait for it
+    # Submit may wait for it; whether they are out is read now too (the form warns at once).
+    services.after_ack(lambda: services.people.look_up(expected, presence=True))

@@ -13,7 +13,7 @@ from store.models.channels import (
     ModalSubmission,
 )
 from store.models.outbox import OutboxMessage, OutboxOp, OutboxStatus
-from store.models.people import PersonHours, SlackUser
+from store.models.people import PersonHours, SlackPresence, SlackUser
 from store.models.publishing import KpiReading, Publish, PublishApproval
 from store.models.work import Dependency, Handoff, HandoffStateChange, ItemState, WorkItem
 from store.vocabulary import ApprovalState, Choice
@@ -38,6 +38,7 @@ __all__ = [
     "PersonHours",
     "Publish",
     "PublishApproval",
+    "SlackPresence",
     "SlackUser",
     "WorkItem",
     "metadata",

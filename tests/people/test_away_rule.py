@@ -131,17 +131,26 @@ def test_slack_answers_are_kept_as_a_presence() -> None:
     assert away_at(presence, AT - timedelta(seconds=1)) == Away(Reason.OUT_OF_OFFICE, AT)
 
 
-def test_said_with_the_day_it_ends_in_the_readers_zone() -> None:
+def test_said_with_the_day_they_are_back_in_their_own_zone() -> None:
     # Slack's "until the end of Sunday" in Berlin: 23:59:59 on Sun 6 Dec, Berlin time.
     end_of_sunday = datetime(2026, 12, 6, 23, 59, 59, tzinfo=BERLIN).astimezone(UTC)
     away = Away(Reason.OUT_OF_OFFICE, end_of_sunday)
     assert describe(away, BERLIN) == "is out of office until Mon 7 Dec"
+    assert describe(away, NEW_YORK, own=BERLIN) == "is out of office until Mon 7 Dec"
+    # Not knowing their zone, the reader's day and time.
     assert describe(away, NEW_YORK) == "is out of office until Sun 6 Dec 17:59"
+    midnight_new_york = datetime(2026, 12, 7, tzinfo=NEW_YORK).astimezone(UTC)
+    assert describe(Away(Reason.LEAVE, midnight_new_york), NEW_YORK, own=BERLIN) == (
+        "is on leave until Mon 7 Dec"
+    )
 
 
 def test_said_with_a_time_when_it_ends_within_a_day() -> None:
     away = Away(Reason.DO_NOT_DISTURB, datetime(2026, 12, 4, 21, 30, tzinfo=UTC))
     assert describe(away, BERLIN) == "has paused notifications until Fri 4 Dec 22:30"
+    assert describe(away, BERLIN, own=NEW_YORK) == (
+        "has paused notifications until Fri 4 Dec 22:30"
+    )
     assert describe(away, ZoneInfo("UTC")) == "has paused notifications until Fri 4 Dec 21:30"
 
 
