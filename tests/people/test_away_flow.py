@@ -36,7 +36,10 @@ def test_an_owner_out_past_the_act_by_is_named_once_then_kept(baton: RunningBato
     baton.standin.set_status("U0ANA", "Out of office", ":palm_tree:", expiration=end_of_sunday())
     view = open_modal(baton)
     filled = form(baton)
-    assert submit(baton, view, filled) == {"response_action": "errors", "errors": {"next_owner": OUT}}
+    assert submit(baton, view, filled) == {
+        "response_action": "errors",
+        "errors": {"next_owner": OUT},
+    }
     baton.services.settle()
     assert top_posts(baton) == []
 
