@@ -10,6 +10,7 @@ from bot.container import Services
 from bot.guardrails.recording import Failure
 from bot.handoffs.contract import HandoffField, Refusal
 from bot.handoffs.form_checks import (
+    check_away,
     check_contract,
     check_guardrails,
     check_testability,
@@ -49,6 +50,7 @@ def submit_handoff(
     if isinstance(result, Refusal):
         _record_refusal(services, result, channel, body, view)
     strict = check_guardrails(services, view, checked, channel)
+    check_away(services, checked, body["user"]["id"])
     as_it_is = check_testability(services, view, checked, strict=strict, kind="handoff")
     if refused(ack, checked) or isinstance(result, Refusal):
         return
@@ -59,7 +61,7 @@ def submit_handoff(
     ack()  # also for a second press of Submit (not accepted): the first one counted
     if accepted:
         services.after_ack(lambda: create_accepted(services, view_id), background=True)
-    if accepted and as_it_is:
+    if accepted and as_it_is and checked.findings:  # sent vague, not just kept an owner who is out
         what = md("/handoff ", bold(result.work_item))
         author = body["user"]["id"]
         services.after_ack(

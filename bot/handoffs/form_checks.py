@@ -67,6 +67,8 @@ class Checked:
     result: HandoffDraft | Refusal
     errors: dict[HandoffField, str]  # the contract's; callers add their own
     findings: dict[HandoffField, Finding] = field(default_factory=dict)
+    # Said at the field once; an identical second Submit goes ahead (see check_testability).
+    confirm: dict[HandoffField, str] = field(default_factory=dict)
 
 
 def form_or_refuse(ack: Ack, view: dict[str, Any]) -> HandoffForm | None:
@@ -126,25 +128,51 @@ def check_guardrails(
     return Guardrail.TESTABLE_HANDOFF in enabled
 
 
+def check_away(services: Services, checked: Checked, author_id: str) -> None:
+    """A next owner Slack says is out past the act-by (read when they were picked): said at
+    the field once, the end in the author's zone; the same Submit again keeps them."""
+    draft = checked.result
+    if not isinstance(draft, HandoffDraft):
+        return
+    owner_id = draft.next_owner_id
+    words = services.people.away(owner_id, draft.act_by, zone=services.people.cached_tz(author_id))
+    if words is None:
+        return
+    owner = checked.people.get(owner_id)
+    name = f"@{owner.name if owner and owner.name else owner_id}"
+    checked.confirm[HandoffField.NEXT_OWNER] = (
+        f"{name} {words} — pick someone else, or keep {name} and the backup is asked at act-by"
+    )
+
+
 def check_testability(
     services: Services, view: dict[str, Any], checked: Checked, *, strict: bool, kind: str
 ) -> bool:
-    """Testability findings: answered at their fields the first time, with how to fix them.
-    True when this Submit repeats one answered so (same view, same lines): it goes as it is,
-    and is a vague handoff. Where the channel made it a rule (`strict`), always refused."""
-    if not checked.findings:
-        return False
+    """Testability findings, and whatever else a second Submit may confirm (`confirm`):
+    answered at their fields the first time, with how to fix them. True when this Submit
+    repeats one answered so (same view, same lines): it goes as it is, and, with findings, is
+    a vague handoff. Where the channel made testability a rule (`strict`), findings are
+    always refused."""
+    findings = {} if strict else checked.findings
     if strict:
         for name, finding in checked.findings.items():
             checked.errors.setdefault(name, STRICT + finding.message)
+    asked = {name: f"{finding.message} {AS_IT_IS}" for name, finding in findings.items()}
+    for name, message in checked.confirm.items():
+        asked[name] = f"{asked[name]} {message}" if name in asked else message
+    if not asked:
         return False
     form = checked.form
-    lines = json.dumps([kind, form.done, form.open, form.nothing_open, form.next_action])
-    fingerprint = hashlib.sha256(lines.encode()).hexdigest()
+    said: list[Any] = (
+        [kind, form.done, form.open, form.nothing_open, form.next_action] if findings else []
+    )
+    if checked.confirm:  # testability alone keeps the fingerprint it always had
+        said.append(sorted(checked.confirm.items()))
+    fingerprint = hashlib.sha256(json.dumps(said).encode()).hexdigest()
     if services.handoffs.seen_as_is(view["id"], fingerprint):
         return True
-    for name, finding in checked.findings.items():
-        checked.errors.setdefault(name, f"{finding.message} {AS_IT_IS}")
+    for name, message in asked.items():
+        checked.errors.setdefault(name, message)
     return False
 
 

@@ -23,4 +23,7 @@ def learn_picked(ack: Ack, services: Services, action: dict[str, Any]) -> None:
     # Marked before the ack, so that a Submit right behind the pick waits for its lookup.
     expected = services.people.expect(picked_people(action))
     ack()
-    services.after_ack(lambda: services.people.look_up(expected))  # Submit may wait for it
+    # Submit may wait for it. Whether one person picked (an owner) is out is read now too, so
+    # that the form can say so; a multi-select's many (approvers, owners) are not asked about.
+    presence = action.get("type") == "users_select"
+    services.after_ack(lambda: services.people.look_up(expected, presence=presence))

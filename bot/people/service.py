@@ -13,7 +13,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
+from bot.kernel.working_hours import zone_or_utc
+from bot.people.away import Away, describe
 from bot.people.person import Person
+from bot.people.presence import Presences
 from store import users
 from store.db import Database
 from store.models import SlackUser
@@ -42,6 +45,7 @@ class People:
         self.clock = clock
         self._memory = _Recent(MEMORY_SIZE, MEMORY_FOR)
         self._lookups = _Lookups()
+        self._presences = Presences(db, client, clock)
 
     def lookup(self, user_id: str, *, fresh: bool = False) -> Person | None:
         """The person, or None when Slack does not know the id."""
@@ -85,10 +89,13 @@ class People:
         before the lookup ends waits for it); the ones this caller is to `look_up`."""
         return self._lookups.start_many([uid for uid in dict.fromkeys(user_ids) if uid])
 
-    def look_up(self, expected: list[str]) -> None:
+    def look_up(self, expected: list[str], *, presence: bool = False) -> None:
         """Ask Slack about those `expect` returned and Baton does not know; a failure is
-        logged, and the next form that names them asks for a retry."""
+        logged, and the next form that names them asks for a retry. With `presence` (someone
+        picked in a form), whether they are out too, before a Submit waiting on it goes on."""
         try:
+            if presence:
+                self._presences.read(expected)
             known = self._known(expected)
             for user_id in (uid for uid in expected if uid not in known):
                 try:
@@ -126,6 +133,25 @@ class People:
                 self.lookup(user_id)
             except (SlackApiError, OSError, TimeoutError) as error:
                 log.info("could not refresh %s: %s", user_id, error)
+
+    def away(self, user_id: str, at: datetime, *, zone: str | None = None) -> str | None:
+        """Whether Slack says this person is out at `at`: the words after their name ("is out
+        of office until Mon 7 Dec": their day back, or a time in the reader's `zone`, else
+        theirs), or None. Database only, no Web API call (for the 3 s paths and the
+        planners); `read_away` first, off them."""
+        away = self.away_of(user_id, at)
+        if away is None:
+            return None
+        own = self.cached_tz(user_id)
+        return describe(away, zone_or_utc(zone or own), own=zone_or_utc(own) if own else None)
+
+    def away_of(self, user_id: str, at: datetime) -> Away | None:
+        return self._presences.away(user_id, at)
+
+    def read_away(self, user_ids: list[str | None]) -> None:
+        """Ask Slack whether these people are out (users.profile.get, dnd.info), unless asked
+        in the last minute: off Slack's clock, e.g. before a step reaches them."""
+        self._presences.read([uid for uid in dict.fromkeys(user_ids) if uid])
 
     def is_admin(self, user_id: str) -> bool:
         """A workspace admin or owner. Asked of Slack each time (rights change, and the cache

@@ -25,6 +25,8 @@ MANIFEST_BOT_SCOPES = frozenset(
         "groups:read",
         "mpim:read",
         "users:read",
+        "users.profile:read",
+        "dnd:read",
         "files:write",
     }
 )
@@ -32,6 +34,8 @@ MANIFEST_BOT_SCOPES = frozenset(
 # Methods that need no scope at all are absent (auth.test, chat.getPermalink, views.*).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.info": ("users:read",),
+    "users.profile.get": ("users.profile:read",),
+    "dnd.info": ("dnd:read",),
     "conversations.open": ("channels:manage", "groups:write", "im:write", "mpim:write"),
     "conversations.join": ("channels:join",),
     "chat.postMessage": ("chat:write",),

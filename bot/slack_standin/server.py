@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -23,6 +23,7 @@ from bot.slack_standin.blocks import (
     check_view,
 )
 from bot.slack_standin.conversations import Conversation, Kind
+from bot.slack_standin.presence import Presence
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 from bot.slack_standin.socket_mode import SocketMode
 
@@ -81,6 +82,14 @@ class _User:
     deleted: bool
     real_name: str
     is_admin: bool = False
+    presence: Presence = field(default_factory=Presence)
+
+    def profile(self, now: float) -> Payload:
+        return {
+            "real_name": self.real_name,
+            "display_name": self.name,
+            **self.presence.status(now),
+        }
 
     def as_slack(self) -> Payload:
         return {
@@ -192,6 +201,20 @@ class SlackStandIn:
         with self._lock:
             found = self._channels.get(channel_id)
             return found is not None and found.bot_member
+
+    def set_status(
+        self, user_id: str, text: str = "", emoji: str = "", *, expiration: float = 0
+    ) -> None:
+        """The user sets a custom status (`expiration` in epoch seconds; 0: don't clear)."""
+        with self._lock:
+            presence = self._users[user_id].presence
+            presence.status_text, presence.status_emoji = text, emoji
+            presence.status_expiration = int(expiration)
+
+    def snooze(self, user_id: str, until: float | None) -> None:
+        """The user pauses notifications until `until` (epoch seconds), or resumes them."""
+        with self._lock:
+            self._users[user_id].presence.snooze_endtime = int(until or 0)
 
     def remove_scope(self, scope: str) -> None:
         """The app was installed without `scope` (e.g. before the manifest asked for it)."""
@@ -633,6 +656,15 @@ class SlackStandIn:
     def users_info(self, params: Payload) -> Payload:
         return {"user": self._user(params.get("user")).as_slack()}
 
+    def users_profile_get(self, params: Payload) -> Payload:
+        # Without `user`, the token's own user.
+        user = self._user(params.get("user") or self.bot_user_id)
+        return {"profile": user.profile(self.clock())}
+
+    def dnd_info(self, params: Payload) -> Payload:
+        user = self._user(params.get("user") or self.bot_user_id)
+        return user.presence.dnd(self.clock(), own=user.id == self.bot_user_id)
+
     def conversations_open(self, params: Payload) -> Payload:
         users = [u for u in str(params.get("users") or "").split(",") if u]
         if len(users) != 1:
@@ -855,6 +887,8 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "auth.test": SlackStandIn.auth_test,
     "apps.connections.open": SlackStandIn.apps_connections_open,
     "users.info": SlackStandIn.users_info,
+    "users.profile.get": SlackStandIn.users_profile_get,
+    "dnd.info": SlackStandIn.dnd_info,
     "conversations.open": SlackStandIn.conversations_open,
     "conversations.join": SlackStandIn.conversations_join,
     "conversations.info": SlackStandIn.conversations_info,

@@ -13,7 +13,7 @@ from store.models.channels import (
     ModalSubmission,
 )
 from store.models.outbox import OutboxMessage, OutboxOp, OutboxStatus
-from store.models.people import PersonHours, SlackUser
+from store.models.people import PersonHours, SlackPresence, SlackUser
 from store.models.publishing import KpiReading, Publish, PublishApproval
 from store.models.rotations import ChannelRotation
 from store.models.work import Dependency, Handoff, HandoffStateChange, ItemState, WorkItem
@@ -40,6 +40,7 @@ __all__ = [
     "PersonHours",
     "Publish",
     "PublishApproval",
+    "SlackPresence",
     "SlackUser",
     "WorkItem",
     "metadata",

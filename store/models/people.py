@@ -33,3 +33,18 @@ class PersonHours(SQLModel, table=True):
     start_time: str = Field(max_length=5)  # "09:00"
     end_time: str = Field(max_length=5)  # "18:00", after start_time
     updated_at: datetime = utc_column(nullable=False)
+
+
+class SlackPresence(SQLModel, table=True):
+    """What Slack last said of someone being out: their status (users.profile.get) and their
+    Do Not Disturb snooze (dnd.info), read when they are picked in a form or before a step
+    reaches them; kept so that every process, and the next one after a restart, knows it."""
+
+    __tablename__ = "slack_presence"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    status_text: str = Field(default="", max_length=100)
+    status_emoji: str = Field(default="", max_length=100)
+    status_expires: datetime | None = utc_column()  # None: the status does not expire
+    snoozed_until: datetime | None = utc_column()  # None: not snoozed (or Slack did not say)
+    read_at: datetime = utc_column(nullable=False)

@@ -68,6 +68,8 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "groups:read",  # /report: who is in a private channel (conversations.members)
         "mpim:read",  # the same for group DMs
         "users:read",  # users.info: time zones, bots, deactivated accounts
+        "users.profile:read",  # users.profile.get: a status that says someone is out
+        "dnd:read",  # dnd.info: Do Not Disturb snoozed past the act-by
         "files:write",  # the digest's and /report's charts (files_upload_v2)
     }
 

@@ -256,6 +256,12 @@ def missing_scope(call: Any) -> dict[str, Any]:
         ("channels:join", "conversations.join", lambda c: c.conversations_join(channel="C0LAUNCH")),
         ("users:read", "users.info", lambda c: c.users_info(user="U0ANA")),
         (
+            "users.profile:read",
+            "users.profile.get",
+            lambda c: c.users_profile_get(user="U0ANA"),
+        ),
+        ("dnd:read", "dnd.info", lambda c: c.dnd_info(user="U0ANA")),
+        (
             "chat:write",
             "chat.postMessage",
             lambda c: c.chat_postMessage(channel="C0LAUNCH", text="x"),
@@ -277,6 +283,69 @@ def test_each_method_needs_its_scope(
     assert scope not in answer["provided"].split(",")
     assert "commands" in answer["provided"].split(",")
     assert standin.calls_to(method)[-1].response["error"] == "missing_scope"
+
+
+# -- status and Do Not Disturb --------------------------------------------------------------
+
+
+def test_a_status_is_in_the_profile_until_it_expires(
+    standin: SlackStandIn, client: WebClient, clock: ManualClock
+) -> None:
+    assert client.users_profile_get(user="U0ANA")["profile"]["status_text"] == ""
+    back = clock.timestamp() + 3600
+    standin.set_status("U0ANA", "Out of office", ":palm_tree:", expiration=back)
+    profile = client.users_profile_get(user="U0ANA")["profile"]
+    assert (profile["status_text"], profile["status_emoji"]) == ("Out of office", ":palm_tree:")
+    assert profile["status_expiration"] == int(back)
+    assert profile["display_name"] == "ana"
+    clock.advance(timedelta(hours=1))
+    cleared = client.users_profile_get(user="U0ANA")["profile"]
+    assert (cleared["status_text"], cleared["status_emoji"], cleared["status_expiration"]) == (
+        "",
+        "",
+        0,
+    )
+
+
+def test_a_status_without_expiry_stays(
+    standin: SlackStandIn, client: WebClient, clock: ManualClock
+) -> None:
+    standin.set_status("U0ANA", "OOO")
+    clock.advance(timedelta(days=30))
+    profile = client.users_profile_get(user="U0ANA")["profile"]
+    assert (profile["status_text"], profile["status_expiration"]) == ("OOO", 0)
+
+
+def test_profile_and_dnd_of_someone_slack_does_not_know(client: WebClient) -> None:
+    for call in (client.users_profile_get, client.dnd_info):
+        with pytest.raises(SlackApiError) as raised:
+            call(user="U0NOBODY")
+        assert raised.value.response["error"] == "user_not_found"
+
+
+def test_a_snooze_shows_only_to_the_snoozing_users_own_token(
+    standin: SlackStandIn, client: WebClient, clock: ManualClock
+) -> None:
+    # docs.slack.dev/reference/methods/dnd.info: "All of the snooze_* properties will only be
+    # visible if the user being queried is also the current user."
+    standin.add_user("U0BATON", "baton", is_bot=True)
+    until = clock.timestamp() + 600
+    standin.snooze("U0ANA", until)
+    standin.snooze("U0BATON", until)
+    other = client.dnd_info(user="U0ANA").data
+    assert isinstance(other, dict) and other["dnd_enabled"] is False
+    assert not [key for key in other if key.startswith("snooze")]
+    own = client.dnd_info().data
+    assert isinstance(own, dict)
+    assert (own["snooze_enabled"], own["snooze_endtime"], own["snooze_remaining"]) == (
+        True,
+        int(until),
+        600,
+    )
+    clock.advance(timedelta(minutes=10))
+    ended = client.dnd_info(user="U0BATON").data
+    assert isinstance(ended, dict) and ended["snooze_enabled"] is False
+    assert "snooze_endtime" not in ended
 
 
 def test_history_needs_the_scope_of_the_conversations_kind(
