@@ -97,7 +97,12 @@ class Story:
         self._settle()
 
     def submit(self, user: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Fill in the open modal as a person does (Slack sends each person picked as a
+        block_actions), then press Submit."""
         view = payloads.last_opened_view(self.slack)
+        for pick in payloads.picks(self.slack, view, values, user=user):
+            self._send(payloads.payload_body(pick))
+        self._settle()
         answer = self._send(
             payloads.payload_body(payloads.submission(self.slack, view, values, user=user))
         )

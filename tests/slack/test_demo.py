@@ -41,6 +41,13 @@ def test_the_demo_tells_the_takeover_story_and_shows_each_app_home(told: str) ->
     assert ":warning: 15h overdue" in home
 
 
+def test_the_first_refusal_is_about_the_form_not_about_slack(told: str) -> None:
+    # The people were picked (block_actions) before Submit: Baton knew them from memory.
+    refusal = told.split("refusing at the field:")[1].split("──")[0]
+    assert "✗ Next action: A handoff needs a next action" in refusal
+    assert "✗ Done:" in refusal and "Slack did not answer" not in told
+
+
 def test_the_demo_tells_the_publish_story(told: str) -> None:
     for line in (
         "Approvals: @cai ✓ approved",
