@@ -19,6 +19,7 @@ class Callback(StrEnum):
     REVISE_MODAL = "revise_modal"
     REQUEST_CHANGES_MODAL = "request_changes_modal"
     SETTINGS_MODAL = "settings_modal"
+    SETTINGS_CONFIRM_MODAL = "settings_confirm_modal"  # the escalation policy read back
     HOURS_MODAL = "hours_modal"
 
 
@@ -132,6 +133,7 @@ class SettingsBlock(StrEnum):
     OWNERS = "owners"
     STRATEGY_CHANNEL = "strategy_channel"
     DECISION_DELAY = "decision_delay"
+    ESCALATION_POLICY = "escalation_policy"
 
 
 class HoursBlock(StrEnum):

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.container import Services
 from bot.kernel.channel_roles import may_change
 from bot.kernel.mrkdwn import code, join, md, mention
+from bot.policies.words import policy_text
 from bot.settings.modal import SettingsContext, settings_modal
 from bot.slack.acked import acked_first
 from bot.slack.modal import open_modal
@@ -18,7 +19,7 @@ from bot.slack.respond import ephemeral
 USAGE = md(
     "Usage: ",
     code("/baton settings"),
-    " — this channel's owners, strategy channel and decision delay.",
+    " — this channel's owners, strategy channel, decision delay and escalation policy.",
 )
 
 
@@ -47,7 +48,10 @@ def baton(services: Services, command: dict[str, Any], client: WebClient, respon
         roles=roles,
         default_strategy=services.settings.strategy_channel,
         default_delay=services.settings.decision_delay,
+        policy_lines=policy_text(services.channel_settings.policy(channel)),
     )
     open_modal(client, respond, command, view)
-    # Whoever the form starts with is known before Submit (picks are looked up as made).
+    # Whoever the form starts with is known before Submit (picks are looked up as made), and
+    # the user groups a policy may name.
     services.people.learn([user, *roles.owners])
+    services.groups.refresh()

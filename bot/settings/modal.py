@@ -1,4 +1,4 @@
-"""The /baton settings modal: the channel's roles."""
+"""The /baton settings modal: the channel's roles and its escalation policy."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ from bot.kernel.channel_roles import MAX_OWNERS, ChannelRoles
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import channel, md
 from bot.kernel.text import section
+
+POLICY_MAX_LENGTH = 1500
+POLICY_HINT = (
+    "How new handoffs here escalate, one step per line: `at act-by: next owner`, "
+    "`+2h: backup`, `+1d: owners`, `+1d: thread`, then `repeat N` (0-9). Targets: next owner, "
+    "backup, author, owners, thread, rotation, @person, @user-group. Delays: 30m, 2h, 1d or "
+    "ISO 8601. Empty: a nudge at act-by, then the backup owner (or the author) and the thread."
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ def settings_modal(
     roles: ChannelRoles,
     default_strategy: str | None,
     default_delay: timedelta,
+    policy_lines: str = "",
 ) -> dict[str, object]:
     default_where = f"<#{default_strategy}>" if default_strategy else "no channel (none is set)"
     blocks: list[InputBlock | SectionBlock] = [
@@ -92,6 +101,19 @@ def settings_modal(
                 if roles.decision_delay
                 else None,
                 placeholder="24h",
+            ),
+        ),
+        InputBlock(
+            block_id=SettingsBlock.ESCALATION_POLICY,
+            label="Escalation policy",
+            optional=True,
+            hint=POLICY_HINT,
+            element=PlainTextInputElement(
+                action_id=Action.VALUE,
+                multiline=True,
+                max_length=POLICY_MAX_LENGTH,
+                initial_value=policy_lines or None,
+                placeholder="at act-by: next owner",
             ),
         ),
     ]

@@ -1,4 +1,5 @@
-"""Roles per channel: read by the decision loop and the digest, changed by /baton settings."""
+"""Roles per channel: read by the decision loop and the digest, changed by /baton settings;
+and the channel's escalation policy (new handoffs are made under it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.kernel.channel_roles import ChannelRoles, may_change
+from bot.policies.policy import Policy
 from store import channel_settings
 from store.db import Database
 
@@ -14,6 +16,13 @@ from store.db import Database
 @dataclass(frozen=True)
 class NotAnOwner:
     owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """Set the channel's escalation policy (None: back to the default)."""
+
+    policy: Policy | None
 
 
 @dataclass(frozen=True)
@@ -53,13 +62,31 @@ class ChannelSettingsService:
             roles.decision_delay or self.default_decision_delay,
         )
 
+    def policy(self, channel_id: str) -> Policy | None:
+        with self.db.read() as session:
+            stored = channel_settings.policy_of(session, channel_id)
+        return Policy.from_json(stored) if stored else None
+
+    def may_change(self, channel_id: str, by: str, *, is_admin: bool) -> bool:
+        return may_change(by, self.stored(channel_id), is_admin=is_admin)
+
     def save(
-        self, channel_id: str, roles: ChannelRoles, *, by: str, is_admin: bool
+        self,
+        channel_id: str,
+        roles: ChannelRoles,
+        *,
+        by: str,
+        is_admin: bool,
+        policy: PolicyChange | None = None,
     ) -> ChannelRoles | NotAnOwner:
+        """The roles, and with `policy` the escalation policy, in one transaction."""
         now = self.clock.now()
         with self.db.write() as session:
             current = channel_settings.roles_of(session, channel_id)
             if not may_change(by, current, is_admin=is_admin):
                 return NotAnOwner(current.owners)
             channel_settings.save(session, channel_id, roles, by=by, now=now)
+            if policy is not None:
+                stored = policy.policy.to_json() if policy.policy else None
+                channel_settings.save_policy(session, channel_id, stored, by=by, now=now)
         return roles

@@ -47,7 +47,7 @@ def publish_in(baton: RunningBaton, channel: str, **changes: Any) -> None:
 def test_settings_are_the_owners_to_change(baton: RunningBaton) -> None:
     view = open_settings(baton)
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
-    assert labels == ["Channel owners", "Strategy channel", "Decision delay"]
+    assert labels == ["Channel owners", "Strategy channel", "Decision delay", "Escalation policy"]
     bad = errors_of(baton.slack.submit(view, {"Decision delay": "soon"}, user="U0ANA"))
     assert "24h" in bad["decision_delay"]
     baton.standin.add_channel("C0PRODUCT", "product")
