@@ -49,23 +49,23 @@ class UserGroups:
         """Read the groups from Slack (after an ack). Without `usergroups:read` they are
         remembered as unreadable; another failure keeps what was known."""
         self.expect()
+        found: Mapping[str, str] | GroupsUnreadable = self._known
         try:
             answer = self.client.usergroups_list()
-            found: Mapping[str, str] | GroupsUnreadable = {
+            found = {
                 str(group["handle"]).lower(): str(group["id"])
                 for group in answer.get("usergroups") or []
             }
         except SlackApiError as error:
-            if error.response.get("error") != "missing_scope":
-                log.info("could not read user groups: %s", error.response.get("error"))
-                found = self._known
-            else:
+            if error.response.get("error") == "missing_scope":
                 found = GroupsUnreadable.MISSING_SCOPE
+            else:
+                log.info("could not read user groups: %s", error.response.get("error"))
         except (OSError, TimeoutError) as error:
             log.info("could not read user groups: %s", error)
-            found = self._known
-        with self._guard:
-            self._known = found
-            reading, self._reading = self._reading, None
-        if reading is not None:
-            reading.set()
+        finally:
+            with self._guard:
+                self._known = found
+                reading, self._reading = self._reading, None
+            if reading is not None:
+                reading.set()

@@ -165,3 +165,17 @@ def test_the_post_and_the_dm_say_the_plan_and_an_old_handoff_keeps_its_own(
     after = post_of(baton, "launch copy")
     assert "Acknowledged by @ben" in after and plan in after
     assert "Escalation:" not in post_of(baton, "before any policy")
+
+
+def test_user_groups_slack_did_not_give_are_read_after_the_answer(baton: RunningBaton) -> None:
+    baton.standin.add_usergroup("S0LAUNCH", "launch-oncall", ["U0BEN"])
+    baton.standin.fail_next(method="usergroups.list", error="fatal_error")
+    view = open_settings(baton)  # the read when it opens fails
+    form = {"Escalation policy": "at act-by: next owner\n+1h: @launch-oncall"}
+    assert errors_of(baton.slack.submit(view, form, user="U0ANA")) == {
+        "escalation_policy": "Line 2: Slack has not said yet who @launch-oncall is; "
+        "try again in a moment."
+    }
+    # Read again after that answer, off Slack's clock: the same Submit is read back.
+    pushed = read_back(baton, baton.slack.submit(view, form, user="U0ANA"))
+    assert "→ @launch-oncall +1h" in baton.standin.render(pushed["blocks"])
