@@ -27,6 +27,7 @@ from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.outbox.rendering import Renderers
+from bot.people.groups import UserGroups
 from bot.people.service import People
 from bot.publishing.approvals import ApprovalService
 from bot.publishing.service import PublishService
@@ -48,6 +49,7 @@ class Services:
     clock: Clock
     client: WebClient
     people: People
+    groups: UserGroups  # user groups by handle (escalation policies)
     handoffs: HandoffService
     graph: GraphService
     publishes: PublishService
@@ -203,6 +205,7 @@ def build_services(
         clock=clock,
         client=client,
         people=People(db, client, clock),
+        groups=UserGroups(client),
         handoffs=handoffs,
         graph=graph,
         publishes=PublishService(

@@ -19,6 +19,7 @@ class Callback(StrEnum):
     REVISE_MODAL = "revise_modal"
     REQUEST_CHANGES_MODAL = "request_changes_modal"
     SETTINGS_MODAL = "settings_modal"
+    SETTINGS_CONFIRM_MODAL = "settings_confirm_modal"  # the escalation policy read back
     HOURS_MODAL = "hours_modal"
 
 
@@ -136,6 +137,7 @@ class SettingsBlock(StrEnum):
     ROTATION_DAY = "rotation_day"
     ROTATION_HOUR = "rotation_hour"
     ROTATION_ZONE = "rotation_zone"
+    ESCALATION_POLICY = "escalation_policy"
 
 
 class HoursBlock(StrEnum):

@@ -80,6 +80,7 @@ def register_listeners(app: App) -> None:
     # settings
     app.command("/baton")(settings_command.baton)
     app.view(Callback.SETTINGS_MODAL)(settings_form.submit_settings)
+    app.view(Callback.SETTINGS_CONFIRM_MODAL)(settings_form.confirm_settings)
     # reports
     app.command("/report")(reports_report_command.report)
     app.command("/digest")(reports_digest_command.digest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -39,3 +40,16 @@ def remember(session: Session, user: SlackUser) -> None:
     statement = insert(SlackUser).values(**values)
     updates = {name: statement.excluded[name] for name in values if name != "id"}
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updates))
+
+
+def named(session: Session, names: list[str]) -> dict[str, SlackUser]:
+    """The people Baton knows by these handles (lower case; users.info's `name`), one query.
+    Of two people with one handle (a deactivated one and their successor), the one who can
+    act wins."""
+    if not names:
+        return {}
+    rows = session.exec(select(SlackUser).where(func.lower(SlackUser.name).in_(names))).all()
+    found: dict[str, SlackUser] = {}
+    for row in sorted(rows, key=lambda r: (not r.deleted and not r.is_bot, r.fetched_at)):
+        found[row.name.lower()] = row
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -21,6 +21,8 @@ class SlackDriver:
     # Waits for the work Baton does after acking (replies, deliveries), so that a test reads
     # what Slack would show once Baton is done; None: return as soon as Slack has the ack.
     settle: Callable[[], object] | None = None
+    # The modals an answer to a Submit put on screen (`response_action` push or update).
+    shown: list[dict[str, Any]] = field(default_factory=list)
 
     # -- raw HTTP -------------------------------------------------------------------
 
@@ -80,7 +82,12 @@ class SlackDriver:
         if picked:
             for pick in payloads.picks(self.standin, view, values, user=user):
                 self.post_payload(pick)
-        return self.post_payload(payloads.submission(self.standin, view, values, user=user))
+        response = self.post_payload(payloads.submission(self.standin, view, values, user=user))
+        if response.status_code == 200 and response.text.startswith("{"):
+            shown = self.standin.answer_submission(view, response.json())
+            if shown is not None:
+                self.shown.append(shown)
+        return response
 
     def click(
         self, message: dict[str, Any], button_text: str, *, user: str, channel: str

@@ -25,6 +25,8 @@ from bot.kernel.mrkdwn import (
 )
 from bot.kernel.text import Message, blocks_of, bullet_sections, context, section
 from bot.kernel.words import sentence
+from bot.policies.policy import Policy
+from bot.policies.words import handoff_plan
 
 HEADER_LIMIT = 150
 TOOK_OVER = "took over from"
@@ -74,6 +76,7 @@ class HandoffCard:
     state_changed_at: datetime | None = None
     blocked_by: tuple[Blocker, ...] = field(default_factory=tuple)
     transfer: str | None = None  # "took over from" / "reassigned from" the previous owner
+    policy: Policy | None = None  # the escalation policy it was made under (frozen)
 
     @property
     def live(self) -> bool:
@@ -174,11 +177,25 @@ def _act_by_line(card: HandoffCard, label: str = "Act by:") -> Mrkdwn:
     return md(bold(label), " ", local_time(card.act_by), low)
 
 
+def plan_line(card: HandoffCard) -> Mrkdwn | None:
+    """How it escalates, while it is live under a policy (low urgency: nudges only)."""
+    if card.policy is None or card.urgency == Urgency.LOW or not card.live:
+        return None
+    return handoff_plan(
+        card.policy,
+        next_owner=card.next_owner_id,
+        backup=card.backup_owner_id,
+        author=card.author_id,
+    )
+
+
 def _next_line(card: HandoffCard) -> Mrkdwn:
     rows = [
         md(bold("Next owner:"), " ", owner_label(card), ": ", card.next_action),
         _act_by_line(card),
     ]
+    if plan := plan_line(card):
+        rows.append(plan)
     if blocked := blocked_line(card):
         rows.append(blocked)
     return lines(rows)
@@ -231,6 +248,7 @@ def next_owner_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
         md(opening, " ", where(card)),
         md(bold("Next action:"), " ", card.next_action),
         _act_by_line(card),
+        *([plan] if (plan := plan_line(card)) else []),
         md(bold("Status:"), " ", card.status),
     ]
     if blocked := blocked_line(card):

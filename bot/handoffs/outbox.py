@@ -26,6 +26,7 @@ from bot.outbox import intents, messages
 from bot.outbox.intents import Kind
 from bot.people.hours import hours_for
 from bot.people.person import Person
+from bot.policies.policy import Policy
 from store import graph, handoffs, outbox
 from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
@@ -76,6 +77,7 @@ def card(
         state_changed_at=as_utc(handoff.state_changed_at) if handoff.state_changed_at else None,
         blocked_by=blocked_by,
         transfer=transfer,
+        policy=Policy.from_json(handoff.escalation_policy) if handoff.escalation_policy else None,
     )
 
 

@@ -180,6 +180,12 @@ class People:
                 found[user.id] = self._memory.put(_person(user), user.fetched_at)
         return found
 
+    def by_handle(self, handles: list[str]) -> dict[str, Person]:
+        """The people Baton knows by these handles (lower case), from the database: no Web
+        API call (the 3-second paths)."""
+        with self.db.read() as session:
+            return {name: _person(user) for name, user in users.named(session, handles).items()}
+
     def tz_of(self, user_id: str) -> str | None:
         """The user's Slack time zone (cached), None when unknown: callers fall back to UTC."""
         person = self.lookup(user_id)

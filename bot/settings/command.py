@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.container import Services
 from bot.kernel.channel_roles import may_change
 from bot.kernel.mrkdwn import code, join, md, mention
+from bot.policies.words import policy_text
 from bot.settings.modal import SettingsContext, settings_modal
 from bot.settings.who import answer_who
 from bot.slack.acked import acked_first
@@ -20,7 +21,8 @@ from bot.slack.respond import ephemeral
 USAGE = md(
     "Usage: ",
     code("/baton settings"),
-    " — this channel's owners, strategy channel, decision delay and backup rotation; ",
+    " — this channel's owners, strategy channel, decision delay, backup rotation and escalation ",
+    "policy; ",
     code("/baton who"),
     " — who is on the rotation now and next, and who owns each open item here.",
 )
@@ -58,7 +60,10 @@ def baton(services: Services, command: dict[str, Any], client: WebClient, respon
         rotation=services.rotations.pick_of(channel),
         # The editor's zone: known already, else asked of Slack once (then cached).
         editor_zone=services.people.cached_tz(user) or services.people.tz_of(user) or "UTC",
+        policy_lines=policy_text(services.channel_settings.policy(channel)),
     )
     open_modal(client, respond, command, view)
-    # Whoever the form starts with is known before Submit (picks are looked up as made).
+    # Whoever the form starts with is known before Submit (picks are looked up as made), and
+    # the user groups a policy may name.
     services.people.learn([user, *roles.owners])
+    services.groups.refresh()

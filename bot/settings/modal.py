@@ -1,4 +1,5 @@
-"""The /baton settings modal: the channel's roles and its backup rotation."""
+"""The /baton settings modal: the channel's roles, its backup rotation and its escalation
+policy."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ from bot.kernel.mrkdwn import channel, md
 from bot.kernel.text import section
 from bot.rotations.service import RotationPick
 from bot.settings.rotation_fields import rotation_blocks
+
+POLICY_MAX_LENGTH = 1500
+POLICY_HINT = (
+    "How new handoffs here escalate, one step per line: `at act-by: next owner`, "
+    "`+2h: backup`, `+1d: owners`, `+1d: thread`, then `repeat N` (0-9). Targets: next owner, "
+    "backup, author, owners, thread, rotation, @person, @user-group. Delays: 30m, 2h, 1d or "
+    "ISO 8601. Empty: a nudge at act-by, then the backup owner (or the author) and the thread."
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ def settings_modal(
     default_delay: timedelta,
     rotation: RotationPick | None = None,
     editor_zone: str = "UTC",
+    policy_lines: str = "",
 ) -> dict[str, object]:
     default_where = f"<#{default_strategy}>" if default_strategy else "no channel (none is set)"
     blocks: list[InputBlock | SectionBlock] = [
@@ -99,6 +109,19 @@ def settings_modal(
             ),
         ),
         *rotation_blocks(rotation, editor_zone),
+        InputBlock(
+            block_id=SettingsBlock.ESCALATION_POLICY,
+            label="Escalation policy",
+            optional=True,
+            hint=POLICY_HINT,
+            element=PlainTextInputElement(
+                action_id=Action.VALUE,
+                multiline=True,
+                max_length=POLICY_MAX_LENGTH,
+                initial_value=policy_lines or None,
+                placeholder="at act-by: next owner",
+            ),
+        ),
     ]
     view = View(
         type="modal",

@@ -1,4 +1,5 @@
-"""Roles per channel: read by the decision loop and the digest, changed by /baton settings."""
+"""Roles per channel: read by the decision loop and the digest, changed by /baton settings;
+and the channel's escalation policy (new handoffs are made under it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.kernel.channel_roles import ChannelRoles, may_change
+from bot.policies.policy import Policy
 from bot.rotations.service import RotationPick, write_rotation
 from store import channel_settings
 from store.db import Database
@@ -22,6 +24,13 @@ class Unchanged:
 
 
 UNCHANGED = Unchanged()
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """Set the channel's escalation policy (None: back to the default)."""
+
+    policy: Policy | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,14 @@ class ChannelSettingsService:
             roles.decision_delay or self.default_decision_delay,
         )
 
+    def policy(self, channel_id: str) -> Policy | None:
+        with self.db.read() as session:
+            stored = channel_settings.policy_of(session, channel_id)
+        return Policy.from_json(stored) if stored else None
+
+    def may_change(self, channel_id: str, by: str, *, is_admin: bool) -> bool:
+        return may_change(by, self.stored(channel_id), is_admin=is_admin)
+
     def save(
         self,
         channel_id: str,
@@ -69,8 +86,10 @@ class ChannelSettingsService:
         by: str,
         is_admin: bool,
         rotation: RotationPick | Unchanged | None = UNCHANGED,
+        policy: PolicyChange | None = None,
     ) -> ChannelRoles | NotAnOwner:
-        """Save the roles (and the backup rotation; None removes it), if `by` may."""
+        """Save the roles, the backup rotation (None removes it) and, with `policy`, the
+        escalation policy, in one transaction, if `by` may."""
         now = self.clock.now()
         with self.db.write() as session:
             current = channel_settings.roles_of(session, channel_id)
@@ -79,4 +98,7 @@ class ChannelSettingsService:
             channel_settings.save(session, channel_id, roles, by=by, now=now)
             if not isinstance(rotation, Unchanged):
                 write_rotation(session, channel_id, rotation, by=by, now=now)
+            if policy is not None:
+                stored = policy.policy.to_json() if policy.policy else None
+                channel_settings.save_policy(session, channel_id, stored, by=by, now=now)
         return roles

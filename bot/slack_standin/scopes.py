@@ -28,6 +28,7 @@ MANIFEST_BOT_SCOPES = frozenset(
         "users.profile:read",
         "dnd:read",
         "files:write",
+        "usergroups:read",
     }
 )
 
@@ -43,6 +44,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("chat:write",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
+    "usergroups.list": ("usergroups:read",),
 }
 
 # conversations.history / conversations.replies: the scope depends on the conversation's kind.

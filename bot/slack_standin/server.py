@@ -26,6 +26,7 @@ from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.presence import Presence
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 from bot.slack_standin.socket_mode import SocketMode
+from bot.slack_standin.usergroups import UserGroup, listed
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
@@ -142,6 +143,7 @@ class SlackStandIn:
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
+        self._usergroups: dict[str, UserGroup] = {}
         self._server: Any = None
         self.url = ""
         # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
@@ -185,6 +187,15 @@ class SlackStandIn:
                 kind,
                 bot_member=bot_member,
                 members=set(members) if members is not None else None,
+            )
+
+    def add_usergroup(
+        self, group_id: str, handle: str, members: Iterable[str], *, disabled: bool = False
+    ) -> None:
+        """A user group (`@handle`) with these members; `disabled` as after usergroups.disable."""
+        with self._lock:
+            self._usergroups[group_id] = UserGroup(
+                group_id, handle, handle.replace("-", " ").title(), list(members), disabled
             )
 
     def invite_bot(self, channel_id: str) -> None:
@@ -860,6 +871,32 @@ class SlackStandIn:
                 upload.update(channel=channel.id, thread_ts=thread_ts)
         return {"files": shared}
 
+    def answer_submission(self, submitted: Payload, answer: Payload) -> Payload | None:
+        """What Slack does with a view_submission's ack body: `push` stacks a new modal on the
+        submitted one (three at most), `update` replaces it; the view now shown, or None
+        (`errors` keep the form open; `clear` or an empty ack close it)."""
+        action = answer.get("response_action")
+        if action not in ("push", "update"):
+            return None
+        with self._lock:
+            current = self.views[str(submitted["id"])]
+            depth, below = 1, current
+            while below.get("previous_view_id"):
+                depth, below = depth + 1, self.views[below["previous_view_id"]]
+            if action == "update":
+                shown = self._store_view(answer.get("view"), view_id=current["id"])
+                shown["previous_view_id"] = current.get("previous_view_id")
+                return shown
+            if depth >= 3:
+                raise SlackError("push_limit_reached")  # Slack stacks three modals at most
+            shown = self._store_view(answer.get("view"))
+            shown["previous_view_id"] = current["id"]
+            shown["root_view_id"] = current.get("root_view_id") or current["id"]
+            return shown
+
+    def usergroups_list(self, params: Payload) -> Payload:
+        return listed(self._usergroups, params)
+
     def views_open(self, params: Payload) -> Payload:
         self._use_trigger(params.get("trigger_id"))
         return {"view": self._store_view(params.get("view"))}
@@ -901,6 +938,7 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "chat.getPermalink": SlackStandIn.chat_get_permalink,
     "files.getUploadURLExternal": SlackStandIn.files_get_upload_url_external,
     "files.completeUploadExternal": SlackStandIn.files_complete_upload_external,
+    "usergroups.list": SlackStandIn.usergroups_list,
     "views.open": SlackStandIn.views_open,
     "views.push": SlackStandIn.views_push,
     "views.update": SlackStandIn.views_update,

@@ -55,6 +55,7 @@ def test_settings_are_the_owners_to_change(baton: RunningBaton) -> None:
         "Rotation changes",
         "Rotation change hour",
         "Rotation time zone",
+        "Escalation policy",
     ]
     bad = errors_of(baton.slack.submit(view, {"Decision delay": "soon"}, user="U0ANA"))
     assert "24h" in bad["decision_delay"]

@@ -71,6 +71,7 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "users.profile:read",  # users.profile.get: a status that says someone is out
         "dnd:read",  # dnd.info: Do Not Disturb snoozed past the act-by
         "files:write",  # the digest's and /report's charts (files_upload_v2)
+        "usergroups:read",  # escalation policies: @user-group targets (usergroups.list)
     }
 
 

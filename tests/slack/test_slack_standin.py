@@ -272,6 +272,7 @@ def missing_scope(call: Any) -> dict[str, Any]:
             lambda c: c.chat_postEphemeral(channel="C0LAUNCH", user="U0ANA", text="x"),
         ),
         ("im:write", "conversations.open", lambda c: c.conversations_open(users="U0ANA")),
+        ("usergroups:read", "usergroups.list", lambda c: c.usergroups_list()),
     ],
 )
 def test_each_method_needs_its_scope(
