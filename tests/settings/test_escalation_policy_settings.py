@@ -179,3 +179,17 @@ def test_user_groups_slack_did_not_give_are_read_after_the_answer(baton: Running
     # Read again after that answer, off Slack's clock: the same Submit is read back.
     pushed = read_back(baton, baton.slack.submit(view, form, user="U0ANA"))
     assert "→ @launch-oncall +1h" in baton.standin.render(pushed["blocks"])
+
+
+def test_a_rotation_set_with_a_policy_is_saved_by_the_read_back(baton: RunningBaton) -> None:
+    # One form, both new: the read-back carries the rotation until Save, and saves it too.
+    form = {**FORM, "Backup rotation": ["U0BEN", "U0CAI"]}
+    form["Escalation policy"] = "at act-by: next owner\n+2h: rotation"
+    pushed = read_back(baton, baton.slack.submit(open_settings(baton), form, user="U0ANA"))
+    assert baton.services.rotations.on_turn("C0LAUNCH", baton.clock.now()) is None
+    assert baton.slack.submit(pushed, {}, user="U0ANA").json() == {"response_action": "clear"}
+    assert baton.services.rotations.on_turn("C0LAUNCH", baton.clock.now()) == "U0BEN"
+    assert stored_policy(baton) is not None
+    wait_for(lambda: baton.standin.ephemerals("U0ANA"))
+    confirmed = baton.standin.ephemerals("U0ANA")[-1]["text"]
+    assert "backup rotation <@U0BEN> → <@U0CAI>" in confirmed and "rotation +2h" in confirmed
