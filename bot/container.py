@@ -12,10 +12,12 @@ from slack_sdk import WebClient
 from bot.after_ack import AfterAck, Foreground
 from bot.clock import Clock
 from bot.config import Settings
+from bot.decisions import render as decisions_render
 from bot.decisions.service import DecisionService
 from bot.delivery.deliverer import Deliverer
 from bot.drafts.service import DraftService
 from bot.drafts.surfaces import load_surfaces
+from bot.graph import render as graph_render
 from bot.graph.service import GraphService
 from bot.guardrails.service import GuardrailService
 from bot.handoffs import render as handoff_render
@@ -29,6 +31,7 @@ from bot.observability.slack_client import CountingRateLimitRetryHandler, Instru
 from bot.outbox.rendering import Renderers
 from bot.people.groups import UserGroups
 from bot.people.service import People
+from bot.publishing import render as publishing_render
 from bot.publishing.approvals import ApprovalService
 from bot.publishing.service import PublishService
 from bot.reports.chart_service import ChartService
@@ -162,7 +165,8 @@ def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
 def renderers() -> Renderers:
     """Every kind of message rendered when it is sent, by the feature it belongs to."""
     found = Renderers()
-    handoff_render.register(found)
+    for feature in (handoff_render, graph_render, decisions_render, publishing_render):
+        feature.register(found)
     return found
 
 

@@ -66,6 +66,15 @@ def _readings(session: Session, publish: Publish, until: datetime) -> CountedRea
     )
 
 
+def evaluated(
+    session: Session, publish: Publish, until: datetime
+) -> tuple[PublishCard, list[RuleResult], CountedReadings]:
+    """The publish's rules against the readings logged until `until`."""
+    card = card_of(publish)
+    readings = _readings(session, publish, until)
+    return card, evaluate(card.rules, readings.values), readings
+
+
 class DecisionService:
     def __init__(
         self,
@@ -88,9 +97,7 @@ class DecisionService:
     def _evaluate(
         self, session: Session, publish: Publish, until: datetime
     ) -> tuple[PublishCard, list[RuleResult], CountedReadings]:
-        card = card_of(publish)
-        readings = _readings(session, publish, until)
-        return card, evaluate(card.rules, readings.values), readings
+        return evaluated(session, publish, until)
 
     def _prompt(
         self,

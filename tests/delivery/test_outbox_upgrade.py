@@ -14,9 +14,33 @@ from sqlmodel import select
 from bot.ids import MetadataEvent
 from store.db import Database
 from store.migrate import upgrade
-from store.models import Handoff, OutboxMessage, OutboxStatus, WorkItem
+from store.models import OutboxMessage, OutboxStatus, WorkItem
 from store.types import UTCDateTime
 from tests.conftest import START, RunningBaton
+
+# A handoff as revision 0008 left the table (no escalation policy).
+OLD_HANDOFF = sa.table(
+    "handoff",
+    *(
+        sa.column(name)
+        for name in (
+            "work_item_id",
+            "channel_id",
+            "author_id",
+            "status",
+            "next_owner_id",
+            "next_action",
+            "backup_owner_id",
+            "state",
+            "urgency",
+            "revision",
+        )
+    ),
+    sa.column("done", sa.JSON),
+    sa.column("open", sa.JSON),
+    sa.column("act_by", UTCDateTime()),
+    sa.column("created_at", UTCDateTime()),
+)
 
 # The outbox as revision 0008 left it: no kind, no payload.
 OLD_OUTBOX = sa.table(
@@ -82,20 +106,27 @@ def write_old_database(url: str) -> None:
                 )
             )
             session.flush()
-            session.add(
-                Handoff(
-                    work_item_id=1,
-                    channel_id="C0LAUNCH",
-                    author_id="U0ANA",
-                    status="Draft in the doc",
-                    done=["outline"],
-                    open=["tone"],
-                    next_owner_id="U0BEN",
-                    next_action="Edit the draft",
-                    backup_owner_id="U0CAI",
-                    act_by=START - timedelta(hours=3),
-                    created_at=START - timedelta(hours=6),
-                )
+            # As 0008 left the table: written column by column, not through today's model.
+            session.execute(
+                sa.insert(OLD_HANDOFF),
+                [
+                    {
+                        "work_item_id": 1,
+                        "channel_id": "C0LAUNCH",
+                        "author_id": "U0ANA",
+                        "status": "Draft in the doc",
+                        "done": ["outline"],
+                        "open": ["tone"],
+                        "next_owner_id": "U0BEN",
+                        "next_action": "Edit the draft",
+                        "backup_owner_id": "U0CAI",
+                        "act_by": START - timedelta(hours=3),
+                        "created_at": START - timedelta(hours=6),
+                        "state": "open",
+                        "urgency": "normal",
+                        "revision": 0,
+                    }
+                ],
             )
             session.flush()
             expired = START - timedelta(minutes=1)

@@ -1,5 +1,6 @@
-"""A message says what is true when it is sent: a handoff's messages are rendered from the
-handoff as it is at that moment, not as it was when the row was written."""
+"""A message says what is true when it is sent: a handoff's messages (and a blocker's, a
+publish's reminders and chases) are rendered from the state at that moment, not as it was when
+the row was written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from bot.ids import MetadataEvent
 from store import outbox
 from store.models import OutboxMessage, OutboxStatus
 from tests.conftest import RunningBaton
+from tests.graph.test_blocked_flow import blocked
+from tests.graph.test_blocker_reminders import kpi_blocked
 from tests.handoffs.test_lifecycle import click, handoff_row, made, post
 
 NUDGE = "handoff:1:nudge"
@@ -80,3 +83,21 @@ def test_a_withdrawn_handoffs_pending_nudge_is_never_sent(baton_factory: Any) ->
     with baton.services.db.read() as session:
         row = outbox.find(session, NUDGE)
         assert row is not None and row.status == OutboxStatus.CANCELLED
+
+
+def test_a_blocker_reminder_for_an_item_done_while_it_was_being_sent_is_not_sent(
+    baton_factory: Any,
+) -> None:
+    baton: RunningBaton = baton_factory()
+    kpi_blocked(baton)
+    baton.clock.advance(timedelta(hours=2, minutes=1))
+    baton.services.graph.enqueue_blocker_escalations(lambda user: "Asia/Kolkata")
+    rows = outbox.claim_due(
+        baton.services.db, now=baton.clock.now(), lease=timedelta(minutes=2), limit=10
+    )
+    [reminder] = [r for r in rows if r.kind == "blocker_dm"]
+    blocked(baton, '"instrumentation metadata" done', user="U0DEE")
+    baton.services.deliverer.deliver(reminder)
+    assert [m for m in baton.standin.dms("U0DEE") if "is blocking" in m["text"]] == []
+    with baton.services.db.read() as session:
+        assert session.get(OutboxMessage, reminder.id).status == OutboxStatus.CANCELLED
