@@ -127,26 +127,14 @@ def picks(
             added = [uid for uid in chosen if uid not in before]
             actions = [{"selected_users": [*before, *added[: i + 1]]} for i in range(len(added))]
         for picked in actions:
-            sent.append(
-                {
-                    "type": "block_actions",
-                    "team": TEAM,
-                    "user": {"id": user, "team_id": TEAM["id"]},
-                    "api_app_id": "A1",
-                    "trigger_id": standin.issue_trigger_id(),
-                    "container": {"type": "view", "view_id": view["id"]},
-                    "view": view,
-                    "actions": [
-                        {
-                            "type": element["type"],
-                            "action_id": element["action_id"],
-                            "block_id": block["block_id"],
-                            "action_ts": f"{time.time():.6f}",
-                            **picked,
-                        }
-                    ],
-                }
-            )
+            action = {
+                "type": element["type"],
+                "action_id": element["action_id"],
+                "block_id": block["block_id"],
+                "action_ts": f"{time.time():.6f}",
+                **picked,
+            }
+            sent.append(_in_view(standin, view, user, action))
     return sent
 
 
@@ -209,26 +197,33 @@ def home_click(
             continue
         for element in block.get("elements", []):
             if element.get("type") == "button" and element["text"]["text"] == button_text:
-                return {
-                    "type": "block_actions",
-                    "team": TEAM,
-                    "user": {"id": user, "team_id": TEAM["id"]},
-                    "api_app_id": "A1",
-                    "trigger_id": standin.issue_trigger_id(),
-                    "container": {"type": "view", "view_id": view["id"]},
-                    "view": view,
-                    "actions": [
-                        {
-                            "type": "button",
-                            "action_id": element["action_id"],
-                            "block_id": block.get("block_id", ""),
-                            "value": element.get("value", ""),
-                            "text": element["text"],
-                            "action_ts": f"{time.time():.6f}",
-                        }
-                    ],
+                action = {
+                    "type": "button",
+                    "action_id": element["action_id"],
+                    "block_id": block.get("block_id", ""),
+                    "value": element.get("value", ""),
+                    "text": element["text"],
+                    "action_ts": f"{time.time():.6f}",
                 }
+                return _in_view(standin, view, user, action)
     raise LookupError(f"no button {button_text!r} near {near!r} on the home tab")
+
+
+def _in_view(
+    standin: SlackStandIn, view: dict[str, Any], user: str, action: dict[str, Any]
+) -> dict[str, Any]:
+    """A block_actions from a view (a modal or App Home): Slack sends the view, no channel
+    and no response_url."""
+    return {
+        "type": "block_actions",
+        "team": TEAM,
+        "user": {"id": user, "team_id": TEAM["id"]},
+        "api_app_id": "A1",
+        "trigger_id": standin.issue_trigger_id(),
+        "container": {"type": "view", "view_id": view["id"]},
+        "view": view,
+        "actions": [action],
+    }
 
 
 def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
