@@ -9,13 +9,20 @@ from slack_bolt import Ack
 
 from bot.container import Services
 
+# No form of Baton's takes more people than this; a payload naming more is not looked up
+# beyond it (each is a users.info call).
+MAX_PICKED = 50
+
 
 def picked_people(action: dict[str, Any]) -> list[str | None]:
     """Who a select's block_actions names: one person, or each of a multi-select's."""
     if action.get("type") == "users_select":
-        return [action.get("selected_user")]
+        picked = action.get("selected_user")
+        return [picked] if isinstance(picked, str) else []
     if action.get("type") == "multi_users_select":
-        return list(action.get("selected_users") or [])
+        chosen = action.get("selected_users")
+        if isinstance(chosen, list):
+            return [uid for uid in chosen[:MAX_PICKED] if isinstance(uid, str)]
     return []
 
 
