@@ -41,9 +41,14 @@ ACK_LIMIT = 3.0
 PEOPLE = [f"U0P{n:03d}" for n in range(20)]
 
 
-def submission_bodies(standin: Any, channels: list[str], count: int, tag: str) -> list[str]:
+def submission_bodies(
+    standin: Any, channels: list[str], count: int, tag: str
+) -> tuple[list[str], list[str]]:
     """Signed-ready bodies of `count` submissions of distinct modals, round-robin over
-    `channels`, each naming a next owner and a backup owner Slack knows."""
+    `channels`, each naming a next owner and a backup owner Slack knows; and before them the
+    block_actions Slack sent as those people were picked (the forms were filled in before
+    everyone pressed Submit at once)."""
+    picks: list[str] = []
     bodies = []
     for n in range(count):
         channel = channels[n % len(channels)]
@@ -63,7 +68,25 @@ def submission_bodies(standin: Any, channels: list[str], count: int, tag: str) -
         }
         payload = payloads.submission(standin, view, values, user=author)
         bodies.append(payloads.payload_body(payload))
-    return bodies
+        picks += [
+            payloads.payload_body(pick)
+            for pick in payloads.picks(standin, view, values, user=author)
+        ]
+    return picks, bodies
+
+
+def fill_in(url: str, picks: list[str]) -> None:
+    """The picks, one after another, before the burst (not timed)."""
+    verifier = SignatureVerifier(SECRET)
+    with requests.Session() as session:
+        for body in picks:
+            ts = str(int(time.time()))
+            headers = {
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body),
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            session.post(url, data=body, headers=headers, timeout=ACK_LIMIT * 3).raise_for_status()
 
 
 def fire_at_once(url: str, bodies: list[str]) -> list[tuple[float, int, str]]:
@@ -173,14 +196,15 @@ def main() -> int:
                 for index, (name, channels) in enumerate(scenarios.items()):
                     tag = f"S{index}"
                     count = args.submissions
-                    noop = fire_at_once(
-                        f"http://127.0.0.1:{noop_port}/slack/events",
-                        submission_bodies(standin, channels, count, f"N{index}"),
-                    )
-                    ours = fire_at_once(
-                        f"http://127.0.0.1:{baton_port}/slack/events",
-                        submission_bodies(standin, channels, count, tag),
-                    )
+                    noop_url = f"http://127.0.0.1:{noop_port}/slack/events"
+                    picks, bodies = submission_bodies(standin, channels, count, f"N{index}")
+                    fill_in(noop_url, picks)
+                    noop = fire_at_once(noop_url, bodies)
+                    baton_url = f"http://127.0.0.1:{baton_port}/slack/events"
+                    picks, bodies = submission_bodies(standin, channels, count, tag)
+                    fill_in(baton_url, picks)
+                    time.sleep(0.5)  # people take longer than that between a pick and Submit
+                    ours = fire_at_once(baton_url, bodies)
                     # Production pacing: one channel's posts take about a second each.
                     per_channel = -(-count // len(channels))
                     posts, dms = wait_for_delivery(
