@@ -20,8 +20,14 @@ def cpu_per_message(source: Path, messages: int, channels: int) -> float:
     """Run bench/delivery_cpu.py with `source` first on the import path."""
     probe = Path(__file__).parent.with_name("delivery_cpu.py")  # bench/delivery_cpu.py
     env = {**os.environ, "PYTHONPATH": str(source)}
+    other = [] if source == Path(__file__).resolve().parents[2] else ["--other-tree"]
     done = subprocess.run(
-        [sys.executable, str(probe), "--messages", str(messages), "--channels", str(channels)],
+        [
+            sys.executable,
+            str(probe),
+            *("--messages", str(messages), "--channels", str(channels)),
+            *other,
+        ],
         env=env,
         capture_output=True,
         text=True,
