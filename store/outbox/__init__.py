@@ -10,12 +10,14 @@ from store.outbox.marking import (
     Sent,
     cancel_pending_for_handoff,
     cancel_pending_keys,
+    check_later,
     cancel_pending_with_prefix,
     keep_permalink,
     mark_all_sent,
     mark_cancelled,
     mark_failed,
     mark_sent,
+    read_back,
     retry_later,
 )
 from store.outbox.queries import (
@@ -36,6 +38,7 @@ __all__ = [
     "by_keys",
     "cancel_pending_for_handoff",
     "cancel_pending_keys",
+    "check_later",
     "cancel_pending_with_prefix",
     "claim_due",
     "count_with_prefix",
@@ -52,5 +55,6 @@ __all__ = [
     "on_committed",
     "on_enqueued",
     "pending_dms_to",
+    "read_back",
     "retry_later",
 ]
