@@ -44,9 +44,7 @@ class HistoryBudget:
             known = self._free_at.get((workspace, method))
         if known is not None and now < known:
             return known
-        free_at = call_budget.take_call(
-            self.db, workspace, method, now=now, every=LIMITED_EVERY
-        )
+        free_at = call_budget.take_call(self.db, workspace, method, now=now, every=LIMITED_EVERY)
         with self._lock:
             self._free_at[(workspace, method)] = free_at or now + LIMITED_EVERY
         return free_at

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.ids import MetadataEvent
@@ -66,3 +66,18 @@ class ReadBack:
                 and span.read_at >= window.read_at
                 for span in self._spans.get(conversation, [])
             )
+
+
+def unread_rest(window: Span, messages: list[dict[str, Any]], thread_ts: str | None) -> Span:
+    """What a full page left unread: history comes newest first, so the older part; a
+    thread comes oldest first (after its parent), so the newer part."""
+    stamps = [float(m["ts"]) for m in messages if m.get("ts") != thread_ts]
+    if not stamps:
+        return window
+    if thread_ts:
+        return Span(_when(max(stamps)), window.latest, read_at=window.read_at)
+    return Span(window.oldest, _when(min(stamps)), read_at=window.read_at)
+
+
+def _when(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)

@@ -9,7 +9,7 @@ does not reach back far enough, the row waits and reads on later: it never posts
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from slack_sdk import WebClient
@@ -19,8 +19,7 @@ from bot.clock import Clock
 from bot.delivery.errors import error_code, is_transient
 from bot.delivery.history_budget import HISTORY, REPLIES, HistoryBudget
 from bot.delivery.membership import ChannelMembership, is_user
-from bot.delivery.readback import ReadBack, Span
-from bot.ids import MetadataEvent
+from bot.delivery.readback import ReadBack, Span, unread_rest
 from store import outbox
 from store.db import Database
 from store.models import OutboxMessage
@@ -111,7 +110,7 @@ class EarlierSends:
             if not page.get("has_more"):
                 outbox.read_back(self.db, row.id, claimed_at=claimed)
                 return None
-            window = _unread_rest(window, messages, thread_ts)
+            window = unread_rest(window, messages, thread_ts)
         raise CheckLater(
             self.budget.next_free(self.workspace, method),
             "the earlier attempt's span of history is not read to the end yet",
@@ -132,12 +131,13 @@ class EarlierSends:
         for joined in (False, True):
             self._spend(method, window)
             try:
-                return self._fetch_page(method, channel, thread_ts, window)
+                return self._fetch_page(channel, thread_ts, window)
             except SlackApiError as error:
                 if error.response.status_code == 429:
                     retry_after = float(error.response.headers.get("Retry-After", 60))
                     until = self.budget.hold(self.workspace, method, retry_after)
-                    raise _later(until, "Slack asked to wait before reading history", window)
+                    wait = "Slack asked to wait before reading history"
+                    raise _later(until, wait, window) from error
                 if joined or error_code(error) != "not_in_channel":
                     _raise_unreadable(error)
             self.membership.forget(channel)
@@ -149,7 +149,7 @@ class EarlierSends:
         if free_at is not None:
             raise _later(free_at, "waiting for Slack's history limit", window)
 
-    def _fetch_page(self, method: str, channel: str, thread_ts: str | None, window: Span) -> Any:
+    def _fetch_page(self, channel: str, thread_ts: str | None, window: Span) -> Any:
         bounds: dict[str, Any] = {
             "oldest": _ts(window.oldest),
             "latest": _ts(window.latest),
@@ -157,20 +157,9 @@ class EarlierSends:
             "include_all_metadata": True,
             "limit": self.budget.page_size,
         }
-        if method == REPLIES:
+        if thread_ts:
             return self.client.conversations_replies(channel=channel, ts=thread_ts, **bounds)
         return self.client.conversations_history(channel=channel, **bounds)
-
-
-def _unread_rest(window: Span, messages: list[dict[str, Any]], thread_ts: str | None) -> Span:
-    """What a full page left unread: history comes newest first, so the older part; a
-    thread comes oldest first (after its parent), so the newer part."""
-    stamps = [float(m["ts"]) for m in messages if m.get("ts") != thread_ts]
-    if not stamps:
-        return window
-    if thread_ts:
-        return Span(_when(max(stamps)), window.latest, read_at=window.read_at)
-    return Span(window.oldest, _when(min(stamps)), read_at=window.read_at)
 
 
 def _later(due_at: datetime, reason: str, window: Span) -> CheckLater:
@@ -181,10 +170,6 @@ def _later(due_at: datetime, reason: str, window: Span) -> CheckLater:
 
 def _ts(moment: datetime) -> str:
     return f"{moment.timestamp():.6f}"
-
-
-def _when(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
 
 
 def _raise_unreadable(error: SlackApiError) -> NoReturn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -108,7 +109,7 @@ def assert_within_limits(baton: RunningBaton) -> None:
         calls = history_calls(baton, method)
         assert all(call.status == 200 for call in calls), [c.response for c in calls]
         times = [call.at for call in calls]
-        assert all(later - earlier >= 60 for earlier, later in zip(times, times[1:], strict=False))
+        assert all(later - earlier >= 60 for earlier, later in pairwise(times))
         for call in calls:
             assert int(call.params["limit"]) <= 15
             assert call.params["include_all_metadata"] in ("1", "true", True)
