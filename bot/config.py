@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     delivery_lease: Duration = Field(
         default=timedelta(seconds=60), validation_alias=_env("BATON_DELIVERY_LEASE")
     )
+    # Slack limits conversations.history/.replies for apps distributed outside the Marketplace
+    # (1 call a minute per workspace, 15 messages a page); internal apps are exempt.
+    history_limited: bool = Field(default=False, validation_alias=_env("BATON_HISTORY_LIMITED"))
     guardrail_window: Duration = Field(
         default=timedelta(days=30), validation_alias=_env("BATON_GUARDRAIL_WINDOW")
     )

@@ -257,6 +257,7 @@ def build_services(
             metrics=metrics,
             foreground=foreground,
             renderers=renderers(),
+            history_limited=settings.history_limited,
         ),
         after_ack=AfterAck(foreground=foreground),
         rotations=Rotations(db, clock, team_hours=settings.working_hours),

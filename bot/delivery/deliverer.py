@@ -22,13 +22,14 @@ from bot.after_ack import Foreground, TrackedPool
 from bot.clock import Clock
 from bot.delivery.failures import Failures
 from bot.delivery.freshness import Freshness
+from bot.delivery.history_budget import HistoryBudget
 from bot.delivery.links import Links
 from bot.delivery.marks import SentMarks
 from bot.delivery.membership import ChannelMembership
 from bot.delivery.pacing import ChannelPacer
 from bot.delivery.parents import ParentLost, ParentNotReady, find_parent
 from bot.delivery.posting import Poster
-from bot.delivery.recovery import EarlierSends, HistoryUnreadable
+from bot.delivery.recovery import CheckLater, EarlierSends, HistoryUnreadable
 from bot.delivery.uploads import ChartUploads
 from bot.observability.metrics import Metrics
 from bot.outbox.rendering import Renderers
@@ -60,6 +61,7 @@ class Deliverer:
         metrics: Metrics | None = None,
         foreground: Foreground | None = None,
         renderers: Renderers | None = None,
+        history_limited: bool = False,
     ) -> None:
         self.metrics = metrics or Metrics()
         # Kinds whose text is built when they are sent; the others are sent as written.
@@ -85,7 +87,13 @@ class Deliverer:
             clock,
             self.pacer,
             self.membership,
-            EarlierSends(client, self.membership),
+            EarlierSends(
+                client,
+                self.membership,
+                db,
+                clock,
+                HistoryBudget(db, clock, limited=history_limited),
+            ),
             self._sent,
         )
         self.failures = Failures(
@@ -271,6 +279,8 @@ class Deliverer:
             self.failures.parent_not_ready(row)
         except ParentLost as lost:
             self.failures.fail(row, str(lost))
+        except CheckLater as later:
+            self.failures.check_later(row, later)
         except HistoryUnreadable as unreadable:
             self.failures.history_unreadable(row, unreadable)
         except SlackApiError as error:

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.delivery.errors import is_transient
 from bot.delivery.membership import is_user
 from bot.delivery.pacing import ChannelPacer
-from bot.delivery.recovery import HistoryUnreadable
+from bot.delivery.recovery import CheckLater, HistoryUnreadable
 from bot.kernel.mrkdwn import Mrkdwn, channel, clip, code, md, mention
 from bot.outbox import intents, messages
 from store import outbox
@@ -72,6 +72,20 @@ class Failures:
             error=f"history unreadable: {unreadable.error}",
             now=self.clock.now(),
             count=False,
+        )
+
+    def check_later(self, row: OutboxMessage, later: CheckLater) -> None:
+        """The row waits for its check; the rows behind it go on."""
+        assert row.id is not None
+        log.info("%s: %s; checking again at %s", row.idempotency_key, later.reason, later.due_at)
+        outbox.check_later(
+            self.db,
+            row.id,
+            due_at=later.due_at,
+            error=f"checking for an earlier send: {later.reason}",
+            now=self.clock.now(),
+            unverified_since=later.unverified_since,
+            unread_before=later.unread_before,
         )
 
     def slack_error(self, row: OutboxMessage, error: SlackApiError) -> None:

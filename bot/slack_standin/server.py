@@ -23,6 +23,7 @@ from bot.slack_standin.blocks import (
     check_view,
 )
 from bot.slack_standin.conversations import Conversation, Kind
+from bot.slack_standin.history_limits import HistoryLimits, in_window
 from bot.slack_standin.presence import Presence
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 from bot.slack_standin.socket_mode import SocketMode
@@ -115,8 +116,11 @@ class SlackStandIn:
         bot_token: str = "xoxb-standin",
         bot_user_id: str = "U0BATON",
         scopes: Iterable[str] = scopes.MANIFEST_BOT_SCOPES,
+        history_limits: bool = False,
     ) -> None:
         self.clock = clock
+        # Slack's history limits for apps distributed outside the Marketplace (off: Tier 3).
+        self.history_limits = HistoryLimits(clock, on=history_limits)
         self.bot_token = bot_token
         self.bot_user_id = bot_user_id
         self.scopes: set[str] = set(scopes)  # what the bot token was granted at install
@@ -272,6 +276,13 @@ class SlackStandIn:
         with self._lock:
             self._failures.append(_Failure(method, status, error, retry_after, times, channel))
 
+    def set_history_limits(self, on: bool) -> None:
+        """conversations.history and .replies: 1 request a minute per method (429 with
+        Retry-After), pages of at most 15 messages, as Slack limits a commercially
+        distributed app outside the Marketplace."""
+        with self._lock:
+            self.history_limits.on = on
+
     def set_post_limit(self, per_second: float | None) -> None:
         """chat.postMessage answers 429 to posts in one conversation closer than this allows."""
         with self._lock:
@@ -407,6 +418,11 @@ class SlackStandIn:
             if handler is None:
                 raise SlackError("unknown_method")
             with self._lock:
+                retry_after = self.history_limits.admit(method, team="T1")
+                if retry_after is not None:
+                    raise SlackError(
+                        "ratelimited", status=429, headers={"Retry-After": f"{retry_after:.0f}"}
+                    )
                 self._require_scope(scopes.METHOD_SCOPES.get(method, ()))
                 payload = {"ok": True, **handler(self, params)}
                 if method == "auth.test" and token_kind != "bot":
@@ -778,25 +794,28 @@ class SlackStandIn:
         }
 
     def conversations_history(self, params: Payload) -> Payload:
+        """Newest first, between `oldest` and `latest`."""
         channel = self._readable(params.get("channel"))
-        oldest = float(params.get("oldest") or 0)
         top_level = [
             m
             for m in channel.messages
-            if m.get("thread_ts") in (None, m["ts"]) and float(m["ts"]) >= oldest
+            if m.get("thread_ts") in (None, m["ts"]) and in_window(m["ts"], params)
         ]
         return self._page(list(reversed(top_level)), params)
 
     def conversations_replies(self, params: Payload) -> Payload:
         channel = self._readable(params.get("channel"))
+        """The parent first, then its replies between `oldest` and `latest`, oldest first."""
         parent = self._find_message(channel, params.get("ts"))
         thread = [parent] + [
-            m for m in channel.messages if m.get("thread_ts") == parent["ts"] and m is not parent
+            m
+            for m in channel.messages
+            if m.get("thread_ts") == parent["ts"] and m is not parent and in_window(m["ts"], params)
         ]
         return self._page(thread, params)
 
     def _page(self, messages: list[Payload], params: Payload) -> Payload:
-        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        limit = self.history_limits.page_size(params)
         start = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
         page = messages[start : start + limit]
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")

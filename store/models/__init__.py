@@ -12,7 +12,7 @@ from store.models.channels import (
     GuardrailState,
     ModalSubmission,
 )
-from store.models.outbox import OutboxMessage, OutboxOp, OutboxStatus
+from store.models.outbox import OutboxMessage, OutboxOp, OutboxStatus, SlackCallBudget
 from store.models.people import PersonHours, SlackPresence, SlackUser
 from store.models.publishing import KpiReading, Publish, PublishApproval
 from store.models.rotations import ChannelRotation
@@ -40,6 +40,7 @@ __all__ = [
     "PersonHours",
     "Publish",
     "PublishApproval",
+    "SlackCallBudget",
     "SlackPresence",
     "SlackUser",
     "WorkItem",

@@ -66,3 +66,21 @@ class OutboxMessage(SQLModel, table=True):
     sent_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = utc_column(nullable=False)
     updated_at: datetime = utc_column(nullable=False)
+    # Crash recovery reads Slack back only around the attempts that may have posted (Slack
+    # allows a distributed app one history read a minute): when this attempt was claimed,
+    # when the earliest attempt not yet read back was, and, after a full page that did not
+    # reach that far, the instant before which history is still unread.
+    claimed_at: datetime | None = utc_column()
+    unverified_since: datetime | None = utc_column()
+    unread_before: datetime | None = utc_column()
+
+
+class SlackCallBudget(SQLModel, table=True):
+    """When a scarce Slack method may next be called in a workspace: shared by every process,
+    so two workers never spend one workspace's conversations.history minute twice."""
+
+    __tablename__ = "slack_call_budget"
+
+    workspace: str = Field(primary_key=True, max_length=32)
+    method: str = Field(primary_key=True, max_length=64)
+    free_at: datetime = utc_column(nullable=False)

@@ -11,11 +11,13 @@ from store.outbox.marking import (
     cancel_pending_for_handoff,
     cancel_pending_keys,
     cancel_pending_with_prefix,
+    check_later,
     keep_permalink,
     mark_all_sent,
     mark_cancelled,
     mark_failed,
     mark_sent,
+    read_back,
     retry_later,
 )
 from store.outbox.queries import (
@@ -37,6 +39,7 @@ __all__ = [
     "cancel_pending_for_handoff",
     "cancel_pending_keys",
     "cancel_pending_with_prefix",
+    "check_later",
     "claim_due",
     "count_with_prefix",
     "enqueue",
@@ -52,5 +55,6 @@ __all__ = [
     "on_committed",
     "on_enqueued",
     "pending_dms_to",
+    "read_back",
     "retry_later",
 ]

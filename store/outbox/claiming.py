@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, bindparam, update
+from sqlalchemy import BindParameter, Integer, bindparam, case, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -75,6 +75,16 @@ _CLAIM = (
         lease_until=bindparam("claim_lease"),
         attempts=OutboxMessage.attempts + 1,
         updated_at=bindparam("claim_now"),
+        claimed_at=bindparam("claim_now"),
+        # A first attempt (none counted: never tried, or each try given back as not made)
+        # starts the span an after-crash check reads; later attempts keep its start.
+        unverified_since=case(
+            (col(OutboxMessage.attempts) == 0, bindparam("claim_now")),
+            else_=func.coalesce(OutboxMessage.unverified_since, OutboxMessage.created_at),
+        ),
+        unread_before=case(
+            (col(OutboxMessage.attempts) == 0, None), else_=OutboxMessage.unread_before
+        ),
     )
     .returning(OutboxMessage)
 )

@@ -129,3 +129,40 @@ def cancel_pending_keys(
         .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def check_later(
+    db: Database,
+    row_id: int,
+    *,
+    due_at: datetime,
+    error: str,
+    now: datetime,
+    unverified_since: datetime | None,
+    unread_before: datetime | None,
+) -> None:
+    """Back to pending without counting an attempt: the check for an earlier send could not
+    finish yet. What it has read so far is kept, so the next check reads on from there."""
+    _finish(
+        db,
+        row_id,
+        now,
+        status=OutboxStatus.PENDING,
+        due_at=due_at,
+        last_error=error,
+        attempts=OutboxMessage.attempts - 1,
+        unverified_since=unverified_since,
+        unread_before=unread_before,
+    )
+
+
+def read_back(db: Database, row_id: int, *, claimed_at: datetime) -> None:
+    """No earlier attempt reached Slack: only this attempt, claimed at `claimed_at`, is left
+    to look for if it is interrupted too."""
+    with db.write() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id)
+            .where(col(OutboxMessage.status) == OutboxStatus.SENDING)
+            .values(unverified_since=claimed_at, unread_before=None)
+        )
