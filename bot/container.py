@@ -27,7 +27,11 @@ from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.outbox.rendering import Renderers
+from bot.people.groups import group_members
 from bot.people.service import People
+from bot.policies import render as policy_render
+from bot.policies.asking import Away, OnTurn, no_rotation, nobody_away
+from bot.policies.running import Chains
 from bot.publishing.approvals import ApprovalService
 from bot.publishing.service import PublishService
 from bot.reports.chart_service import ChartService
@@ -97,6 +101,7 @@ class Services:
             ("digests", self.digests.plan),
             ("approval chases", lambda: self.approvals.plan(tz_of)),
             ("missed act-bys", self.guardrails.plan),
+            ("escalation steps", self.handoffs.chains.plan),
         )
         failed: list[tuple[str, Exception]] = []
         for name, plan in plans:
@@ -159,12 +164,21 @@ def renderers() -> Renderers:
     """Every kind of message rendered when it is sent, by the feature it belongs to."""
     found = Renderers()
     handoff_render.register(found)
+    policy_render.register(found)
     return found
 
 
 def build_services(
-    settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
+    settings: Settings,
+    clock: Clock,
+    *,
+    db: Database | None = None,
+    client: WebClient | None = None,
+    away: Away = nobody_away,
+    on_turn: OnTurn = no_rotation,
 ) -> Services:
+    """`away` (who is out, and why) and `on_turn` (whose turn it is on a channel's rotation)
+    are asked when an escalation step fires."""
     db = db or Database(settings.database_url)
     metrics = Metrics()
     metrics.watch_outbox(db, clock)
@@ -184,7 +198,18 @@ def build_services(
         working_hours=settings.working_hours,
     )
     reports = ReportService(db, clock)
-    handoffs = HandoffService(db, clock, policy)
+    people = People(db, client, clock)
+    web = client
+    chains = Chains(
+        db,
+        clock,
+        settings.working_hours,
+        members_of=lambda group_id: group_members(web, group_id),
+        away=away,
+        on_turn=on_turn,
+        tz_of=people.tz_of,
+    )
+    handoffs = HandoffService(db, clock, policy, chains)
     own_hours = OwnHoursService(db, clock, team=settings.working_hours)
     graph = GraphService(
         db,
@@ -200,7 +225,7 @@ def build_services(
         db=db,
         clock=clock,
         client=client,
-        people=People(db, client, clock),
+        people=people,
         handoffs=handoffs,
         graph=graph,
         publishes=PublishService(

@@ -26,6 +26,7 @@ from bot.outbox import intents, messages
 from bot.outbox.intents import Kind
 from bot.people.hours import hours_for
 from bot.people.person import Person
+from bot.policies.running import Chains
 from store import graph, handoffs, outbox
 from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
@@ -94,11 +95,20 @@ def people_of(handoff: Handoff) -> HandoffPeople:
 
 
 class HandoffOutbox:
-    def __init__(self, policy: EscalationPolicy) -> None:
+    def __init__(self, policy: EscalationPolicy, chains: Chains) -> None:
         self.policy = policy
+        # A handoff made under an escalation policy runs its chain instead of the reminders.
+        self.chains = chains
 
     def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
         return current_card(session, handoff, item)
+
+    def people(self, session: Session, handoff: Handoff) -> HandoffPeople:
+        """Who is who on the handoff, with whom its escalation policy asked to step in."""
+        asked = self.chains.asked(session, handoff.id) if handoff.id is not None else ()
+        return HandoffPeople(
+            handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id, asked=asked
+        )
 
     def hours_of(
         self, session: Session, user_id: str, people: dict[str, Person] | None = None
@@ -149,7 +159,10 @@ class HandoffOutbox:
         now: datetime,
         people: dict[str, Person],
     ) -> None:
-        """Owe Slack the reminders `reminders` plans."""
+        """Owe Slack the reminders `reminders` plans (or, under a policy, go on with its chain)."""
+        if handoff.escalation_policy is not None:
+            self.chains.follow(session, handoff, now, people=people)
+            return
         outbox.enqueue_many(
             session, self.reminders(session, handoff, the_card, now, people), now=now
         )
@@ -165,8 +178,11 @@ class HandoffOutbox:
         new: bool = False,
     ) -> list[outbox.NewMessage]:
         """The nudge at act-by, then the escalation DM and its thread reply: whichever of
-        them this act-by has not had yet (a `new` handoff has had none)."""
+        them this act-by has not had yet (a `new` handoff has had none). None under an
+        escalation policy: its chain plans each step (bot/policies/running.py)."""
         assert handoff.id is not None
+        if handoff.escalation_policy is not None:
+            return []
         hid, revision = handoff.id, handoff.revision
         owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
         escalate_to = escalation_recipient(people_of(handoff), owners)

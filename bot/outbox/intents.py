@@ -27,6 +27,7 @@ from bot.outbox.payloads import (
     DigestChart,
     DraftPost,
     EscalationDm,
+    EscalationStep,
     EscalationThread,
     FailureNotice,
     GuardrailDecision,
@@ -62,6 +63,7 @@ __all__ = [
     "DigestChart",
     "DraftPost",
     "EscalationDm",
+    "EscalationStep",
     "EscalationThread",
     "FailureNotice",
     "GuardrailDecision",
@@ -79,6 +81,7 @@ __all__ = [
     "PublishPostUpdate",
     "UnblockedDm",
     "blocker_prefix",
+    "chain_prefix",
     "key_of",
     "parse",
 ]
@@ -107,11 +110,18 @@ def _handoff_key(p: Payload) -> str:
             return _revised(f"handoff:{h}:{_SEGMENT[p.kind]}", r)
         case EscalationDm(handoff_id=h, revision=r) | EscalationThread(handoff_id=h, revision=r):
             return _revised(f"handoff:{h}:{_SEGMENT[p.kind]}", r)
+        case EscalationStep(handoff_id=h, run=run, round=r, step=s, to=to):
+            return f"{chain_prefix(h)}{run}.{r}.{s}:{to}"
         case HandoffNotice(handoff_id=h, revision=r, to=to):
             return f"handoff:{h}:notice:r{r}:{to}"
         case HandoffUpdate(handoff_id=h, edits=edits, edits_revision=er, revision=r):
             return f"{_revised(f'handoff:{h}:{_SEGMENT[edits]}', er)}:u{r}"
     raise TypeError(p)
+
+
+def chain_prefix(handoff_id: int) -> str:
+    """What every escalation step of one handoff's key starts with (cancelled together)."""
+    return f"handoff:{handoff_id}:step:"
 
 
 def _publish_key(p: Payload) -> str:

@@ -26,6 +26,7 @@ MANIFEST_BOT_SCOPES = frozenset(
         "mpim:read",
         "users:read",
         "files:write",
+        "usergroups:read",
     }
 )
 
@@ -39,6 +40,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("chat:write",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
+    "usergroups.users.list": ("usergroups:read",),
 }
 
 # conversations.history / conversations.replies: the scope depends on the conversation's kind.

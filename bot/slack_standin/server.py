@@ -133,6 +133,7 @@ class SlackStandIn:
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
+        self._usergroups: dict[str, list[str]] = {}  # user group id → its members' ids
         self._server: Any = None
         self.url = ""
         # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
@@ -177,6 +178,11 @@ class SlackStandIn:
                 bot_member=bot_member,
                 members=set(members) if members is not None else None,
             )
+
+    def set_usergroup(self, group_id: str, members: Iterable[str]) -> None:
+        """A user group (S…) and who is in it now; set again to change its members."""
+        with self._lock:
+            self._usergroups[group_id] = list(members)
 
     def invite_bot(self, channel_id: str) -> None:
         """What `/invite @Baton` does."""
@@ -679,6 +685,12 @@ class SlackStandIn:
             "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
         }
 
+    def usergroups_users_list(self, params: Payload) -> Payload:
+        members = self._usergroups.get(str(params.get("usergroup") or ""))
+        if members is None:
+            raise SlackError("no_such_subteam")
+        return {"users": list(members)}
+
     def chat_post_message(self, params: Payload) -> Payload:
         channel = self._postable(params.get("channel"))
         self._check_message(params)
@@ -861,6 +873,7 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "conversations.members": SlackStandIn.conversations_members,
     "conversations.history": SlackStandIn.conversations_history,
     "conversations.replies": SlackStandIn.conversations_replies,
+    "usergroups.users.list": SlackStandIn.usergroups_users_list,
     "chat.postMessage": SlackStandIn.chat_post_message,
     "chat.update": SlackStandIn.chat_update,
     "chat.postEphemeral": SlackStandIn.chat_post_ephemeral,
