@@ -97,4 +97,9 @@ def whom(
         return Ask(reachable)
     if len(asked) == 1:
         return Ask((), passed=reasons[asked[0]], passed_who=asked[0])
-    return Ask((), passed=f"Everyone in {named} is away" if kind is TargetKind.GROUP else "Everyone it asks is away")
+    return Ask(
+        (),
+        passed=f"Everyone in {named} is away"
+        if kind is TargetKind.GROUP
+        else "Everyone it asks is away",
+    )

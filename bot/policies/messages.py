@@ -37,7 +37,7 @@ def _why_you(card: HandoffCard, to: str, target: TargetKind, handle: str | None)
         return md(f"You are in @{handle}: " if handle else "Your user group is asked: ", PLEASE)
     if target is TargetKind.ROTATION:
         return md("It is your turn on the rotation: ", PLEASE)
-    return md(channel(card.channel_id), "’s escalation policy asks you: ", PLEASE)
+    return md("The escalation policy of ", channel(card.channel_id), " asks you: ", PLEASE)
 
 
 def step_dm(
@@ -100,7 +100,5 @@ def passed_on(
     """A step that could ask no one: why, in the thread, and that the chain goes on."""
     about = md(mention(who), " is ", why) if who else md(why)
     then = "; that was the last step." if last else ", so the next step goes ahead now."
-    text = md(
-        ":fast_forward: ", position.label().capitalize(), f" ({target.value}): ", about, then
-    )
+    text = md(":fast_forward: ", position.label().capitalize(), f" ({target.value}): ", about, then)
     return Message(text=text, blocks=blocks_of(section(text)))

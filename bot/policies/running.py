@@ -37,7 +37,7 @@ from bot.policies.asking import (
 )
 from bot.policies.chain import Next, Position, due_at, next_step
 from bot.policies.policy import Policy, Target, TargetKind
-from store import channel_settings, chains, outbox
+from store import chains, channel_settings, outbox
 from store.db import Database
 from store.models import EscalationChain, Handoff, OutboxStatus, SlackUser
 from store.types import as_utc

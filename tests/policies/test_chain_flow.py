@@ -12,9 +12,7 @@ from store.models import EscalationChain
 from tests.conftest import START, RunningBaton
 from tests.policies.chains import (
     BACKUP,
-    DEE,
     NEXT_OWNER,
-    ONCALL,
     OWNERS,
     THREAD,
     click,
@@ -23,7 +21,6 @@ from tests.policies.chains import (
     run_until,
     said_to,
     set_owners,
-    shown,
     steps_heard,
     timeline,
 )
@@ -119,7 +116,7 @@ def test_acknowledged_is_not_done_the_hold_ends_at_act_by_and_goes_on_where_it_s
     assert len(timeline(baton)) == 2
     run_until(baton, tomorrow + timedelta(days=2), tick=H)
     assert timeline(baton) == [(START + H, "ana"), (START + 2 * H, "ben"), (tomorrow, "dee")]
-    assert f"You own #launch: please take it over or reach them." in said_to(baton, "dee")[0]
+    assert "You own #launch: please take it over or reach them." in said_to(baton, "dee")[0]
 
 
 def test_done_ends_the_chain(baton_factory: Any) -> None:

@@ -38,9 +38,8 @@ def walk(policy: Policy, urgency: str = "normal") -> list[tuple[Position, timede
 def test_the_steps_run_in_order_and_the_repeats_skip_the_first() -> None:
     walked = [position for position, _ in walk(POLICY)]
     assert walked == list(positions(POLICY))
-    assert walked[:5] == [Position(0, 0), Position(0, 1), Position(0, 2), Position(0, 3)] + [
-        Position(1, 1)
-    ]
+    first_round = [Position(0, 0), Position(0, 1), Position(0, 2), Position(0, 3)]
+    assert walked[:5] == [*first_round, Position(1, 1)]
     assert walked[-1] == Position(2, 3) and len(walked) == length(POLICY) == 10
     assert Position(1, 2).label() == "step 3, repeat 1" and Position(0, 0).label() == "step 1"
 
