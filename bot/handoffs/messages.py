@@ -74,6 +74,8 @@ class HandoffCard:
     state_changed_at: datetime | None = None
     blocked_by: tuple[Blocker, ...] = field(default_factory=tuple)
     transfer: str | None = None  # "took over from" / "reassigned from" the previous owner
+    # Where its escalation policy stands and what comes next (App Home); None: no policy.
+    escalation: Mrkdwn | None = None
 
     @property
     def live(self) -> bool:

@@ -53,6 +53,7 @@ def card(
     *,
     blocked_by: tuple[views.Blocker, ...] = (),
     transfer: str | None = None,
+    escalation: Mrkdwn | None = None,
 ) -> views.HandoffCard:
     assert handoff.id is not None
     return views.HandoffCard(
@@ -77,6 +78,7 @@ def card(
         state_changed_at=as_utc(handoff.state_changed_at) if handoff.state_changed_at else None,
         blocked_by=blocked_by,
         transfer=transfer,
+        escalation=escalation,
     )
 
 

@@ -30,6 +30,7 @@ from bot.home.hours_service import OwnHoursService
 from bot.home.hours_views import hours_section
 from bot.home.waiting import escalation_stands, in_order
 from bot.kernel.mrkdwn import Mrkdwn
+from bot.policies.reading import progress_of
 from bot.publishing.cards import card_of, decision_of, earlier_decisions
 from store import approvals, handoffs, publishes
 from store.db import Database
@@ -100,7 +101,11 @@ class HomeService:
 
             def section(found: tuple[list[Any], int]) -> Section:
                 rows, total = found
-                cards = [card(h, w, blocked_by=blockers_of(session, w)) for h, w in rows]
+                chains = progress_of(session, [h for h, _ in rows])
+                cards = [
+                    card(h, w, blocked_by=blockers_of(session, w), escalation=chains.get(h.id))
+                    for h, w in rows
+                ]
                 return Section(cards, total)
 
             owned = section(handoffs.waiting_on(session, user_id, limit=PER_SECTION))

@@ -14,8 +14,8 @@ from bot.handoffs.messages import HandoffCard, buttons, state_line, where
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, local_time, md, mention
 from bot.kernel.text import Message, blocks_of, context, section
-from bot.policies.chain import Position
-from bot.policies.policy import TargetKind
+from bot.policies.chain import Position, next_step, positions
+from bot.policies.policy import Policy, Target, TargetKind
 
 PLEASE = "please take it over or reach them."
 
@@ -92,6 +92,30 @@ def thread_reply(card: HandoffCard, *, due: datetime, asked: tuple[str, ...]) ->
     if asked:
         text = md(text, " Asked to step in: ", join(", ", [mention(u) for u in asked]), ".")
     return Message(text=text, blocks=blocks_of(section(text)))
+
+
+def _target_words(target: Target) -> Mrkdwn:
+    if target.kind is TargetKind.PERSON and target.ref:
+        return mention(target.ref)
+    if target.kind is TargetKind.GROUP:
+        return md(f"@{target.handle or target.ref}")
+    return md(f"the {target.kind.value}")
+
+
+def progress(policy: Policy, urgency: str, done: Position | None, due: datetime | None) -> Mrkdwn:
+    """`escalation: step 2 of 7 (backup) sent · next: the thread, <time>`."""
+    steps = list(positions(policy))
+    if done is None:
+        sent = md("nothing sent yet")
+    else:
+        asked = _target_words(policy.steps[done.step].target)
+        sent = md(f"step {steps.index(done) + 1} of {len(steps)} (", asked, ") sent")
+    coming = next_step(policy, urgency, done)
+    if coming is None or due is None:
+        return md("escalation: ", sent, ", nothing more to come")
+    return md(
+        "escalation: ", sent, " · next: ", _target_words(coming.step.target), ", ", local_time(due)
+    )
 
 
 def passed_on(
