@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from store import approvals
+from store import approvals, chains
 from store.models import (
     FailureOccurrence,
     Handoff,
@@ -52,7 +53,7 @@ def handoff_records(
     # Kinds of message Slack accepted per handoff: `handoff:<id>:<kind>[:r<n>]`, a later
     # act-by's nudge or escalation keyed `…:r2`.
     sent = {
-        (row.handoff_id, _kind_of(row.idempotency_key))
+        (row.handoff_id, _kind_of(row.idempotency_key, row.payload))
         for row in session.exec(
             select(OutboxMessage)
             .where(col(OutboxMessage.handoff_id).in_(ids))
@@ -73,6 +74,7 @@ def handoff_records(
             done_at.setdefault(change.handoff_id, as_utc(change.changed_at))
         else:
             taken_over.add(change.handoff_id)
+    steps = {hid: chain.fired for hid, chain in chains.of_handoffs(session, ids).items()}
     records = []
     for h in handoffs:
         assert h.id is not None
@@ -87,14 +89,18 @@ def handoff_records(
                 nudged=(h.id, NUDGE) in sent,
                 escalated=(h.id, ESCALATION) in sent,
                 taken_over=h.id in taken_over,
+                chain_steps=steps.get(h.id),
             )
         )
     return records
 
 
-def _kind_of(key: str) -> str:
+def _kind_of(key: str, payload: dict[str, Any]) -> str:
     parts = key.split(":")
-    return parts[2] if len(parts) > 2 else ""
+    kind = parts[2] if len(parts) > 2 else ""
+    if kind == "step":  # an escalation policy's step: a nudge when it asked the next owner
+        return NUDGE if payload.get("target") == "next owner" else ESCALATION
+    return kind
 
 
 def publish_records(

@@ -11,7 +11,16 @@ from typing import Any
 from bot.ops.export import export
 from tests.conftest import START, RunningBaton
 from tests.handoffs.test_lifecycle import home
-from tests.policies.chains import BACKUP, NEXT_OWNER, THREAD, made_under, policy, run_until
+from tests.policies.chains import (
+    BACKUP,
+    NEXT_OWNER,
+    THREAD,
+    click,
+    made_under,
+    policy,
+    run_until,
+)
+from tests.publishing.test_publish_flow import command
 
 H = timedelta(hours=1)
 
@@ -49,3 +58,18 @@ def test_the_export_lists_each_step_sent(baton_factory: Any, tmp_path: Path) -> 
     steps = [(e["event"], e["user_id"]) for e in events if e["event"].startswith("escalation")]
     reached = ["U0ANA", "U0BEN", "C0LAUNCH", "U0BEN", "C0LAUNCH"]  # repeat 1: no new nudge
     assert steps == [("escalation_step_sent", who) for who in reached]
+
+
+def test_report_counts_handoffs_by_how_far_their_chains_went(baton_factory: Any) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H")
+    chain = policy((0 * H, NEXT_OWNER), (H, BACKUP), (H, THREAD))
+    made_under(baton, chain)
+    made_under(baton, chain, **{"Work item": "newsletter"})
+    run_until(baton, START + H, tick=H)
+    nudge = next(m for m in baton.standin.dms("U0ANA") if "newsletter" in m["text"])
+    click(baton, nudge, "Done", "U0ANA")  # the newsletter's chain ends after its first step
+    run_until(baton, START + timedelta(days=1), tick=H)
+    said = command(baton, "/report", "", user="U0CAI")
+    assert (
+        "2 nudges, 1 escalation, 0 takeovers; escalation chains: 1 step in 1, 3 steps in 1" in said
+    )
