@@ -27,7 +27,7 @@ from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.outbox.rendering import Renderers
-from bot.people.groups import group_members
+from bot.people.group_members import group_members
 from bot.people.service import People
 from bot.policies import render as policy_render
 from bot.policies.asking import Away, OnTurn, no_rotation, nobody_away

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,6 +30,7 @@ from store.vocabulary import (
 
 NUDGE = "nudge"
 ESCALATION = "escalate-dm"
+ESCALATION_STEP = "escalation_step"  # the outbox kind (bot/outbox/payloads.py)
 
 
 def handoff_records(
@@ -53,7 +53,7 @@ def handoff_records(
     # Kinds of message Slack accepted per handoff: `handoff:<id>:<kind>[:r<n>]`, a later
     # act-by's nudge or escalation keyed `…:r2`.
     sent = {
-        (row.handoff_id, _kind_of(row.idempotency_key, row.payload))
+        (row.handoff_id, _kind_of(row))
         for row in session.exec(
             select(OutboxMessage)
             .where(col(OutboxMessage.handoff_id).in_(ids))
@@ -95,12 +95,11 @@ def handoff_records(
     return records
 
 
-def _kind_of(key: str, payload: dict[str, Any]) -> str:
-    parts = key.split(":")
-    kind = parts[2] if len(parts) > 2 else ""
-    if kind == "step":  # an escalation policy's step: a nudge when it asked the next owner
-        return NUDGE if payload.get("target") == "next owner" else ESCALATION
-    return kind
+def _kind_of(row: OutboxMessage) -> str:
+    if row.kind == ESCALATION_STEP:  # a policy's step: a nudge when it asks the next owner
+        return NUDGE if row.payload.get("target") == "next owner" else ESCALATION
+    parts = row.idempotency_key.split(":")
+    return parts[2] if len(parts) > 2 else ""
 
 
 def publish_records(

@@ -37,7 +37,13 @@ def post_key(handoff_id: int) -> str:
 
 
 # The handoff messages that show its card, and are edited (chat.update) when it changes.
-SHOWS_THE_CARD = (Kind.HANDOFF_POST, Kind.HANDOFF_DM, Kind.HANDOFF_NUDGE, Kind.ESCALATION_DM)
+SHOWS_THE_CARD = (
+    Kind.HANDOFF_POST,
+    Kind.HANDOFF_DM,
+    Kind.HANDOFF_NUDGE,
+    Kind.ESCALATION_DM,
+    Kind.ESCALATION_STEP,  # a DM (a step in the thread shows no card)
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,9 @@ class HandoffOutbox:
             if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
                 continue
             edits = Kind(row.kind)
+            step = edits is Kind.ESCALATION_STEP
+            if step and row.target == handoff.channel_id:
+                continue
             # Rendered when it is sent (bot/handoffs/render.py): the handoff as it is then.
             update = messages.new(
                 intents.HandoffUpdate(
@@ -139,6 +148,7 @@ class HandoffOutbox:
                     revision=handoff.revision,
                     to=row.target,
                     planned_at=as_utc(row.due_at) if edits is Kind.ESCALATION_DM else None,
+                    edits_key=row.idempotency_key if step else None,
                 ),
                 target=row.target,
                 due_at=now,

@@ -81,7 +81,6 @@ __all__ = [
     "PublishPostUpdate",
     "UnblockedDm",
     "blocker_prefix",
-    "chain_prefix",
     "key_of",
     "parse",
 ]
@@ -111,17 +110,14 @@ def _handoff_key(p: Payload) -> str:
         case EscalationDm(handoff_id=h, revision=r) | EscalationThread(handoff_id=h, revision=r):
             return _revised(f"handoff:{h}:{_SEGMENT[p.kind]}", r)
         case EscalationStep(handoff_id=h, run=run, round=r, step=s, to=to):
-            return f"{chain_prefix(h)}{run}.{r}.{s}:{to}"
+            return f"handoff:{h}:step:{run}.{r}.{s}:{to}"
         case HandoffNotice(handoff_id=h, revision=r, to=to):
             return f"handoff:{h}:notice:r{r}:{to}"
+        case HandoffUpdate(edits_key=str(edited), revision=r):
+            return f"{edited}:u{r}"
         case HandoffUpdate(handoff_id=h, edits=edits, edits_revision=er, revision=r):
             return f"{_revised(f'handoff:{h}:{_SEGMENT[edits]}', er)}:u{r}"
     raise TypeError(p)
-
-
-def chain_prefix(handoff_id: int) -> str:
-    """What every escalation step of one handoff's key starts with (cancelled together)."""
-    return f"handoff:{handoff_id}:step:"
 
 
 def _publish_key(p: Payload) -> str:

@@ -129,6 +129,8 @@ class HandoffUpdate(Payload):
     revision: int
     to: str  # whom the edited message went to (a person, or the channel)
     planned_at: datetime | None = None  # an escalation DM's: "late by" is counted to it
+    # An escalation step's key (its kind has no key segment: each step to each person is one)
+    edits_key: str | None = None
 
 
 # -- publishes, decisions, approvals ----------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.handoffs.lifecycle import HandoffPeople
-from bot.people.groups import GroupMembers
+from bot.people.group_members import GroupMembers
 from bot.policies.policy import Step, TargetKind
 
 # Who is away at a time, and why ("out of office until Mon 8 Dec"); None: reachable.

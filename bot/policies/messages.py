@@ -41,11 +41,26 @@ def _why_you(card: HandoffCard, to: str, target: TargetKind, handle: str | None)
 
 
 def step_dm(
-    card: HandoffCard, *, due: datetime, to: str, target: TargetKind, handle: str | None
+    card: HandoffCard,
+    *,
+    due: datetime,
+    to: str,
+    target: TargetKind,
+    handle: str | None,
+    active: bool = True,
 ) -> Message:
-    """To whoever a step asks to step in, besides the next owner."""
+    """To whoever a step asks to step in, besides the next owner. `active`: the ask still
+    stands (buttons shown); else edited after a change, saying what happened instead."""
     late = _late(card, due)
     what = "has not acknowledged" if card.unacknowledged else "has not marked done"
+    line = state_line(card)
+    if not active:
+        text = md("You were asked to step in on ", card.work_item, md(": ", line) if line else "")
+        asked = md(":rotating_light: You were asked to step in on ", bold(card.work_item))
+        blocks: list[Block] = [section(md(asked, " ", where(card)))]
+        if line:
+            blocks.append(context(line))
+        return Message(text=text, blocks=blocks_of(*blocks))
     head = md(
         ":rotating_light: ",
         mention(card.next_owner_id),
@@ -61,8 +76,8 @@ def step_dm(
         card.next_action,
         "\n",
     )
-    blocks: list[Block] = [section(md(head, _why_you(card, to, target, handle)))]
-    if line := state_line(card):
+    blocks = [section(md(head, _why_you(card, to, target, handle)))]
+    if line:
         blocks.append(context(line))
     if card.live:
         blocks.append(buttons(card, [Button.TAKE_OVER, Button.REACH_THEM]))

@@ -16,7 +16,7 @@ from bot.policies import messages
 from bot.policies.chain import Position, next_step
 from bot.policies.policy import TargetKind
 from bot.policies.running import policy_of
-from store import chains, handoffs
+from store import chains, handoffs, outbox
 from store.types import as_utc
 
 
@@ -40,6 +40,24 @@ def step(session: Session, p: intents.EscalationStep, now: datetime) -> Message 
     if p.to == card.next_owner_id:
         return views.nudge_dm(card, p.to) if target is TargetKind.NEXT_OWNER else None
     return messages.step_dm(card, due=due, to=p.to, target=target, handle=p.handle)
+
+
+def step_edited(
+    session: Session, card: views.HandoffCard, p: intents.HandoffUpdate
+) -> Message | None:
+    """A step DM edited after a change: what it asked then; the state line says what
+    happened (no buttons any more)."""
+    row = outbox.find(session, p.edits_key) if p.edits_key else None
+    if row is None:
+        return None
+    step = intents.parse(row.kind, row.payload)
+    assert isinstance(step, intents.EscalationStep)
+    target = TargetKind(step.target)
+    if target is TargetKind.NEXT_OWNER:
+        return views.nudge_dm(card, step.to)
+    return messages.step_dm(
+        card, due=as_utc(step.due), to=step.to, target=target, handle=step.handle, active=False
+    )
 
 
 def register(renderers: Renderers) -> None:

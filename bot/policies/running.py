@@ -21,7 +21,7 @@ from bot.handoffs.lifecycle import HandoffPeople, is_live
 from bot.kernel.reader_hours import ReaderHours
 from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
-from bot.people.groups import GroupUnreadable
+from bot.people.group_members import GroupUnreadable
 from bot.people.hours import hours_for
 from bot.people.person import Person
 from bot.policies.asking import (
@@ -124,8 +124,12 @@ class Chains:
             return
         chain.updated_at = now
         if not is_live(handoff.state) or restart:
-            outbox.cancel_pending_with_prefix(
-                session, intents.chain_prefix(handoff.id), reason=f"now {handoff.state}", now=now
+            outbox.cancel_pending_of_kind(
+                session,
+                handoff.id,
+                intents.Kind.ESCALATION_STEP,
+                reason=f"now {handoff.state}",
+                now=now,
             )
         if not is_live(handoff.state):
             chain.due_at = None

@@ -25,6 +25,7 @@ from bot.slack_standin.blocks import (
 from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 from bot.slack_standin.socket_mode import SocketMode
+from bot.slack_standin.usergroups import UserGroup, flag
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
@@ -133,7 +134,7 @@ class SlackStandIn:
         self._lock = threading.RLock()
         self._counter = itertools.count(1)
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
-        self._usergroups: dict[str, list[str]] = {}  # user group id → its members' ids
+        self._usergroups: dict[str, UserGroup] = {}
         self._server: Any = None
         self.url = ""
         # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
@@ -179,10 +180,14 @@ class SlackStandIn:
                 members=set(members) if members is not None else None,
             )
 
-    def set_usergroup(self, group_id: str, members: Iterable[str]) -> None:
-        """A user group (S…) and who is in it now; set again to change its members."""
+    def add_usergroup(
+        self, group_id: str, handle: str, members: Iterable[str], *, disabled: bool = False
+    ) -> None:
+        """A user group (`@handle`) with these members; `disabled` as after usergroups.disable."""
         with self._lock:
-            self._usergroups[group_id] = list(members)
+            self._usergroups[group_id] = UserGroup(
+                group_id, handle, handle.replace("-", " ").title(), list(members), disabled
+            )
 
     def invite_bot(self, channel_id: str) -> None:
         """What `/invite @Baton` does."""
@@ -686,10 +691,11 @@ class SlackStandIn:
         }
 
     def usergroups_users_list(self, params: Payload) -> Payload:
-        members = self._usergroups.get(str(params.get("usergroup") or ""))
-        if members is None:
+        """A group's members now; a disabled one only with `include_disabled`."""
+        group = self._usergroups.get(str(params.get("usergroup") or ""))
+        if group is None or (group.disabled and not flag(params.get("include_disabled"))):
             raise SlackError("no_such_subteam")
-        return {"users": list(members)}
+        return {"users": list(group.members)}
 
     def chat_post_message(self, params: Payload) -> Payload:
         channel = self._postable(params.get("channel"))

@@ -21,6 +21,7 @@ from tests.policies.chains import (
     run_until,
     said_to,
     set_owners,
+    shown,
     steps_heard,
     timeline,
 )
@@ -119,12 +120,18 @@ def test_acknowledged_is_not_done_the_hold_ends_at_act_by_and_goes_on_where_it_s
     assert "You own #launch: please take it over or reach them." in said_to(baton, "dee")[0]
 
 
-def test_done_ends_the_chain(baton_factory: Any) -> None:
+def test_done_ends_the_chain_and_the_asks_already_sent_say_so(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H")
     made_under(baton, policy((0 * H, NEXT_OWNER), (H, BACKUP), (H, THREAD), repeat=2))
-    run_until(baton, START + H, tick=H)
-    [(_, _, nudge)] = steps_heard(baton)
+    run_until(baton, START + 2 * H, tick=H)
+    [(_, _, nudge), (_, _, ask)] = steps_heard(baton)
+    assert "[ Take over ]  [ Reach them ]" in shown(baton, ask)
     click(baton, nudge, "Done", "U0ANA")
     run_until(baton, START + timedelta(days=3), tick=H)
-    assert timeline(baton) == [(START + H, "ana")]
+    assert timeline(baton) == [(START + H, "ana"), (START + 2 * H, "ben")]
     assert chain_row(baton).due_at is None
+    # Ben's ask is edited in place: what happened, and no buttons to press any more.
+    edited = baton.standin.dms("U0BEN")[0]
+    assert edited["text"].startswith("You were asked to step in on launch copy: ")
+    assert "Done" in edited["text"] and "[ Take over ]" not in shown(baton, edited)
+    assert "[ Done ]" not in shown(baton, baton.standin.dms("U0ANA")[-1])

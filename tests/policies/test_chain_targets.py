@@ -35,11 +35,11 @@ def hours_of(baton: RunningBaton) -> list[tuple[int, str]]:
 
 def test_a_group_step_reaches_the_members_it_has_when_it_fires(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H")
-    baton.standin.set_usergroup("S0ONCALL", ["U0BEN"])
+    baton.standin.add_usergroup("S0ONCALL", "launch-oncall", ["U0BEN"])
     made_under(baton, policy((0 * H, NEXT_OWNER), (H, ONCALL)))
     # The group changes before the step fires: Dee joins, Ben leaves; Ana, the next owner,
     # is in it too but is never asked to step in for herself.
-    baton.standin.set_usergroup("S0ONCALL", ["U0DEE", "U0ANA"])
+    baton.standin.add_usergroup("S0ONCALL", "launch-oncall", ["U0DEE", "U0ANA"])
     run_until(baton, START + timedelta(days=1), tick=H)
     assert hours_of(baton) == [(1, "ana"), (2, "dee")]
     dee = said_to(baton, "dee")[0]
@@ -55,7 +55,7 @@ def test_a_group_step_reaches_the_members_it_has_when_it_fires(baton_factory: An
 
 def test_a_group_baton_cannot_read_passes_on_and_says_why(baton_factory: Any) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H")
-    baton.standin.set_usergroup("S0ONCALL", ["U0DEE"])
+    baton.standin.add_usergroup("S0ONCALL", "launch-oncall", ["U0DEE"])
     baton.standin.remove_scope("usergroups:read")
     made_under(baton, policy((0 * H, NEXT_OWNER), (H, ONCALL), (H, BACKUP)))
     run_until(baton, START + timedelta(days=1), tick=H)

@@ -69,7 +69,7 @@ def test_manifest_asks_for_the_minimum_bot_scopes() -> None:
         "mpim:read",  # the same for group DMs
         "users:read",  # users.info: time zones, bots, deactivated accounts
         "files:write",  # the digest's and /report's charts (files_upload_v2)
-        "usergroups:read",  # an escalation step to a user group: its members when it fires
+        "usergroups:read",  # escalation policies: @user-group targets (usergroups.list)
     }
 
 
