@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from bot.kernel.mrkdwn import Mrkdwn
 from bot.policies import messages
-from bot.policies.running import done_of, policy_of
+from bot.policies.stored import done_of, policy_of
 from store import chains
 from store.models import Handoff
 from store.types import as_utc

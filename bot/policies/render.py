@@ -15,7 +15,7 @@ from bot.outbox.rendering import Renderers
 from bot.policies import messages
 from bot.policies.chain import Position, next_step
 from bot.policies.policy import TargetKind
-from bot.policies.running import policy_of
+from bot.policies.stored import policy_of
 from store import chains, handoffs, outbox
 from store.types import as_utc
 
@@ -45,8 +45,9 @@ def step(session: Session, p: intents.EscalationStep, now: datetime) -> Message 
 def step_edited(
     session: Session, card: views.HandoffCard, p: intents.HandoffUpdate
 ) -> Message | None:
-    """A step DM edited after a change: what it asked then; the state line says what
-    happened (no buttons any more)."""
+    """A step DM edited after a change: while its chain runs (acknowledged is not done) the
+    ask stands; once it ended or started again for a new next owner, it says what happened,
+    without buttons."""
     row = outbox.find(session, p.edits_key) if p.edits_key else None
     if row is None:
         return None
@@ -55,8 +56,10 @@ def step_edited(
     target = TargetKind(step.target)
     if target is TargetKind.NEXT_OWNER:
         return views.nudge_dm(card, step.to)
+    chain = chains.get(session, step.handoff_id)
+    stands = card.live and chain is not None and chain.run == step.run
     return messages.step_dm(
-        card, due=as_utc(step.due), to=step.to, target=target, handle=step.handle, active=False
+        card, due=as_utc(step.due), to=step.to, target=target, handle=step.handle, active=stands
     )
 
 

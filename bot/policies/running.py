@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.clock import Clock
-from bot.handoffs.lifecycle import HandoffPeople, is_live
+from bot.handoffs.lifecycle import is_live
 from bot.kernel.reader_hours import ReaderHours
 from bot.kernel.working_hours import WorkingHours
 from bot.outbox import intents, messages
@@ -35,8 +35,9 @@ from bot.policies.asking import (
     nobody_away,
     whom,
 )
-from bot.policies.chain import Next, Position, due_at, next_step
+from bot.policies.chain import Next, due_at, next_step
 from bot.policies.policy import Policy, Target, TargetKind
+from bot.policies.stored import done_of, people_of, policy_of
 from store import chains, channel_settings, outbox
 from store.db import Database
 from store.models import EscalationChain, Handoff, OutboxStatus, SlackUser
@@ -45,22 +46,6 @@ from store.types import as_utc
 log = logging.getLogger("baton.policies")
 BATCH = 200  # chains fired per read; a tick takes at most PASSES of them
 PASSES = 10
-
-
-def policy_of(handoff: Handoff) -> Policy | None:
-    return Policy.from_json(handoff.escalation_policy) if handoff.escalation_policy else None
-
-
-def done_of(chain: EscalationChain) -> Position | None:
-    if chain.done_round is None or chain.done_step is None:
-        return None
-    return Position(chain.done_round, chain.done_step)
-
-
-def people_of(handoff: Handoff, asked: tuple[str, ...] = ()) -> HandoffPeople:
-    return HandoffPeople(
-        handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id, asked=asked
-    )
 
 
 @dataclass(frozen=True)
@@ -120,6 +105,9 @@ class Chains:
         again for them; else it goes on from where it stood, held until act-by."""
         policy = policy_of(handoff)
         chain = chains.get(session, handoff.id, lock=True) if handoff.id else None
+        if chain is None and is_live(handoff.state):
+            self.start(session, handoff, now, people or {})  # made before chains were kept
+            return
         if policy is None or chain is None or handoff.id is None:
             return
         chain.updated_at = now

@@ -113,6 +113,9 @@ def test_acknowledged_is_not_done_the_hold_ends_at_act_by_and_goes_on_where_it_s
         baton.slack.last_view(), {"New act by": int(tomorrow.timestamp())}, user="U0ANA"
     )
     assert answer.text in ("", "null")
+    # Acknowledged is not done: Ben's ask, edited with the snooze, still stands.
+    ben = shown(baton, baton.standin.dms("U0BEN")[0])
+    assert "has not marked done" in ben and "[ Take over ]  [ Reach them ]" in ben
     run_until(baton, tomorrow - H, tick=H)
     assert len(timeline(baton)) == 2
     run_until(baton, tomorrow + timedelta(days=2), tick=H)

@@ -13,6 +13,7 @@ from tests.conftest import START, RunningBaton
 from tests.handoffs.test_lifecycle import home
 from tests.policies.chains import (
     BACKUP,
+    DEE,
     NEXT_OWNER,
     THREAD,
     click,
@@ -73,3 +74,11 @@ def test_report_counts_handoffs_by_how_far_their_chains_went(baton_factory: Any)
     assert (
         "2 nudges, 1 escalation, 0 takeovers; escalation chains: 1 step in 1, 3 steps in 1" in said
     )
+
+
+def test_app_home_of_someone_the_policy_asked_shows_the_ask(baton_factory: Any) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H")
+    made_under(baton, policy((0 * H, NEXT_OWNER), (H, DEE)))
+    run_until(baton, START + 2 * H, tick=H)
+    desk = home(baton, "U0DEE")
+    assert "launch copy" in desk and "[ Take over ]" in desk, desk
