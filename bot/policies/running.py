@@ -57,6 +57,7 @@ class _Due:
     next: Next | None  # None: its handoff is over
     due: datetime
     facts: Facts
+    then_person: str | None = None  # whom the step after asks, when one person
 
 
 class Chains:
@@ -122,10 +123,10 @@ class Chains:
         if not is_live(handoff.state):
             chain.due_at = None
         else:
-            if restart:
+            if restart:  # `fired` goes on counting: how far the handoff's chains went
                 chain.run += 1
                 chain.done_round = chain.done_step = None
-                chain.last_due, chain.fired, chain.asked = None, 0, []
+                chain.last_due, chain.asked = None, []
             self._aim(session, handoff, policy, chain, people or {})
             self._hold(session, handoff, now)
         session.add(chain)
@@ -150,6 +151,8 @@ class Chains:
                     moved += self._fire(due, now)
                 except GroupUnreadable as error:  # Slack could not say now: the next tick
                     log.warning("handoff %s: user group unreadable (%s)", due.handoff_id, error)
+                except Exception:  # one chain's failure must not hold up every other one
+                    log.exception("handoff %s: escalation step failed", due.handoff_id)
             fired += moved
             if not moved:
                 break
@@ -172,14 +175,20 @@ class Chains:
         if policy is not None and is_live(handoff.state):
             nxt = next_step(policy, handoff.urgency, done_of(chain))
         owners: tuple[str, ...] = ()
-        if nxt is not None and nxt.step.target.kind is TargetKind.OWNERS:
-            owners = channel_settings.roles_of(session, handoff.channel_id).owners
+        then: str | None = None  # the step after asks one person: their zone times it
+        if nxt is not None and policy is not None:
+            if nxt.step.target.kind is TargetKind.OWNERS:
+                owners = channel_settings.roles_of(session, handoff.channel_id).owners
+            after = next_step(policy, handoff.urgency, nxt.position)
+            if after is not None and after.step.target.kind is TargetKind.PERSON:
+                then = after.step.target.ref
         return _Due(
             chain.handoff_id,
             (chain.run, chain.done_round, chain.done_step, as_utc(chain.due_at)),
             nxt,
             as_utc(chain.due_at),
             Facts(handoff.channel_id, people_of(handoff), tuple(owners)),
+            then,
         )
 
     def _fire(self, due: _Due, now: datetime) -> int:
@@ -197,6 +206,8 @@ class Chains:
             )
             if self.tz_of is not None and due.next.step.target.kind is not TargetKind.THREAD:
                 zones = {user: self._zone(user) for user in ask.to}
+            if self.tz_of is not None and due.then_person:
+                self._zone(due.then_person)  # known (cached) before the step after is timed
         with self.db.write() as session:
             chain = chains.get(session, due.handoff_id, lock=True)
             if chain is None or _stamp(chain) != due.stamp:

@@ -25,7 +25,7 @@ class EscalationChain(SQLModel, table=True):
     done_step: int | None = Field(default=None)
     last_due: datetime | None = utc_column()
     due_at: datetime | None = utc_column(index=True)
-    fired: int = Field(default=0)  # steps fired in this run
+    fired: int = Field(default=0)  # steps fired, every run together
     # Who this run asked to step in: they may press Take over / Reach them.
     asked: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = utc_column(nullable=False)

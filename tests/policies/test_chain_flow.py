@@ -12,6 +12,7 @@ from store.models import EscalationChain
 from tests.conftest import START, RunningBaton
 from tests.policies.chains import (
     BACKUP,
+    DEE,
     NEXT_OWNER,
     OWNERS,
     THREAD,
@@ -60,6 +61,18 @@ def test_each_step_comes_in_order_in_its_readers_working_hours(baton_factory: An
     assert "@ana has not acknowledged launch copy, 18h past its act-by" in backup.replace("*", "")
     assert "You are the backup owner: please take it over or reach them." in backup
     assert "[ Take over ]  [ Reach them ]" in backup
+
+
+def test_a_person_asked_is_timed_in_their_own_zone_once_slack_says_it(
+    baton_factory: Any,
+) -> None:
+    # Dee, in Kolkata, is named by the policy only: Baton asks Slack her zone before her step
+    # is timed. An hour of her time after Ben's step (22:30 for her) ends Wednesday 10:00 IST.
+    baton: RunningBaton = baton_factory(working_hours=OFFICE)
+    chain = policy((0 * H, NEXT_OWNER), (H, BACKUP), (H, DEE))
+    made_under(baton, chain, **{"Act by": int(utc(24, 16).timestamp())})
+    run_until(baton, utc(25, 12))
+    assert timeline(baton) == [(utc(24, 16), "ana"), (utc(24, 17), "ben"), (utc(25, 4, 30), "dee")]
 
 
 def test_a_step_due_at_night_waits_for_its_readers_morning(baton_factory: Any) -> None:
