@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHES = ("ack", "burst", "latency", "sweep", "graph", "memory", "ingest", "export")
+BENCHES = (
+    "ack",
+    "burst",
+    "latency",
+    "sweep",
+    "graph",
+    "memory",
+    "ingest",
+    "export",
+    "policies",
+)
 VERDICT_MARKERS = ("met", "NOT met")
 
 

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from slack_sdk import WebClient
 
@@ -29,8 +30,12 @@ from bot.observability.faults import FaultLog
 from bot.observability.metrics import Metrics
 from bot.observability.slack_client import CountingRateLimitRetryHandler, InstrumentedWebClient
 from bot.outbox.rendering import Renderers
+from bot.people.group_members import group_members
 from bot.people.groups import UserGroups
 from bot.people.service import People
+from bot.policies import render as policy_render
+from bot.policies.asking import Away, OnTurn
+from bot.policies.running import Chains
 from bot.publishing import render as publishing_render
 from bot.publishing.approvals import ApprovalService
 from bot.publishing.service import PublishService
@@ -104,6 +109,7 @@ class Services:
             ("digests", self.digests.plan),
             ("approval chases", lambda: self.approvals.plan(tz_of)),
             ("missed act-bys", self.guardrails.plan),
+            ("escalation steps", self.handoffs.chains.plan),
         )
         failed: list[tuple[str, Exception]] = []
         for name, plan in plans:
@@ -165,14 +171,29 @@ def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
 def renderers() -> Renderers:
     """Every kind of message rendered when it is sent, by the feature it belongs to."""
     found = Renderers()
-    for feature in (handoff_render, graph_render, decisions_render, publishing_render):
+    for feature in (
+        handoff_render,
+        policy_render,
+        graph_render,
+        decisions_render,
+        publishing_render,
+    ):
         feature.register(found)
     return found
 
 
 def build_services(
-    settings: Settings, clock: Clock, *, db: Database | None = None, client: WebClient | None = None
+    settings: Settings,
+    clock: Clock,
+    *,
+    db: Database | None = None,
+    client: WebClient | None = None,
+    away: Away | None = None,
+    on_turn: OnTurn | None = None,
 ) -> Services:
+    """`away` (who is out, and why) and `on_turn` (whose turn it is on a channel's rotation)
+    are asked when an escalation step fires: by default what Slack says (users.profile.get,
+    dnd.info) and the channel's backup rotation."""
     db = db or Database(settings.database_url)
     metrics = Metrics()
     metrics.watch_outbox(db, clock)
@@ -192,7 +213,26 @@ def build_services(
         working_hours=settings.working_hours,
     )
     reports = ReportService(db, clock)
-    handoffs = HandoffService(db, clock, policy)
+    people = People(db, client, clock)
+    rotations = Rotations(db, clock, team_hours=settings.working_hours)
+
+    def out_now(user_id: str, at: datetime) -> str | None:
+        """Read off the ack path (a planner tick), just before the step asks them."""
+        people.read_away([user_id])
+        words = people.away(user_id, at)  # "is out of office until Mon 8 Dec"
+        return words.removeprefix("is ") if words else None
+
+    web = client
+    chains = Chains(
+        db,
+        clock,
+        settings.working_hours,
+        members_of=lambda group_id: group_members(web, group_id),
+        away=away or out_now,
+        on_turn=on_turn or rotations.on_turn,
+        tz_of=people.tz_of,
+    )
+    handoffs = HandoffService(db, clock, policy, chains)
     own_hours = OwnHoursService(db, clock, team=settings.working_hours)
     graph = GraphService(
         db,
@@ -208,7 +248,7 @@ def build_services(
         db=db,
         clock=clock,
         client=client,
-        people=People(db, client, clock),
+        people=people,
         groups=UserGroups(client),
         handoffs=handoffs,
         graph=graph,
@@ -260,6 +300,6 @@ def build_services(
             history_limited=settings.history_limited,
         ),
         after_ack=AfterAck(foreground=foreground),
-        rotations=Rotations(db, clock, team_hours=settings.working_hours),
+        rotations=rotations,
         metrics=metrics,
     )

@@ -13,6 +13,9 @@ from store.types import as_utc
 from store.vocabulary import LIVE, HandoffState
 
 ESCALATION_DM = "escalation_dm"  # the outbox kind (bot/outbox/payloads.py: Kind.ESCALATION_DM)
+# An escalation policy's step (bot/outbox/payloads.py: Kind.ESCALATION_STEP): to the next owner
+# it is a nudge, which App Home's rule (bot/home/waiting.py) leaves out.
+ESCALATION_KINDS = [ESCALATION_DM, "escalation_step"]
 
 
 def get_with_item(
@@ -133,13 +136,14 @@ def done_since(
 def escalated_to(
     session: Session, user_id: str, *, limit: int = 50
 ) -> list[tuple[Handoff, WorkItem, datetime]]:
-    """Live handoffs whose escalation DM went to this user, with when it was planned to go
+    """Live handoffs whose escalation DM (or a policy's step) went to this user, with when it
+    was planned to go
     (the latest, per handoff); whether it still stands is the caller's rule to decide."""
     rows = session.exec(
         select(Handoff, WorkItem, func.max(OutboxMessage.due_at))
         .join(WorkItem, col(WorkItem.id) == Handoff.work_item_id)
         .join(OutboxMessage, col(OutboxMessage.handoff_id) == Handoff.id)
-        .where(OutboxMessage.kind == ESCALATION_DM)
+        .where(col(OutboxMessage.kind).in_(ESCALATION_KINDS))
         .where(OutboxMessage.target == user_id)
         .where(OutboxMessage.status == OutboxStatus.SENT)
         .where(col(Handoff.state).in_(list(LIVE)))

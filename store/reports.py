@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from store import approvals
+from store import approvals, chains
 from store.models import (
     FailureOccurrence,
     Handoff,
@@ -30,6 +30,7 @@ from store.vocabulary import (
 
 NUDGE = "nudge"
 ESCALATION = "escalate-dm"
+ESCALATION_STEP = "escalation_step"  # the outbox kind (bot/outbox/payloads.py)
 
 
 def handoff_records(
@@ -52,7 +53,7 @@ def handoff_records(
     # Kinds of message Slack accepted per handoff: `handoff:<id>:<kind>[:r<n>]`, a later
     # act-by's nudge or escalation keyed `…:r2`.
     sent = {
-        (row.handoff_id, _kind_of(row.idempotency_key))
+        (row.handoff_id, _kind_of(row))
         for row in session.exec(
             select(OutboxMessage)
             .where(col(OutboxMessage.handoff_id).in_(ids))
@@ -73,6 +74,7 @@ def handoff_records(
             done_at.setdefault(change.handoff_id, as_utc(change.changed_at))
         else:
             taken_over.add(change.handoff_id)
+    steps = {hid: chain.fired for hid, chain in chains.of_handoffs(session, ids).items()}
     records = []
     for h in handoffs:
         assert h.id is not None
@@ -87,13 +89,16 @@ def handoff_records(
                 nudged=(h.id, NUDGE) in sent,
                 escalated=(h.id, ESCALATION) in sent,
                 taken_over=h.id in taken_over,
+                chain_steps=steps.get(h.id),
             )
         )
     return records
 
 
-def _kind_of(key: str) -> str:
-    parts = key.split(":")
+def _kind_of(row: OutboxMessage) -> str:
+    if row.kind == ESCALATION_STEP:  # a policy's step: a nudge when it asks the next owner
+        return NUDGE if row.payload.get("target") == "next owner" else ESCALATION
+    parts = row.idempotency_key.split(":")
     return parts[2] if len(parts) > 2 else ""
 
 

@@ -85,6 +85,7 @@ class HandoffRecord:
     nudged: bool = False
     escalated: bool = False
     taken_over: bool = False
+    chain_steps: int | None = None  # the steps its escalation policy fired; None: no policy
 
 
 @dataclass(frozen=True)

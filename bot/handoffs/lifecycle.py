@@ -51,6 +51,8 @@ class HandoffPeople:
     author_id: str
     next_owner_id: str
     backup_owner_id: str | None
+    # Whom an escalation policy asked to step in besides: they may Take over / Reach them too.
+    asked: tuple[str, ...] = ()
 
     def escalation_contact(self) -> str:
         """Who steps in when the next owner does not act: the backup owner, else the author
@@ -74,7 +76,7 @@ _ROLES: dict[Button, tuple[Role, ...]] = {
 def allowed(button: Button, people: HandoffPeople) -> list[str]:
     """The user ids that may press `button` on this handoff, most responsible first."""
     if button in (Button.TAKE_OVER, Button.REACH_THEM):
-        return [people.escalation_contact()]
+        return list(dict.fromkeys([people.escalation_contact(), *people.asked]))
     ids = {
         Role.NEXT_OWNER: people.next_owner_id,
         Role.BACKUP: people.backup_owner_id,

@@ -194,6 +194,7 @@ class Making:
         # One INSERT for the post, the DM and the reminders: this is on the ack path.
         reminders = self.messages.reminders(session, handoff, the_card, now, people, new=True)
         outbox.enqueue_many(session, [*first, *reminders], now=now)
+        self.messages.chains.start(session, handoff, now, people)
         return Created(handoff_id=hid, send_now=[*(m.key for m in first), *send_now])
 
 

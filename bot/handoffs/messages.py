@@ -77,6 +77,8 @@ class HandoffCard:
     blocked_by: tuple[Blocker, ...] = field(default_factory=tuple)
     transfer: str | None = None  # "took over from" / "reassigned from" the previous owner
     policy: Policy | None = None  # the escalation policy it was made under (frozen)
+    # Where its escalation policy stands and what comes next (App Home); None: no policy.
+    escalation: Mrkdwn | None = None
 
     @property
     def live(self) -> bool:

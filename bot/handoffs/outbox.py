@@ -27,6 +27,7 @@ from bot.outbox.intents import Kind
 from bot.people.hours import hours_for
 from bot.people.person import Person
 from bot.policies.policy import Policy
+from bot.policies.running import Chains
 from store import graph, handoffs, outbox
 from store.models import Handoff, OutboxOp, OutboxStatus, SlackUser, WorkItem
 from store.types import as_utc
@@ -37,7 +38,13 @@ def post_key(handoff_id: int) -> str:
 
 
 # The handoff messages that show its card, and are edited (chat.update) when it changes.
-SHOWS_THE_CARD = (Kind.HANDOFF_POST, Kind.HANDOFF_DM, Kind.HANDOFF_NUDGE, Kind.ESCALATION_DM)
+SHOWS_THE_CARD = (
+    Kind.HANDOFF_POST,
+    Kind.HANDOFF_DM,
+    Kind.HANDOFF_NUDGE,
+    Kind.ESCALATION_DM,
+    Kind.ESCALATION_STEP,  # a DM (a step in the thread shows no card)
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ def card(
     *,
     blocked_by: tuple[views.Blocker, ...] = (),
     transfer: str | None = None,
+    escalation: Mrkdwn | None = None,
 ) -> views.HandoffCard:
     assert handoff.id is not None
     return views.HandoffCard(
@@ -78,6 +86,7 @@ def card(
         blocked_by=blocked_by,
         transfer=transfer,
         policy=Policy.from_json(handoff.escalation_policy) if handoff.escalation_policy else None,
+        escalation=escalation,
     )
 
 
@@ -96,11 +105,20 @@ def people_of(handoff: Handoff) -> HandoffPeople:
 
 
 class HandoffOutbox:
-    def __init__(self, policy: EscalationPolicy) -> None:
+    def __init__(self, policy: EscalationPolicy, chains: Chains) -> None:
         self.policy = policy
+        # A handoff made under an escalation policy runs its chain instead of the reminders.
+        self.chains = chains
 
     def card(self, session: Session, handoff: Handoff, item: WorkItem) -> views.HandoffCard:
         return current_card(session, handoff, item)
+
+    def people(self, session: Session, handoff: Handoff) -> HandoffPeople:
+        """Who is who on the handoff, with whom its escalation policy asked to step in."""
+        asked = self.chains.asked(session, handoff.id) if handoff.id is not None else ()
+        return HandoffPeople(
+            handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id, asked=asked
+        )
 
     def hours_of(
         self, session: Session, user_id: str, people: dict[str, Person] | None = None
@@ -120,6 +138,9 @@ class HandoffOutbox:
             if row.status in (OutboxStatus.CANCELLED, OutboxStatus.FAILED):
                 continue
             edits = Kind(row.kind)
+            step = edits is Kind.ESCALATION_STEP
+            if step and row.target == handoff.channel_id:
+                continue
             # Rendered when it is sent (bot/handoffs/render.py): the handoff as it is then.
             update = messages.new(
                 intents.HandoffUpdate(
@@ -129,6 +150,7 @@ class HandoffOutbox:
                     revision=handoff.revision,
                     to=row.target,
                     planned_at=as_utc(row.due_at) if edits is Kind.ESCALATION_DM else None,
+                    edits_key=row.idempotency_key if step else None,
                 ),
                 target=row.target,
                 due_at=now,
@@ -151,7 +173,10 @@ class HandoffOutbox:
         now: datetime,
         people: dict[str, Person],
     ) -> None:
-        """Owe Slack the reminders `reminders` plans."""
+        """Owe Slack the reminders `reminders` plans (or, under a policy, go on with its chain)."""
+        if handoff.escalation_policy is not None:
+            self.chains.follow(session, handoff, now, people=people)
+            return
         outbox.enqueue_many(
             session, self.reminders(session, handoff, the_card, now, people), now=now
         )
@@ -167,8 +192,11 @@ class HandoffOutbox:
         new: bool = False,
     ) -> list[outbox.NewMessage]:
         """The nudge at act-by, then the escalation DM and its thread reply: whichever of
-        them this act-by has not had yet (a `new` handoff has had none)."""
+        them this act-by has not had yet (a `new` handoff has had none). None under an
+        escalation policy: its chain plans each step (bot/policies/running.py)."""
         assert handoff.id is not None
+        if handoff.escalation_policy is not None:
+            return []
         hid, revision = handoff.id, handoff.revision
         owners = [b.owner_id for b in the_card.blocked_by if b.owner_id]
         escalate_to = escalation_recipient(people_of(handoff), owners)

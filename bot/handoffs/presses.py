@@ -14,7 +14,7 @@ from bot.handoffs.lifecycle import (
     repeat_refusal,
     state_refusal,
 )
-from bot.handoffs.outbox import HandoffOutbox, people_of
+from bot.handoffs.outbox import HandoffOutbox
 from bot.handoffs.outcome import Change, Outcome
 from bot.handoffs.transitions import Transitions
 from bot.kernel.mrkdwn import md, mention
@@ -44,7 +44,7 @@ def refusal(
         return Change(
             Outcome.NOT_NOW, handoff_messages.card(session, handoff, item), refused=repeated
         )
-    who = allowed(button, people_of(handoff))
+    who = allowed(button, handoff_messages.people(session, handoff))
     if user_id not in who:
         return Change(
             Outcome.NOT_ALLOWED, handoff_messages.card(session, handoff, item), allowed=tuple(who)

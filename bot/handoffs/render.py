@@ -13,6 +13,7 @@ from bot.handoffs.outbox import current_card
 from bot.kernel.text import Message
 from bot.outbox import intents
 from bot.outbox.rendering import Renderers
+from bot.policies import render as policy_render
 from store import handoffs
 from store.types import as_utc
 
@@ -64,6 +65,8 @@ def update(session: Session, p: intents.HandoffUpdate, now: datetime) -> Message
         return views.next_owner_dm(card, p.to)
     if p.edits is intents.Kind.HANDOFF_NUDGE:
         return views.nudge_dm(card, p.to)
+    if p.edits is intents.Kind.ESCALATION_STEP:
+        return policy_render.step_edited(session, card, p)
     late_by = as_utc(p.planned_at) if p.planned_at else card.act_by
     return views.escalation_dm(card, late_by=late_by, to=p.to, active=False)
 

@@ -15,14 +15,23 @@ from bot.handoffs.making import Making
 from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox
 from bot.handoffs.presses import Presses
 from bot.handoffs.transitions import Transitions
+from bot.policies.running import Chains
 from store import handoffs
 from store.db import Database
 
 
 class HandoffService:
-    def __init__(self, db: Database, clock: Clock, policy: EscalationPolicy) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: EscalationPolicy,
+        chains: Chains | None = None,
+    ) -> None:
         self.db = db
-        self.messages = HandoffOutbox(policy)
+        # Escalation policies' chains: planned by `chains.plan`, a planner tick.
+        self.chains = chains or Chains(db, clock, policy.working_hours)
+        self.messages = HandoffOutbox(policy, self.chains)
         transitions = Transitions(policy, self.messages)
         making = Making(db, clock, self.messages, transitions)
         presses = Presses(db, clock, self.messages, transitions)

@@ -33,9 +33,11 @@ class Transitions:
         now: datetime,
         note: str | None = None,
         people: dict[str, Person] | None = None,
+        restart: bool = False,
     ) -> list[str]:
         """Record the change, cancel the reminders planned for the old state, edit every
-        message that shows the handoff, and plan what the new state is owed."""
+        message that shows the handoff, and plan what the new state is owed (under an
+        escalation policy: its chain ends, goes on, or, for a new next owner, `restart`s)."""
         assert handoff.id is not None
         from_state = handoff.state
         handoff.state = to
@@ -58,7 +60,9 @@ class Transitions:
         session.flush()
         fresh = self.messages.card(session, handoff, item)
         keys = self.messages.update_all(session, handoff, fresh, now)
-        if is_live(to):
+        if handoff.escalation_policy is not None:
+            self.messages.chains.follow(session, handoff, now, restart=restart, people=people)
+        elif is_live(to):
             self.messages.schedule(session, handoff, fresh, now, people or {})
         return keys
 
@@ -88,7 +92,9 @@ class Transitions:
             handoff.act_by = default_act_by(now, self.policy.act_within, owner.hours, owner.zone)
         item.owner_id = to
         session.add(item)
-        keys = self.change(session, handoff, item, state, by=by, now=now, note=note, people=people)
+        keys = self.change(
+            session, handoff, item, state, by=by, now=now, note=note, people=people, restart=True
+        )
         assert handoff.id is not None
         new_dm = messages.new(
             intents.HandoffDm(handoff_id=handoff.id, revision=handoff.revision, to=to),

@@ -58,6 +58,7 @@ def home_view(
             owner_label(c),
             f" · {state_words(c)} · {format_duration(now - c.created_at)} old · act by ",
             local_time(c.act_by),
+            md(" · ", c.escalation) if c.escalation else "",
         )
         for c in desk.handed_off.cards[:MAX_PER_SECTION]
     ]

@@ -30,8 +30,9 @@ from bot.home.hours_service import OwnHoursService
 from bot.home.hours_views import hours_section
 from bot.home.waiting import escalation_stands, in_order
 from bot.kernel.mrkdwn import Mrkdwn
+from bot.policies.reading import progress_of
 from bot.publishing.cards import card_of, decision_of, earlier_decisions
-from store import approvals, handoffs, publishes
+from store import approvals, chains, handoffs, publishes
 from store.db import Database
 from store.models import Handoff
 from store.types import as_utc
@@ -55,11 +56,15 @@ def escalations(session: Session, user_id: str, now: datetime) -> list[Waiting]:
     """Handoffs whose escalation still asks this user to take over or reach the next owner."""
     found: list[Waiting] = []
     for handoff, item, escalated_at in handoffs.escalated_to(session, user_id):
+        contact = people_of(handoff).escalation_contact()
+        chain = chains.get(session, handoff.id or 0) if handoff.escalation_policy else None
+        if chain is not None and user_id in chain.asked:  # the policy asked them to step in
+            contact = user_id
         if escalation_stands(
             viewer=user_id,
             live=True,  # the query reads live handoffs only
             next_owner_id=handoff.next_owner_id,
-            contact=people_of(handoff).escalation_contact(),
+            contact=contact,
             act_by=as_utc(handoff.act_by),
             escalated_at=escalated_at,
             reached_since_act_by=_reached_since_act_by(handoff, user_id),
@@ -100,7 +105,11 @@ class HomeService:
 
             def section(found: tuple[list[Any], int]) -> Section:
                 rows, total = found
-                cards = [card(h, w, blocked_by=blockers_of(session, w)) for h, w in rows]
+                chains = progress_of(session, [h for h, _ in rows])
+                cards = [
+                    card(h, w, blocked_by=blockers_of(session, w), escalation=chains.get(h.id))
+                    for h, w in rows
+                ]
                 return Section(cards, total)
 
             owned = section(handoffs.waiting_on(session, user_id, limit=PER_SECTION))

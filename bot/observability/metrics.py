@@ -53,6 +53,7 @@ LABELS: dict[Kind, str] = {
     Kind.HANDOFF_NUDGE: "nudge",
     Kind.ESCALATION_DM: "escalation",
     Kind.ESCALATION_THREAD: "escalation",
+    Kind.ESCALATION_STEP: "escalation",
     Kind.HANDOFF_NOTICE: "handoff_notice",
     Kind.HANDOFF_UPDATE: "handoff_update",
     Kind.PUBLISH_POST: "publish_post",

@@ -70,6 +70,8 @@ HANDOFF_SENDS = {
     MessageKind.HANDOFF_NUDGE: "nudge_sent",
     MessageKind.ESCALATION_DM: "escalation_dm_sent",
     MessageKind.ESCALATION_THREAD: "escalation_thread_sent",
+    # Each step of an escalation policy, to whom it went (a person, or the channel's thread).
+    MessageKind.ESCALATION_STEP: "escalation_step_sent",
 }
 # States a handoff row already dates itself (created, acknowledged); the other changes
 # (done, reassigned, taken over, handed on, withdrawn) come from its state changes.

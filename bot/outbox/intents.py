@@ -27,6 +27,7 @@ from bot.outbox.payloads import (
     DigestChart,
     DraftPost,
     EscalationDm,
+    EscalationStep,
     EscalationThread,
     FailureNotice,
     GuardrailDecision,
@@ -63,6 +64,7 @@ __all__ = [
     "DigestChart",
     "DraftPost",
     "EscalationDm",
+    "EscalationStep",
     "EscalationThread",
     "FailureNotice",
     "GuardrailDecision",
@@ -109,8 +111,12 @@ def _handoff_key(p: Payload) -> str:
             return _revised(f"handoff:{h}:{_SEGMENT[p.kind]}", r)
         case EscalationDm(handoff_id=h, revision=r) | EscalationThread(handoff_id=h, revision=r):
             return _revised(f"handoff:{h}:{_SEGMENT[p.kind]}", r)
+        case EscalationStep(handoff_id=h, run=run, round=r, step=s, to=to):
+            return f"handoff:{h}:step:{run}.{r}.{s}:{to}"
         case HandoffNotice(handoff_id=h, revision=r, to=to):
             return f"handoff:{h}:notice:r{r}:{to}"
+        case HandoffUpdate(edits_key=str(edited), revision=r):
+            return f"{edited}:u{r}"
         case HandoffUpdate(handoff_id=h, edits=edits, edits_revision=er, revision=r):
             return f"{_revised(f'handoff:{h}:{_SEGMENT[edits]}', er)}:u{r}"
     raise TypeError(p)

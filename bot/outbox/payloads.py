@@ -16,6 +16,7 @@ class Kind(StrEnum):
     HANDOFF_NUDGE = "handoff_nudge"
     ESCALATION_DM = "escalation_dm"
     ESCALATION_THREAD = "escalation_thread"
+    ESCALATION_STEP = "escalation_step"  # one step of a handoff's escalation policy
     HANDOFF_NOTICE = "handoff_notice"
     HANDOFF_UPDATE = "handoff_update"  # chat.update of a handoff message already sent
     PUBLISH_POST = "publish_post"
@@ -93,6 +94,25 @@ class EscalationThread(Payload):
     act_by: datetime | None = None
 
 
+class EscalationStep(Payload):
+    """One step of a handoff's frozen escalation policy, to one recipient: a DM (`to` a
+    person) or a reply in the handoff's thread (`to` its channel). A step whose target could
+    not be asked is told in the thread instead (`passed`), and the chain goes on at once."""
+
+    kind = Kind.ESCALATION_STEP
+    handoff_id: int
+    run: int = 0  # a new next owner starts the chain again: a new run
+    round: int = 0
+    step: int
+    to: str
+    due: datetime  # when the step was due: "late by" is counted to it
+    target: str  # the step's TargetKind (bot/policies/policy.py)
+    handle: str | None = None  # a user group as the policy names it
+    asked: tuple[str, ...] = ()  # a thread step: who the chain asked before it
+    passed: str | None = None  # why the step passed on (plain text), e.g. "is out of office"
+    passed_who: str | None = None  # whom that is about, when one person
+
+
 class HandoffNotice(Payload):
     kind = Kind.HANDOFF_NOTICE
     handoff_id: int
@@ -110,6 +130,8 @@ class HandoffUpdate(Payload):
     revision: int
     to: str  # whom the edited message went to (a person, or the channel)
     planned_at: datetime | None = None  # an escalation DM's: "late by" is counted to it
+    # An escalation step's key (its kind has no key segment: each step to each person is one)
+    edits_key: str | None = None
 
 
 # -- publishes, decisions, approvals ----------------------------------------------------------
@@ -273,6 +295,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
         HandoffNudge,
         EscalationDm,
         EscalationThread,
+        EscalationStep,
         HandoffNotice,
         HandoffUpdate,
         PublishPost,

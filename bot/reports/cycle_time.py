@@ -7,6 +7,7 @@ handoff state (done, taken over) is one more field, not a new query in a view.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +47,8 @@ class HandoffStats:
     escalations: int
     takeovers: int
     refused: int = 0  # refused at the field (per channel only: a refused form has no owner)
+    # How far escalation chains went: (steps fired, handoffs), fewest steps first.
+    chains: tuple[tuple[int, int], ...] = ()
 
 
 def handoff_stats(
@@ -71,6 +74,9 @@ def handoff_stats(
         escalations=sum(r.escalated for r in records),
         takeovers=sum(r.taken_over for r in records),
         refused=refused,
+        chains=tuple(
+            sorted(Counter(r.chain_steps for r in records if r.chain_steps is not None).items())
+        ),
     )
 
 

@@ -37,6 +37,9 @@ def handoff_line(s: HandoffStats, *, person: bool) -> Mrkdwn:
             ]
         ),
     ]
+    if s.chains:
+        went = ", ".join(f"{counted(steps, 'step')} in {n}" for steps, n in s.chains)
+        parts.append(f"escalation chains: {went}")
     if not person:
         parts.append(f"{s.refused} refused at the field")
     return md("• ", _who(s.key, person=person), ": ", join("; ", parts))

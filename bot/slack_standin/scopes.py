@@ -45,6 +45,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "usergroups.list": ("usergroups:read",),
+    "usergroups.users.list": ("usergroups:read",),
 }
 
 # conversations.history / conversations.replies: the scope depends on the conversation's kind.

@@ -27,7 +27,7 @@ from bot.slack_standin.history_limits import HistoryLimits, in_window
 from bot.slack_standin.presence import Presence
 from bot.slack_standin.render import blocks_to_text, live_tokens, mrkdwn_fields
 from bot.slack_standin.socket_mode import SocketMode
-from bot.slack_standin.usergroups import UserGroup, listed
+from bot.slack_standin.usergroups import UserGroup, flag, listed
 
 TRIGGER_TTL = 3.0  # seconds, as Slack documents for trigger_id
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files")
@@ -738,6 +738,13 @@ class SlackStandIn:
             "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""},
         }
 
+    def usergroups_users_list(self, params: Payload) -> Payload:
+        """A group's members now; a disabled one only with `include_disabled`."""
+        group = self._usergroups.get(str(params.get("usergroup") or ""))
+        if group is None or (group.disabled and not flag(params.get("include_disabled"))):
+            raise SlackError("no_such_subteam")
+        return {"users": list(group.members)}
+
     def chat_post_message(self, params: Payload) -> Payload:
         channel = self._postable(params.get("channel"))
         self._check_message(params)
@@ -951,6 +958,7 @@ _METHODS: dict[str, Callable[[SlackStandIn, Payload], Payload]] = {
     "conversations.members": SlackStandIn.conversations_members,
     "conversations.history": SlackStandIn.conversations_history,
     "conversations.replies": SlackStandIn.conversations_replies,
+    "usergroups.users.list": SlackStandIn.usergroups_users_list,
     "chat.postMessage": SlackStandIn.chat_post_message,
     "chat.update": SlackStandIn.chat_update,
     "chat.postEphemeral": SlackStandIn.chat_post_ephemeral,

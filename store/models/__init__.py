@@ -4,6 +4,7 @@ gives them. Everything is importable from here, as before the split."""
 from __future__ import annotations
 
 from store.models.base import metadata, utc_column
+from store.models.chains import EscalationChain
 from store.models.channels import (
     ChannelGuardrail,
     ChannelSettings,
@@ -27,6 +28,7 @@ __all__ = [
     "Choice",
     "Dependency",
     "Draft",
+    "EscalationChain",
     "FailureOccurrence",
     "GuardrailState",
     "Handoff",

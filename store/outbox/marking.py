@@ -97,6 +97,20 @@ def cancel_pending_for_handoff(
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def cancel_pending_of_kind(
+    session: Session, handoff_id: int, kind: str, *, now: datetime, reason: str
+) -> int:
+    """Cancel the handoff's messages of one kind not yet sent (an escalation's next steps)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.handoff_id) == handoff_id)
+        .where(col(OutboxMessage.kind) == kind)
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CANCELLED, last_error=reason, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def keep_permalink(db: Database, key: str, permalink: str) -> None:
     with db.write() as session:
         session.execute(

@@ -1,7 +1,7 @@
 """channel_rotation: a channel's backup rotation
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-04 23:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import store.types
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

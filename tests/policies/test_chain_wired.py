@@ -1,0 +1,40 @@
+"""The chain as deployed: who is out comes from Slack (a status read just before the step),
+whose turn it is from the channel's rotation set in /baton settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.policies.policy import Target, TargetKind
+from tests.conftest import START, RunningBaton
+from tests.policies.chains import BACKUP, DEE, NEXT_OWNER, made_under, policy, run_until, said_to
+from tests.policies.test_chain_targets import H, hours_of
+from tests.settings.test_channel_settings_flow import open_settings
+
+
+def test_a_backup_whose_slack_status_says_ooo_is_passed_over_saying_so(
+    baton_factory: Any,
+) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H")
+    back = START + timedelta(days=6)
+    baton.standin.set_status("U0BEN", "OOO", ":palm_tree:", expiration=back.timestamp())
+    made_under(baton, policy((0 * H, NEXT_OWNER), (H, BACKUP), (H, DEE)))
+    run_until(baton, START + timedelta(days=1), tick=H)
+    assert hours_of(baton) == [(1, "ana"), (2, "thread"), (2, "dee")]
+    [passed] = said_to(baton, "thread")
+    assert passed.startswith(":fast_forward: Step 2 (backup): @ben is out of office until ")
+    assert passed.endswith(", so the next step goes ahead now.")
+    assert "U0BEN" in [c.params.get("user") for c in baton.standin.calls_to("users.profile.get")]
+
+
+def test_a_rotation_step_asks_whoever_the_channels_rotation_has_on_turn(
+    baton_factory: Any,
+) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H")
+    form = {"Channel owners": ["U0CAI"], "Backup rotation": ["U0DEE", "U0BEN"]}
+    assert baton.slack.submit(open_settings(baton, user="U0CAI"), form, user="U0CAI").text == ""
+    made_under(baton, policy((0 * H, NEXT_OWNER), (H, Target(TargetKind.ROTATION))))
+    run_until(baton, START + timedelta(days=1), tick=H)
+    assert [where for _, where in hours_of(baton)] == ["ana", "dee"]
+    assert "It is your turn on the rotation" in said_to(baton, "dee")[0]
