@@ -96,7 +96,7 @@ def test_the_export_table_lists_every_kind_and_every_handoff_event() -> None:
         assert f"`{kind.selected_by}`" in rows[kind.name]
     events = {"created", "acknowledged", *HANDOFF_SENDS.values()}
     events |= {s.value for s in HandoffState if s.value not in DATED_ON_THE_ROW}
-    assert len(events) == 10
+    assert len(events) == 11  # with escalation_step_sent (escalation policies)
     one_row_per = rows["handoff_events"].split(" | ")[0]
     assert set(re.findall(r"`(\w+)`", one_row_per)) == events
 
