@@ -1,5 +1,6 @@
-"""Messages about one handoff: the channel post, the next owner's DM, nudges, escalations,
-and the notes people get when its state changes. Each shows the handoff's current state."""
+"""Messages about one handoff: the channel post, the next owner's DM and the notes people get
+when its state changes (nudges and escalations: reminder_messages.py). Each shows the
+handoff's current state."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, HeaderBl
 
 from bot.handoffs.lifecycle import UNACKNOWLEDGED, Button, HandoffState, Urgency, is_live
 from bot.ids import AFTER_LINK, Action
-from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import (
     Mrkdwn,
     bold,
     channel,
-    code,
     join,
     lines,
     local_time,
@@ -148,7 +147,7 @@ def state_line(card: HandoffCard) -> Mrkdwn | None:
     return None
 
 
-def _state_block(card: HandoffCard) -> Block | None:
+def state_block(card: HandoffCard) -> Block | None:
     line = state_line(card)
     return context(line) if line else None
 
@@ -216,7 +215,7 @@ def channel_post(card: HandoffCard) -> Message:
     if card.backup_owner_id:
         people = md(people, " · backup owner ", mention(card.backup_owner_id))
     blocks.append(context(people))
-    if state := _state_block(card):
+    if state := state_block(card):
         blocks.append(state)
     if card.live:
         names = [Button.ACKNOWLEDGE] if card.unacknowledged else []
@@ -259,123 +258,12 @@ def next_owner_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
     # What is done as well as what is open: the next owner starts from the whole picture.
     blocks += [section(chunk) for chunk in bullet_sections("Done", card.done)]
     blocks += [section(chunk) for chunk in bullet_sections("Open", card.open, empty="nothing open")]
-    if state := _state_block(card):
+    if state := state_block(card):
         blocks.append(state)
     if theirs:
         blocks.append(buttons(card, owner_buttons(card)))
     text = md("Handoff for you: ", card.work_item, ". Next action: ", card.next_action)
     return Message(text=text, blocks=blocks_of(*blocks))
-
-
-def nudge_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
-    """At act-by, not done: remind the next owner once."""
-    owner_id = owner_id or card.next_owner_id
-    blocks: list[Block] = [
-        section(
-            md(
-                ":alarm_clock: ",
-                bold(card.work_item),
-                " is waiting on you since ",
-                local_time(card.created_at),
-                " (handed off by ",
-                mention(card.author_id),
-                ") ",
-                where(card),
-                "\n",
-                bold("Next action:"),
-                " ",
-                card.next_action,
-                "\n",
-                bold("Act by was:"),
-                " ",
-                local_time(card.act_by),
-            )
-        ),
-    ]
-    if state := _state_block(card):
-        blocks.append(state)
-    if card.live and owner_id == card.next_owner_id:
-        blocks.append(buttons(card, owner_buttons(card)))
-    text = md("Reminder: ", card.work_item, " is waiting on you. Next action: ", card.next_action)
-    return Message(text=text, blocks=blocks_of(*blocks))
-
-
-def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool = True) -> Message:
-    """To whoever must step in: the backup owner (or the author), or the owner of the root
-    blocker the handoff waits on. `active`: the escalation still stands (buttons shown)."""
-    late = format_duration(late_by - card.act_by) if late_by > card.act_by else None
-    what = "has not acknowledged" if card.unacknowledged else "has not marked done"
-    if active:
-        opening = md(mention(card.next_owner_id), f" {what} ", bold(card.work_item))
-    else:  # edited after a change: what it asked then, the state line says what happened
-        opening = md("You were asked to step in on ", bold(card.work_item))
-    head = md(
-        ":rotating_light: ",
-        opening,
-        f", {late} past its act-by (" if late else ", act-by ",
-        local_time(card.act_by),
-        ") " if late else " ",
-        where(card),
-        "\n",
-        bold("Next action:"),
-        " ",
-        card.next_action,
-        "\n",
-    )
-    blocker = next((b for b in card.blocked_by if b.owner_id == to), None)
-    contact = to in (card.backup_owner_id, card.author_id) and blocker is None
-    if blocker is not None:
-        closing = md(
-            "It is blocked by your ",
-            bold(blocker.name),
-            ": when that is done, press ",
-            bold("Resolved"),
-            " on its reminder or type ",
-            code(f'/blocked "{blocker.name}" done'),
-            " in ",
-            channel(card.channel_id),
-            ".",
-        )
-    elif to == card.backup_owner_id:
-        closing = md("You are the backup owner: please take it over or reach them.")
-    else:
-        closing = md("No backup owner was named, so this comes back to you.")
-    blocks: list[Block] = [section(md(head, closing))]
-    if state := _state_block(card):
-        blocks.append(state)
-    if active and contact and card.live:
-        blocks.append(buttons(card, [Button.TAKE_OVER, Button.REACH_THEM]))
-    if active:
-        text = md(
-            "Escalation: ",
-            card.work_item,
-            f" is {late} late; " if late else " is due; ",
-            mention(card.next_owner_id),
-            f" {what}",
-        )
-    else:  # a notification for an edit should say what happened, not repeat the alarm
-        line = state_line(card)
-        text = md("You were asked to step in on ", card.work_item, md(": ", line) if line else "")
-    return Message(text=text, blocks=blocks_of(*blocks))
-
-
-def escalation_thread_reply(card: HandoffCard, *, late_by: datetime, asked: str) -> Message:
-    late = format_duration(late_by - card.act_by)
-    what = "Not acknowledged" if card.unacknowledged else "Not done by its act-by"
-    text = md(
-        f":rotating_light: {what}: ",
-        mention(card.next_owner_id),
-        " was to “",
-        card.next_action,
-        "” by ",
-        local_time(card.act_by),
-        f"; now {late} late.",
-    )
-    if asked == card.backup_owner_id:
-        text = md(text, " Backup owner ", mention(asked), " has been asked to step in.")
-    elif asked != card.author_id:
-        text = md(text, " ", mention(asked), ", whose item blocks it, has been asked.")
-    return Message(text=text, blocks=blocks_of(section(text)))
 
 
 def notice(card: HandoffCard, line: Mrkdwn) -> Message:

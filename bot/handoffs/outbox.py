@@ -15,6 +15,7 @@ from bot.handoffs import messages as views
 from bot.handoffs.lifecycle import (
     HandoffPeople,
     HandoffState,
+    Holder,
     Urgency,
     escalation_recipient,
     plan_reminders,
@@ -102,6 +103,17 @@ def current_card(session: Session, handoff: Handoff, item: WorkItem) -> views.Ha
 
 def people_of(handoff: Handoff) -> HandoffPeople:
     return HandoffPeople(handoff.author_id, handoff.next_owner_id, handoff.backup_owner_id)
+
+
+def holder_of(handoff: Handoff) -> Holder:
+    """Who holds the handoff now, for the rules on pressing a button twice."""
+    return Holder(
+        handoff.state,
+        handoff.next_owner_id,
+        handoff.acknowledged_by,
+        as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
+        as_utc(handoff.act_by),
+    )
 
 
 class HandoffOutbox:

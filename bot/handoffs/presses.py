@@ -9,19 +9,17 @@ from bot.clock import Clock
 from bot.handoffs.lifecycle import (
     Button,
     HandoffState,
-    Holder,
     allowed,
     repeat_refusal,
     state_refusal,
 )
-from bot.handoffs.outbox import HandoffOutbox
+from bot.handoffs.outbox import HandoffOutbox, holder_of
 from bot.handoffs.outcome import Change, Outcome
 from bot.handoffs.transitions import Transitions
 from bot.kernel.mrkdwn import md, mention
 from store import handoffs
 from store.db import Database
 from store.models import Handoff, WorkItem
-from store.types import as_utc
 
 
 def refusal(
@@ -33,13 +31,7 @@ def refusal(
     user_id: str,
 ) -> Change | None:
     """Why `user_id` may not press `button` now, with the card to show; None when they may."""
-    holder = Holder(
-        handoff.state,
-        handoff.next_owner_id,
-        handoff.acknowledged_by,
-        as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
-        as_utc(handoff.act_by),
-    )
+    holder = holder_of(handoff)
     if repeated := repeat_refusal(button, user_id, holder):
         return Change(
             Outcome.NOT_NOW, handoff_messages.card(session, handoff, item), refused=repeated

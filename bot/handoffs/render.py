@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.handoffs import messages as views
+from bot.handoffs import reminder_messages as reminders
 from bot.handoffs.outbox import current_card
 from bot.kernel.text import Message
 from bot.outbox import intents
@@ -35,14 +36,14 @@ def next_owner_dm(session: Session, p: intents.HandoffDm, now: datetime) -> Mess
 
 def nudge(session: Session, p: intents.HandoffNudge, now: datetime) -> Message | None:
     card = _card(session, p.handoff_id)
-    return views.nudge_dm(card, p.to) if card and card.live else None
+    return reminders.nudge_dm(card, p.to) if card and card.live else None
 
 
 def escalation_dm(session: Session, p: intents.EscalationDm, now: datetime) -> Message | None:
     card = _card(session, p.handoff_id)
     if card is None or not card.live:
         return None
-    return views.escalation_dm(card, late_by=as_utc(p.planned_at), to=p.to)
+    return reminders.escalation_dm(card, late_by=as_utc(p.planned_at), to=p.to)
 
 
 def escalation_thread(
@@ -51,7 +52,7 @@ def escalation_thread(
     card = _card(session, p.handoff_id)
     if card is None or not card.live:
         return None
-    return views.escalation_thread_reply(card, late_by=as_utc(p.planned_at), asked=p.asked)
+    return reminders.escalation_thread_reply(card, late_by=as_utc(p.planned_at), asked=p.asked)
 
 
 def update(session: Session, p: intents.HandoffUpdate, now: datetime) -> Message | None:
@@ -64,11 +65,11 @@ def update(session: Session, p: intents.HandoffUpdate, now: datetime) -> Message
     if p.edits is intents.Kind.HANDOFF_DM:
         return views.next_owner_dm(card, p.to)
     if p.edits is intents.Kind.HANDOFF_NUDGE:
-        return views.nudge_dm(card, p.to)
+        return reminders.nudge_dm(card, p.to)
     if p.edits is intents.Kind.ESCALATION_STEP:
         return policy_render.step_edited(session, card, p)
     late_by = as_utc(p.planned_at) if p.planned_at else card.act_by
-    return views.escalation_dm(card, late_by=late_by, to=p.to, active=False)
+    return reminders.escalation_dm(card, late_by=late_by, to=p.to, active=False)
 
 
 def register(renderers: Renderers) -> None:

@@ -13,8 +13,8 @@ from bot.clock import Clock
 from bot.decisions.choices import revision
 from bot.graph.reading import GraphReader
 from bot.graph.rules import Blocking
-from bot.handoffs.lifecycle import Button, Holder, repeat_refusal
-from bot.handoffs.outbox import blockers_of, card, people_of
+from bot.handoffs.lifecycle import Button, repeat_refusal
+from bot.handoffs.outbox import blockers_of, card, holder_of, people_of
 from bot.home import messages as views
 from bot.home.desk import (
     ApprovalWaiting,
@@ -42,13 +42,7 @@ DONE_WITHIN = timedelta(days=7)
 
 
 def _reached_since_act_by(handoff: Handoff, viewer: str) -> bool:
-    holder = Holder(
-        handoff.state,
-        handoff.next_owner_id,
-        handoff.acknowledged_by,
-        as_utc(handoff.acknowledged_at) if handoff.acknowledged_at else None,
-        as_utc(handoff.act_by),
-    )
+    holder = holder_of(handoff)
     return repeat_refusal(Button.REACH_THEM, viewer, holder) is not None
 
 

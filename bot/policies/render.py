@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.handoffs import messages as views
+from bot.handoffs import reminder_messages as reminders
 from bot.handoffs.outbox import current_card
 from bot.kernel.text import Message
 from bot.outbox import intents
@@ -38,7 +39,7 @@ def step(session: Session, p: intents.EscalationStep, now: datetime) -> Message 
     if target is TargetKind.THREAD:
         return messages.thread_reply(card, due=due, asked=p.asked)
     if p.to == card.next_owner_id:
-        return views.nudge_dm(card, p.to) if target is TargetKind.NEXT_OWNER else None
+        return reminders.nudge_dm(card, p.to) if target is TargetKind.NEXT_OWNER else None
     return messages.step_dm(card, due=due, to=p.to, target=target, handle=p.handle)
 
 
@@ -55,7 +56,7 @@ def step_edited(
     assert isinstance(step, intents.EscalationStep)
     target = TargetKind(step.target)
     if target is TargetKind.NEXT_OWNER:
-        return views.nudge_dm(card, step.to)
+        return reminders.nudge_dm(card, step.to)
     chain = chains.get(session, step.handoff_id)
     stands = card.live and chain is not None and chain.run == step.run
     return messages.step_dm(
