@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHES = ("ack", "burst", "latency", "sweep", "graph", "memory", "ingest", "export")
+BENCHES = ("ack", "burst", "latency", "sweep", "keepalive", "graph", "memory", "ingest", "export")
 VERDICT_MARKERS = ("met", "NOT met")
 
 

@@ -30,14 +30,15 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
+from slack_sdk.web.deprecation import show_deprecation_warning_if_any
 from urllib3.exceptions import HTTPError as TransportError
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 log = logging.getLogger("baton.slack")
 
 # Connections kept open to one host, per client. A call waits for a free one rather than open
-# more, so the pool stays this size however many threads call: Slack's rate limits (about one
-# post a second per channel) leave a connection answering ~10 calls a second enough headroom.
+# more, so the pool stays this size however many threads call. At Slack's ~100 ms a call, ten
+# carry ~100 calls a second: more than its rate limits let one workspace make.
 CONNECTIONS = 10
 MAX_ATTEMPTS = 100  # as slack_sdk: a guard against retry handlers that never give up
 
@@ -84,6 +85,7 @@ class KeptAliveWebClient(WebClient):
                 headers=headers,
                 auth=auth,
             )
+        show_deprecation_warning_if_any(api_method)
         url = urljoin(self.base_url, api_method.lstrip("/"))
         request = _Request.build(self, url, data=data, params=params, json_body=json)
         request.headers.update(headers or {})
