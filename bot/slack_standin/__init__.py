@@ -7,13 +7,14 @@ tokens, unknown users and channels, expired or reused trigger_ids, blocks over B
 limits or of unknown kinds, malformed metadata. It models membership as Slack has it (the bot
 is in a channel only once it joined or was invited; a private channel it is not in does not
 exist for it; history is for members) and the token's scopes (`missing_scope` with `needed`).
-Tests inject 429s, 5xx and slow responses with `fail_next` and `set_delay`. It counts the TCP
-connections it accepts (`accepted_connections`: a client that keeps them open makes few) and,
-given a certificate, serves HTTPS (connections.py).
+Tests inject 429s, 5xx and slow responses with `fail_next` and `set_delay`.
 
 It speaks Socket Mode too (socket_mode.py): apps.connections.open, for an app-level token with
 connections:write, hands out a single-use ws:// link that says hello, delivers envelopes and
 records acks later than 3 s. `baton standin` runs it alone (standalone.py).
+
+It counts the TCP connections it accepts (`accepted_connections`: a client that keeps them open
+makes few) and, given a certificate, serves HTTPS (connections.py).
 """
 
 from __future__ import annotations
