@@ -25,6 +25,7 @@ BENCHES = (
     "burst",
     "latency",
     "sweep",
+    "keepalive",
     "graph",
     "memory",
     "ingest",

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from ssl import SSLContext
 
 from slack_sdk import WebClient
 
@@ -44,6 +45,7 @@ from bot.reports.digests import DigestService
 from bot.reports.service import ReportService
 from bot.rotations.service import Rotations
 from bot.settings.service import ChannelSettingsService
+from bot.web_api import KeptAliveWebClient
 from store import outbox
 from store.db import Database
 
@@ -148,13 +150,21 @@ class Services:
         self._stop_sending()
         self.after_ack.close()
         self.deliverer.close()
+        for client in (self.client, self.deliverer.client):
+            if isinstance(client, KeptAliveWebClient):
+                client.close()  # its idle connections to Slack
         self.db.dispose()
 
 
-def web_client(settings: Settings, metrics: Metrics) -> WebClient:
-    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted."""
+def web_client(settings: Settings, metrics: Metrics, *, ssl: SSLContext | None = None) -> WebClient:
+    """A Web API client that waits out 429s as Slack asks (Retry-After), every call counted,
+    over kept-alive connections (`ssl`: whom to trust, when not the system's authorities)."""
     client = InstrumentedWebClient(
-        metrics, token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+        metrics,
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        ssl=ssl,
     )
     client.retry_handlers.append(CountingRateLimitRetryHandler(metrics, max_retry_count=2))
     return client
@@ -162,9 +172,15 @@ def web_client(settings: Settings, metrics: Metrics) -> WebClient:
 
 def delivery_client(client: WebClient, metrics: Metrics) -> WebClient:
     """The same Web API, without waiting out 429s inside the call: the deliverer does that
-    itself, through its per-channel pacer, so a retry never jumps the channel's queue."""
+    itself, through its per-channel pacer, so a retry never jumps the channel's queue. Its own
+    connections, so a handler's call never queues behind the deliverer's posts."""
     return InstrumentedWebClient(
-        metrics, token=client.token, base_url=client.base_url, timeout=client.timeout
+        metrics,
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
     )
 
 

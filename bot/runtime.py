@@ -23,7 +23,6 @@ from urllib.error import URLError
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -37,6 +36,7 @@ from bot.container import Services, build_services
 from bot.delivery.sweeper import Sweeper, polling_worker_warning
 from bot.observability.endpoints import probe_server
 from bot.web import handler_for, make_server
+from bot.web_api import KeptAliveWebClient
 from store.db import Database, redacted
 from store.migrate import Migrated, upgrade
 
@@ -81,7 +81,7 @@ def check_bot_token(settings: Settings) -> None:
                 f"SLACK_BOT_TOKEN: that is {kind} ({prefix}…); "
                 "Baton needs the Bot User OAuth Token (xoxb-…)"
             )
-    client = WebClient(
+    client = KeptAliveWebClient(  # over the same HTTP client as every later call
         token=token,
         base_url=settings.slack_api_url,
         timeout=AUTH_TEST_TIMEOUT,
@@ -103,6 +103,8 @@ def check_bot_token(settings: Settings) -> None:
         raise SettingsError(
             f"SLACK_API_URL: cannot reach Slack at {settings.slack_api_url} ({reason})"
         ) from None
+    finally:
+        client.close()
     if not identity.get("bot_id"):
         raise SettingsError(
             "SLACK_BOT_TOKEN: Slack says this is not a bot token (auth.test names no bot); "

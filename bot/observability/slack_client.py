@@ -1,14 +1,14 @@
 """Every Slack Web API call counted by method and outcome, at one place: the client class.
 
 slack_sdk has no per-call hook, so `WebClient.api_call` (which every method goes through) is
-wrapped in a subclass; 429s that the client waits out itself are counted by its retry handler.
+wrapped in a subclass (of the client that keeps connections open); 429s that the client waits
+out itself are counted by its retry handler.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -17,6 +17,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.observability.metrics import Metrics
+from bot.web_api import KeptAliveWebClient
 
 RATELIMITED = "ratelimited"
 
@@ -28,7 +29,7 @@ def error_code(status: int, body: Any) -> str:
     return str(code) if code else f"http_{status}"
 
 
-class InstrumentedWebClient(WebClient):
+class InstrumentedWebClient(KeptAliveWebClient):
     def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics = metrics

@@ -13,6 +13,9 @@ applies the limits Slack puts on a distributed app's history reads (history_limi
 It speaks Socket Mode too (socket_mode.py): apps.connections.open, for an app-level token with
 connections:write, hands out a single-use ws:// link that says hello, delivers envelopes and
 records acks later than 3 s. `baton standin` runs it alone (standalone.py).
+
+It counts the TCP connections it accepts (`accepted_connections`: a client that keeps them open
+makes few) and, given a certificate, serves HTTPS (connections.py).
 """
 
 from __future__ import annotations

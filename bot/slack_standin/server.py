@@ -22,6 +22,7 @@ from bot.slack_standin.blocks import (
     check_blocks,
     check_view,
 )
+from bot.slack_standin.connections import TlsFront, count_accepted
 from bot.slack_standin.conversations import Conversation, Kind
 from bot.slack_standin.history_limits import HistoryLimits, in_window
 from bot.slack_standin.presence import Presence
@@ -149,6 +150,8 @@ class SlackStandIn:
         self._files: dict[str, Payload] = {}  # files.getUploadURLExternal's, by id
         self._usergroups: dict[str, UserGroup] = {}
         self._server: Any = None
+        self._tls: TlsFront | None = None
+        self._connections = 0  # accepted by the Web API's server
         self.url = ""
         # More WSGI routes by path, served beside the Web API (`baton standin`'s --send).
         self.extra_routes: dict[str, Callable[[Payload, StartResponse], Iterable[bytes]]] = {}
@@ -361,19 +364,55 @@ class SlackStandIn:
 
     # -- serving ------------------------------------------------------------------------
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        certfile: str | None = None,
+        keyfile: str | None = None,
+    ) -> str:
+        """Serve the Web API; over HTTPS with the certificate in `certfile` (its key in
+        `keyfile`), else plain HTTP. Returns its base URL."""
         from waitress.server import create_server
 
         # Requests queued at Slack's end are no news for whoever reads Baton's output.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        self._server = create_server(self.wsgi_app, host=host, port=port, threads=8)
+        plain_port = 0 if certfile else port
+        self._server = create_server(self.wsgi_app, host=host, port=plain_port, threads=8)
         serving.start(self._server)
-        self.url = f"http://{host}:{self._server.effective_port}/api/"
+        if certfile:
+            upstream = (host, int(self._server.effective_port))
+            self._tls = TlsFront(
+                host,
+                port,
+                upstream=upstream,
+                certfile=certfile,
+                keyfile=keyfile or certfile,
+                on_accept=self._accepted,
+            )
+            self.url = f"https://{host}:{self._tls.port}/api/"
+        else:
+            count_accepted(self._server, self._accepted)
+            self.url = f"http://{host}:{self._server.effective_port}/api/"
         self.socket_mode.host = host
         return self.url
 
+    def accepted_connections(self) -> int:
+        """TCP connections accepted by the Web API's server so far (a client that keeps its
+        connections open makes few)."""
+        with self._lock:
+            return self._connections
+
+    def _accepted(self) -> None:
+        with self._lock:
+            self._connections += 1
+
     def stop(self) -> None:
         self.socket_mode.stop()
+        if self._tls is not None:
+            self._tls.close()
+            self._tls = None
         if self._server is not None:
             serving.close(self._server)
             self._server = None
