@@ -233,7 +233,11 @@ def build_services(
     rotations = Rotations(db, clock, team_hours=settings.working_hours)
 
     def out_now(user_id: str, at: datetime) -> str | None:
-        """Read off the ack path (a planner tick), just before the step asks them."""
+        """Read off the ack path (a planner tick), just before the step asks them: someone
+        who has left Slack, or whose status says they are out, is passed over."""
+        person = people.lookup(user_id)
+        if person is None or person.deleted:
+            return "no longer in this Slack workspace"
         people.read_away([user_id])
         words = people.away(user_id, at)  # "is out of office until Mon 8 Dec"
         return words.removeprefix("is ") if words else None

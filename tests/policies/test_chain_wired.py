@@ -38,3 +38,16 @@ def test_a_rotation_step_asks_whoever_the_channels_rotation_has_on_turn(
     run_until(baton, START + timedelta(days=1), tick=H)
     assert [where for _, where in hours_of(baton)] == ["ana", "dee"]
     assert "It is your turn on the rotation" in said_to(baton, "dee")[0]
+
+
+def test_someone_a_policy_names_who_has_left_slack_is_passed_over(baton_factory: Any) -> None:
+    baton: RunningBaton = baton_factory(act_within="PT1H")
+    made_under(baton, policy((0 * H, NEXT_OWNER), (H, DEE), (H, BACKUP)))
+    baton.standin.add_user("U0DEE", "dee", tz="Asia/Kolkata", deleted=True)  # left since
+    baton.clock.advance(timedelta(hours=13))  # what Baton knew of her is stale by then
+    run_until(baton, baton.clock.now() + timedelta(days=1), tick=H)
+    assert "dee" not in [where for _, where in hours_of(baton)]
+    assert said_to(baton, "thread") == [
+        ":fast_forward: Step 2 (person): @dee is no longer in this Slack workspace, so the "
+        "next step goes ahead now."
+    ]
