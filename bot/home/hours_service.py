@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.kernel.reader_hours import hours_text
 from bot.kernel.working_hours import WorkingHours
-from bot.people.hours import hold_for_hours
+from bot.people.hours import forget_own_hours_of, hold_for_hours, own_hours
 from store import person_hours
 from store.db import Database
 
@@ -30,7 +30,7 @@ class OwnHoursService:
 
     def shown(self, user_id: str) -> HoursShown:
         with self.db.read() as session:
-            own = person_hours.hours_of(session, user_id)
+            own = own_hours(session, user_id)
         return HoursShown(own, own=True) if own is not None else HoursShown(self.team, own=False)
 
     def hours_of(self, user_id: str | None) -> WorkingHours:
@@ -39,15 +39,19 @@ class OwnHoursService:
 
     def save(self, user_id: str, hours: WorkingHours) -> HoursShown:
         """Their own hours from now on, for what is already planned for them as well."""
-        now = self.clock.now()
+        now, url = self.clock.now(), str(self.db.engine.url)
         with self.db.write() as session:
             person_hours.save(session, user_id, hours, now=now)
+            forget_own_hours_of(url, user_id)  # hold_for_hours reads the new ones
             hold_for_hours(session, user_id, self.team, now=now)
+        forget_own_hours_of(url, user_id)  # and so does everyone after the commit
         return HoursShown(hours, own=True)
 
     def use_team_default(self, user_id: str) -> HoursShown:
-        now = self.clock.now()
+        now, url = self.clock.now(), str(self.db.engine.url)
         with self.db.write() as session:
             person_hours.clear(session, user_id)
+            forget_own_hours_of(url, user_id)  # hold_for_hours reads the new ones
             hold_for_hours(session, user_id, self.team, now=now)
+        forget_own_hours_of(url, user_id)  # and so does everyone after the commit
         return HoursShown(self.team, own=False)
