@@ -116,7 +116,10 @@ class People:
         wanted = [uid for uid in dict.fromkeys(user_ids) if uid]
         found = self._known(wanted)
         missing = [uid for uid in wanted if uid not in found and not self._memory.unknown(uid)]
-        if missing and self._lookups.wait(missing, PICKED_WAIT):
+        if missing:
+            # A lookup under way is waited for; one that ended since the first read (it may
+            # have ended just now) left its answer in memory: read again either way.
+            self._lookups.wait(missing, PICKED_WAIT)
             found |= self._known(missing)
             missing = [uid for uid in missing if uid not in found and not self._memory.unknown(uid)]
         if missing:

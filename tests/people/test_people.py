@@ -74,3 +74,16 @@ def test_a_failed_lookup_is_logged_and_the_form_asks_for_a_retry(
     people.learn(["U0BEN"])
     with pytest.raises(PeopleUnavailable):
         people.for_submission(["U0BEN"])
+
+
+def test_a_lookup_that_ends_just_as_the_form_reads_is_not_missed(
+    people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race seen with four Submits at once: the pick's lookup ended after the form's
+    # first read and before it looked for lookups under way, so there was none to wait for.
+    def ended_just_now(user_ids: list[str], timeout: float) -> bool:
+        people.learn(["U0BEN"])
+        return False
+
+    monkeypatch.setattr(people._lookups, "wait", ended_just_now)
+    assert people.for_submission(["U0BEN"])["U0BEN"].name == "ben"
