@@ -17,7 +17,7 @@ from bot.handoffs.messages import (
     where,
 )
 from bot.kernel.durations import format_duration
-from bot.kernel.mrkdwn import bold, channel, code, local_time, md, mention
+from bot.kernel.mrkdwn import Mrkdwn, bold, channel, code, local_time, md, mention
 from bot.kernel.text import Message, blocks_of, section
 
 
@@ -54,16 +54,9 @@ def nudge_dm(card: HandoffCard, owner_id: str | None = None) -> Message:
     return Message(text=text, blocks=blocks_of(*blocks))
 
 
-def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool = True) -> Message:
-    """To whoever must step in: the backup owner (or the author), or the owner of the root
-    blocker the handoff waits on. `active`: the escalation still stands (buttons shown)."""
-    late = format_duration(late_by - card.act_by) if late_by > card.act_by else None
-    what = "has not acknowledged" if card.unacknowledged else "has not marked done"
-    if active:
-        opening = md(mention(card.next_owner_id), f" {what} ", bold(card.work_item))
-    else:  # edited after a change: what it asked then, the state line says what happened
-        opening = md("You were asked to step in on ", bold(card.work_item))
-    head = md(
+def escalation_head(card: HandoffCard, opening: Mrkdwn, late: str | None) -> Mrkdwn:
+    """The first lines of any ask to step in: who has not done what, how late, the action."""
+    return md(
         ":rotating_light: ",
         opening,
         f", {late} past its act-by (" if late else ", act-by ",
@@ -76,6 +69,18 @@ def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool
         card.next_action,
         "\n",
     )
+
+
+def escalation_dm(card: HandoffCard, *, late_by: datetime, to: str, active: bool = True) -> Message:
+    """To whoever must step in: the backup owner (or the author), or the owner of the root
+    blocker the handoff waits on. `active`: the escalation still stands (buttons shown)."""
+    late = format_duration(late_by - card.act_by) if late_by > card.act_by else None
+    what = "has not acknowledged" if card.unacknowledged else "has not marked done"
+    if active:
+        opening = md(mention(card.next_owner_id), f" {what} ", bold(card.work_item))
+    else:  # edited after a change: what it asked then, the state line says what happened
+        opening = md("You were asked to step in on ", bold(card.work_item))
+    head = escalation_head(card, opening, late)
     blocker = next((b for b in card.blocked_by if b.owner_id == to), None)
     contact = to in (card.backup_owner_id, card.author_id) and blocker is None
     if blocker is not None:

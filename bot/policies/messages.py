@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.handoffs.lifecycle import Button
 from bot.handoffs.messages import HandoffCard, buttons, state_line, where
+from bot.handoffs.reminder_messages import escalation_head
 from bot.kernel.durations import format_duration
 from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, local_time, md, mention
 from bot.kernel.text import Message, blocks_of, context, section
@@ -61,20 +62,8 @@ def step_dm(
         if line:
             blocks.append(context(line))
         return Message(text=text, blocks=blocks_of(*blocks))
-    head = md(
-        ":rotating_light: ",
-        mention(card.next_owner_id),
-        f" {what} ",
-        bold(card.work_item),
-        f", {late} past its act-by (" if late else ", act-by ",
-        local_time(card.act_by),
-        ") " if late else " ",
-        where(card),
-        "\n",
-        bold("Next action:"),
-        " ",
-        card.next_action,
-        "\n",
+    head = escalation_head(
+        card, md(mention(card.next_owner_id), f" {what} ", bold(card.work_item)), late
     )
     blocks = [section(md(head, _why_you(card, to, target, handle)))]
     if line:
