@@ -35,7 +35,7 @@ from bot.people.group_members import group_members
 from bot.people.groups import UserGroups
 from bot.people.service import People
 from bot.policies import render as policy_render
-from bot.policies.asking import Away, OnTurn
+from bot.policies.asking import LEFT_SLACK, Away, OnTurn
 from bot.policies.running import Chains
 from bot.publishing import render as publishing_render
 from bot.publishing.approvals import ApprovalService
@@ -237,7 +237,7 @@ def build_services(
         who has left Slack, or whose status says they are out, is passed over."""
         person = people.lookup(user_id)
         if person is None or person.deleted:
-            return "no longer in this Slack workspace"
+            return LEFT_SLACK
         people.read_away([user_id])
         words = people.away(user_id, at)  # "is out of office until Mon 8 Dec"
         return words.removeprefix("is ") if words else None

@@ -78,6 +78,7 @@ LABELS: dict[Kind, str] = {
     Kind.GUARDRAIL_DECISION: "guardrail",
     Kind.FAILURE_NOTICE: "failure_notice",
     Kind.ROTATION_PASSED_OVER: "rotation",
+    Kind.POLICY_PERSON_LEFT: "policy",
     Kind.PLAIN: "other",
 }
 

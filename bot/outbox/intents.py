@@ -41,6 +41,7 @@ from bot.outbox.payloads import (
     MissingKpis,
     Payload,
     Plain,
+    PolicyPersonLeft,
     PublishPost,
     PublishPostUpdate,
     RotationPassedOver,
@@ -78,6 +79,7 @@ __all__ = [
     "MissingKpis",
     "Payload",
     "Plain",
+    "PolicyPersonLeft",
     "PublishPost",
     "PublishPostUpdate",
     "RotationPassedOver",
@@ -182,6 +184,8 @@ def _other_key(p: Payload) -> str:
             return f"{of}:failed"
         case RotationPassedOver(channel_id=c, person=person, to=to):
             return f"rotation:{c}:{person}:passed-over:{to}"
+        case PolicyPersonLeft(channel_id=c, person=person, to=to):
+            return f"policy:{c}:{person}:left:{to}"
         case Plain(key=key):
             return key
     raise TypeError(p)

@@ -41,6 +41,7 @@ class Kind(StrEnum):
     GUARDRAIL_DECISION = "guardrail_decision"
     FAILURE_NOTICE = "failure_notice"
     ROTATION_PASSED_OVER = "rotation_passed_over"
+    POLICY_PERSON_LEFT = "policy_person_left"
     PLAIN = "plain"  # a message written with a key of its own (tests, benchmarks, old rows)
 
 
@@ -282,6 +283,16 @@ class RotationPassedOver(Payload):
     to: str
 
 
+class PolicyPersonLeft(Payload):
+    """Told once to each of a channel's owners: `person`, named in its escalation policy, is
+    no longer in the workspace, so the steps that ask them pass on."""
+
+    kind = Kind.POLICY_PERSON_LEFT
+    channel_id: str
+    person: str
+    to: str
+
+
 class Plain(Payload):
     kind = Kind.PLAIN
     key: str
@@ -320,6 +331,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
         GuardrailDecision,
         FailureNotice,
         RotationPassedOver,
+        PolicyPersonLeft,
         Plain,
     )
 }

@@ -23,6 +23,10 @@ OnTurn = Callable[[str, datetime], str | None]
 MembersOf = Callable[[str], GroupMembers]
 
 
+# Why a person is passed over once Slack says they have left (the owners hear of it once).
+LEFT_SLACK = "no longer in this Slack workspace"
+
+
 def nobody_away(user_id: str, at: datetime) -> str | None:
     return None
 

@@ -13,7 +13,7 @@ from bot.handoffs.lifecycle import Button
 from bot.handoffs.messages import HandoffCard, buttons, state_line, where
 from bot.handoffs.reminder_messages import escalation_head
 from bot.kernel.durations import format_duration
-from bot.kernel.mrkdwn import Mrkdwn, bold, channel, join, local_time, md, mention
+from bot.kernel.mrkdwn import Mrkdwn, bold, channel, code, join, local_time, md, mention
 from bot.kernel.text import Message, blocks_of, context, section
 from bot.policies.chain import Position, next_step, positions
 from bot.policies.policy import Policy, Target, TargetKind
@@ -129,4 +129,18 @@ def passed_on(
     about = md(mention(who), " is ", why) if who else md(why)
     then = "; that was the last step." if last else ", so the next step goes ahead now."
     text = md(":fast_forward: ", position.label().capitalize(), f" ({target.value}): ", about, then)
+    return Message(text=text, blocks=blocks_of(section(text)))
+
+
+def person_left_dm(channel_id: str, person: str) -> Message:
+    """To each of the channel's owners, once: someone its escalation policy names has left."""
+    text = md(
+        mention(person),
+        ", named in the escalation policy of ",
+        channel(channel_id),
+        ", is no longer in this Slack workspace: the steps that ask them pass on to the next. "
+        "Change the policy in ",
+        code("/baton settings"),
+        ".",
+    )
     return Message(text=text, blocks=blocks_of(section(text)))

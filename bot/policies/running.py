@@ -24,7 +24,9 @@ from bot.outbox import intents, messages
 from bot.people.group_members import GroupUnreadable
 from bot.people.hours import hours_for
 from bot.people.person import Person
+from bot.policies import messages as policy_messages
 from bot.policies.asking import (
+    LEFT_SLACK,
     Ask,
     Away,
     Facts,
@@ -258,6 +260,7 @@ class Chains:
             handle=nxt.step.target.handle,
         )
         post = intents.HandoffPost(handoff_id=handoff.id)
+        told = self._owners_told(session, handoff, ask, now)
         if ask.passed is not None or nxt.step.target.kind is TargetKind.THREAD:
             said = step.model_copy(
                 update={
@@ -267,6 +270,7 @@ class Chains:
                 }
             )
             return [
+                *told,
                 messages.new(
                     said,
                     target=handoff.channel_id,
@@ -274,7 +278,7 @@ class Chains:
                     parent=post,
                     handoff_id=handoff.id,
                     notify_on_failure=handoff.author_id,
-                )
+                ),
             ]
         return [
             messages.new(
@@ -334,6 +338,28 @@ class Chains:
         }.get(target.kind, handoff.next_owner_id)
         zone = people[user].tz if user in people else None
         return self._reader(session, user, zone)
+
+    def _owners_told(
+        self, session: Session, handoff: Handoff, ask: Ask, now: datetime
+    ) -> list[outbox.NewMessage]:
+        """Someone the policy names has left Slack: each of the channel's owners hears of it
+        once (the key names channel, person and owner), in their own hours."""
+        if ask.passed != LEFT_SLACK or ask.passed_who is None:
+            return []
+        left, channel = ask.passed_who, handoff.channel_id
+        message = policy_messages.person_left_dm(channel, left)
+        owners = channel_settings.roles_of(session, channel).owners
+        return [
+            messages.new(
+                intents.PolicyPersonLeft(channel_id=channel, person=left, to=owner),
+                target=owner,
+                text=message.text,
+                blocks=message.blocks,
+                due_at=max(self._reader(session, owner, None).plan(now), now),
+            )
+            for owner in owners
+            if owner != left
+        ]
 
     def _reader(self, session: Session, user_id: str, zone: str | None) -> ReaderHours:
         if zone is None:

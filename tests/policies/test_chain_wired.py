@@ -8,7 +8,16 @@ from typing import Any
 
 from bot.policies.policy import Target, TargetKind
 from tests.conftest import START, RunningBaton
-from tests.policies.chains import BACKUP, DEE, NEXT_OWNER, made_under, policy, run_until, said_to
+from tests.policies.chains import (
+    BACKUP,
+    DEE,
+    NEXT_OWNER,
+    made_under,
+    policy,
+    run_until,
+    said_to,
+    set_owners,
+)
 from tests.policies.test_chain_targets import H, hours_of
 from tests.settings.test_channel_settings_flow import open_settings
 
@@ -40,8 +49,11 @@ def test_a_rotation_step_asks_whoever_the_channels_rotation_has_on_turn(
     assert "It is your turn on the rotation" in said_to(baton, "dee")[0]
 
 
-def test_someone_a_policy_names_who_has_left_slack_is_passed_over(baton_factory: Any) -> None:
+def test_someone_a_policy_names_who_has_left_slack_is_passed_over_and_owners_told_once(
+    baton_factory: Any,
+) -> None:
     baton: RunningBaton = baton_factory(act_within="PT1H")
+    set_owners(baton, "U0CAI")
     made_under(baton, policy((0 * H, NEXT_OWNER), (H, DEE), (H, BACKUP)))
     baton.standin.add_user("U0DEE", "dee", tz="Asia/Kolkata", deleted=True)  # left since
     baton.clock.advance(timedelta(hours=13))  # what Baton knew of her is stale by then
@@ -51,3 +63,14 @@ def test_someone_a_policy_names_who_has_left_slack_is_passed_over(baton_factory:
         ":fast_forward: Step 2 (person): @dee is no longer in this Slack workspace, so the "
         "next step goes ahead now."
     ]
+    # A second handoff under the same policy passes her over too; the owner heard once.
+    made_under(
+        baton, policy((0 * H, NEXT_OWNER), (H, DEE), (H, BACKUP)), **{"Work item": "newsletter"}
+    )
+    run_until(baton, baton.clock.now() + timedelta(days=1), tick=H)
+    told = [m for m in baton.standin.dms("U0CAI") if "named in the escalation policy" in m["text"]]
+    assert len(told) == 1
+    assert baton.standin.render(told[0]["blocks"], told[0]["text"]) == (
+        "@dee, named in the escalation policy of #launch, is no longer in this Slack workspace: "
+        "the steps that ask them pass on to the next. Change the policy in `/baton settings`."
+    )
