@@ -12,11 +12,11 @@ from bot.clock import Clock
 from bot.handoffs.lifecycle import Button, HandoffState, Urgency, snooze_limit
 from bot.handoffs.outbox import EscalationPolicy, HandoffOutbox
 from bot.handoffs.outcome import Change, Outcome
-from bot.handoffs.presses import refusal
+from bot.handoffs.presses import pressable
 from bot.handoffs.transitions import Transitions
 from bot.kernel.mrkdwn import local_time, md, mention
 from bot.people.person import Person
-from store import handoffs, submissions
+from store import submissions
 from store.db import Database
 from store.models import Handoff
 
@@ -60,12 +60,10 @@ class FormChanges:
     ) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
-            found = handoffs.get_with_item(session, handoff_id, lock=True)
-            if found is None:
-                return Change(Outcome.UNKNOWN)
-            handoff, item = found
-            if refused := refusal(self.messages, session, handoff, item, Button.REASSIGN, by):
-                return refused
+            held = pressable(self.messages, session, handoff_id, Button.REASSIGN, by)
+            if isinstance(held, Change):
+                return held
+            handoff, item = held
             if new_owner.id == handoff.next_owner_id:
                 return Change(
                     Outcome.INVALID, problem="They are the next owner already: pick someone else."
@@ -123,12 +121,10 @@ class FormChanges:
     ) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
-            found = handoffs.get_with_item(session, handoff_id, lock=True)
-            if found is None:
-                return Change(Outcome.UNKNOWN)
-            handoff, item = found
-            if refused := refusal(self.messages, session, handoff, item, Button.SNOOZE, by):
-                return refused
+            held = pressable(self.messages, session, handoff_id, Button.SNOOZE, by)
+            if isinstance(held, Change):
+                return held
+            handoff, item = held
             owner = self.messages.hours_of(session, handoff.next_owner_id)
             latest = snooze_limit(now, owner.hours, owner.zone)
             if act_by <= now:
@@ -167,12 +163,10 @@ class FormChanges:
     def edit(self, handoff_id: int, by: str, edits: Edits, *, view_id: str | None = None) -> Change:
         now = self.clock.now()
         with self.db.write() as session:
-            found = handoffs.get_with_item(session, handoff_id, lock=True)
-            if found is None:
-                return Change(Outcome.UNKNOWN)
-            handoff, item = found
-            if refused := refusal(self.messages, session, handoff, item, Button.EDIT, by):
-                return refused
+            held = pressable(self.messages, session, handoff_id, Button.EDIT, by)
+            if isinstance(held, Change):
+                return held
+            handoff, item = held
             if not _first_submission(session, view_id, "edit", now):
                 return Change(Outcome.REPEAT)
             handoff.status, handoff.done, handoff.open = edits.status, edits.done, edits.open

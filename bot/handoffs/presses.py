@@ -49,6 +49,24 @@ def refusal(
     return None
 
 
+def pressable(
+    handoff_messages: HandoffOutbox,
+    session: Session,
+    handoff_id: int,
+    button: Button,
+    user_id: str,
+    *,
+    lock: bool = True,
+) -> tuple[Handoff, WorkItem] | Change:
+    """The handoff and its item (locked, for a change) when `user_id` may press `button` on
+    it now; else the Change that says why not (unknown, not theirs, not now)."""
+    found = handoffs.get_with_item(session, handoff_id, lock=lock)
+    if found is None:
+        return Change(Outcome.UNKNOWN)
+    handoff, item = found
+    return refusal(handoff_messages, session, handoff, item, button, user_id) or found
+
+
 class Presses:
     def __init__(
         self,
@@ -65,13 +83,10 @@ class Presses:
     def check(self, handoff_id: int, button: Button, user_id: str) -> Change:
         """Whether `user_id` may press `button` now (before a modal opens)."""
         with self.db.read() as session:
-            found = handoffs.get_with_item(session, handoff_id)
-            if found is None:
-                return Change(Outcome.UNKNOWN)
-            handoff, item = found
-            return refusal(self.messages, session, handoff, item, button, user_id) or Change(
-                Outcome.CHANGED, self.messages.card(session, handoff, item)
-            )
+            held = pressable(self.messages, session, handoff_id, button, user_id, lock=False)
+            if isinstance(held, Change):
+                return held
+            return Change(Outcome.CHANGED, self.messages.card(session, *held))
 
     def press(
         self, handoff_id: int, button: Button, user_id: str, *, note: str | None = None
@@ -79,12 +94,10 @@ class Presses:
         """Acknowledge, Done, Take over, Reach them, Withdraw."""
         now = self.clock.now()
         with self.db.write() as session:
-            found = handoffs.get_with_item(session, handoff_id, lock=True)
-            if found is None:
-                return Change(Outcome.UNKNOWN)
-            handoff, item = found
-            if refused := refusal(self.messages, session, handoff, item, button, user_id):
-                return refused
+            held = pressable(self.messages, session, handoff_id, button, user_id)
+            if isinstance(held, Change):
+                return held
+            handoff, item = held
             keys: list[str] = []
             if button is Button.ACKNOWLEDGE or button is Button.REACH_THEM:
                 handoff.acknowledged_by, handoff.acknowledged_at = user_id, now
